@@ -1,0 +1,1 @@
+"""Password hashing, password strength and API tokens."""

@@ -1,0 +1,1 @@
+"""The SQL adapter: SQLAlchemy Core tables, repositories, unit of work, read models."""

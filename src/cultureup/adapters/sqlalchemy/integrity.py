@@ -1,0 +1,32 @@
+"""One table from database constraints to the domain errors they stand for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.exc import IntegrityError
+
+from cultureup.domain.errors import DomainError, InvalidState, ValidationFailed
+
+# Each constraint is recognised by its name (PostgreSQL, SQLite expression indexes) or by the
+# column list SQLite prints for a plain unique index.
+CONSTRAINT_ERRORS: list[tuple[tuple[str, ...], Callable[[], DomainError]]] = [
+    (("uq_users_username_lower",),
+     lambda: ValidationFailed({"username": ["A user with that username already exists."]})),
+    (("uq_users_email_lower",),
+     lambda: ValidationFailed({"email": ["A user with that email already exists."]})),
+    (("uq_categories_name_lower",),
+     lambda: ValidationFailed({"name": ["A category with this name already exists."]})),
+    (("uq_bids_one_accepted_per_job", "bids.job_id\n"),
+     lambda: InvalidState("An artist has already been hired for this job.")),
+    (("uq_bids_job_artist", "bids.job_id, bids.artist_id"),
+     lambda: ValidationFailed({"job_id": ["You have already placed a bid on this job."]})),
+]
+
+
+def domain_error_for(exc: IntegrityError) -> DomainError:
+    message = str(exc.orig) + "\n"
+    for markers, error in CONSTRAINT_ERRORS:
+        if any(marker in message for marker in markers):
+            return error()
+    return InvalidState("The change conflicts with existing data.")

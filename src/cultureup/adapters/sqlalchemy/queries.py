@@ -1,0 +1,255 @@
+"""Read models: each list page is two queries (rows and count), whatever the page size."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Select,
+    and_,
+    func,
+    literal,
+    or_,
+    select,
+)
+
+from cultureup.adapters.sqlalchemy.tables import bids, categories, jobs, users
+from cultureup.application.views import (
+    BidFilters,
+    BidJobRef,
+    BidView,
+    CategoryView,
+    JobFilters,
+    JobView,
+    Page,
+    PageRequest,
+    UserRef,
+)
+from cultureup.domain.errors import NotFound
+from cultureup.domain.money import Money
+
+T = TypeVar("T")
+
+buyer_user = users.alias("buyer")
+hired_user = users.alias("hired")
+artist_user = users.alias("artist")
+other_bid = bids.alias("other_bid")
+
+
+def _paginate(engine: Engine, query: Select[Any], count_query: Select[Any],
+              page: PageRequest, build: Callable[[Any], T]) -> Page[T]:
+    with engine.connect() as connection:
+        total = connection.execute(count_query).scalar_one()
+        rows = connection.execute(
+            query.limit(page.page_size).offset(page.offset)).mappings().all()
+    return Page(items=[build(row) for row in rows], total=total, request=page)
+
+
+def _order(query: Select[Any], ordering: str | None, columns: dict[str, Any],
+           default: Sequence[Any]) -> Select[Any]:
+    if not ordering:
+        return query.order_by(*default)
+    column = columns[ordering.lstrip("-")]
+    direction = column.desc() if ordering.startswith("-") else column.asc()
+    # The id breaks ties so that pages never overlap or skip rows.
+    tiebreak = default[-1]
+    return query.order_by(direction, tiebreak)
+
+
+def _contains(column: Any, needle: str) -> ColumnElement[bool]:
+    return func.lower(column).contains(needle.lower(), autoescape=True)
+
+
+def _user_ref(row: Any, prefix: str) -> UserRef:
+    return UserRef(id=row[f"{prefix}_id"], username=row[f"{prefix}_username"],
+                   email=row[f"{prefix}_email"], first_name=row[f"{prefix}_first_name"],
+                   last_name=row[f"{prefix}_last_name"], user_type=row[f"{prefix}_user_type"])
+
+
+def _user_columns(alias: Any, prefix: str) -> list[Any]:
+    return [alias.c[name].label(f"{prefix}_{name}")
+            for name in ("id", "username", "email", "first_name", "last_name", "user_type")]
+
+
+class SqlAlchemyJobQueries:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    # -- jobs ------------------------------------------------------------------------------
+
+    def _job_select(self) -> Select[Any]:
+        total_bids = (select(func.count(other_bid.c.id))
+                      .where(other_bid.c.job_id == jobs.c.id).scalar_subquery())
+        sum_bids = (select(func.sum(other_bid.c.bid_amount))
+                    .where(other_bid.c.job_id == jobs.c.id).scalar_subquery())
+        return (
+            select(
+                jobs,
+                *_user_columns(buyer_user, "buyer_user"),
+                *_user_columns(hired_user, "hired_user"),
+                categories.c.name.label("category_name"),
+                categories.c.description.label("category_description"),
+                categories.c.is_active.label("category_is_active"),
+                categories.c.created_at.label("category_created_at"),
+                categories.c.updated_at.label("category_updated_at"),
+                total_bids.label("total_bids"),
+                # Summed as whole paisa so the average is computed exactly, never as float.
+                sum_bids.label("bid_cents_sum"),
+            )
+            .join(buyer_user, buyer_user.c.id == jobs.c.buyer_id)
+            .join(categories, categories.c.id == jobs.c.category_id)
+            .outerjoin(hired_user, hired_user.c.id == jobs.c.hired_artist_id)
+        )
+
+    def list_jobs(self, filters: JobFilters, page: PageRequest) -> Page[JobView]:
+        conditions = _job_conditions(filters)
+        query = _order(self._job_select().where(*conditions), filters.ordering, {
+            "budget_min": jobs.c.budget_min, "deadline": jobs.c.deadline,
+            "created_at": jobs.c.created_at,
+        }, default=(jobs.c.created_at.desc(), jobs.c.id.desc()))
+        count = select(func.count()).select_from(jobs).where(*conditions)
+        return _paginate(self._engine, query, count, page, _job_view)
+
+    def get_job(self, job_id: int) -> JobView:
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                self._job_select().where(jobs.c.id == job_id)).mappings().first()
+        if row is None:
+            raise NotFound("Job not found.")
+        return _job_view(row)
+
+    # -- bids ------------------------------------------------------------------------------
+
+    def _bid_select(self) -> Select[Any]:
+        cheaper_or_earlier = (
+            select(func.count(other_bid.c.id))
+            .where(other_bid.c.job_id == bids.c.job_id,
+                   or_(other_bid.c.bid_amount < bids.c.bid_amount,
+                       and_(other_bid.c.bid_amount == bids.c.bid_amount,
+                            other_bid.c.id < bids.c.id)))
+            .scalar_subquery()
+        )
+        return (
+            select(
+                bids,
+                jobs.c.title.label("job_title"),
+                jobs.c.buyer_id.label("job_buyer_id"),
+                jobs.c.budget_min.label("job_budget_min"),
+                jobs.c.budget_max.label("job_budget_max"),
+                jobs.c.status.label("job_status"),
+                buyer_user.c.username.label("buyer_name"),
+                categories.c.name.label("category_name"),
+                *_user_columns(artist_user, "artist_user"),
+                (cheaper_or_earlier + literal(1)).label("bid_rank"),
+            )
+            .join(jobs, jobs.c.id == bids.c.job_id)
+            .join(buyer_user, buyer_user.c.id == jobs.c.buyer_id)
+            .join(categories, categories.c.id == jobs.c.category_id)
+            .join(artist_user, artist_user.c.id == bids.c.artist_id)
+        )
+
+    def list_bids(self, filters: BidFilters, page: PageRequest) -> Page[BidView]:
+        conditions: list[ColumnElement[bool]] = []
+        if filters.artist_id is not None:
+            conditions.append(bids.c.artist_id == filters.artist_id)
+        if filters.job_id is not None:
+            conditions.append(bids.c.job_id == filters.job_id)
+        if filters.status is not None:
+            conditions.append(bids.c.status == filters.status)
+        query = _order(self._bid_select().where(*conditions), filters.ordering, {
+            "bid_amount": bids.c.bid_amount, "delivery_time": bids.c.delivery_time,
+            "created_at": bids.c.created_at,
+        }, default=(bids.c.created_at.desc(), bids.c.id.desc()))
+        count = select(func.count()).select_from(bids).where(*conditions)
+        return _paginate(self._engine, query, count, page, _bid_view)
+
+    def get_bid(self, bid_id: int) -> BidView:
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                self._bid_select().where(bids.c.id == bid_id)).mappings().first()
+        if row is None:
+            raise NotFound("Bid not found.")
+        return _bid_view(row)
+
+
+def _job_conditions(filters: JobFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.status is not None:
+        conditions.append(jobs.c.status == filters.status)
+    if filters.category_id is not None:
+        conditions.append(jobs.c.category_id == filters.category_id)
+    if filters.experience_level is not None:
+        conditions.append(jobs.c.experience_level == filters.experience_level)
+    # Budgets are ranges: keep jobs whose range reaches the caller's bounds.
+    if filters.min_budget is not None:
+        conditions.append(jobs.c.budget_max >= filters.min_budget)
+    if filters.max_budget is not None:
+        conditions.append(jobs.c.budget_min <= filters.max_budget)
+    if filters.buyer_id is not None:
+        conditions.append(jobs.c.buyer_id == filters.buyer_id)
+    if filters.search:
+        conditions.append(or_(_contains(jobs.c.title, filters.search),
+                              _contains(jobs.c.description, filters.search)))
+    return conditions
+
+
+def _job_view(row: Any) -> JobView:
+    total = row["total_bids"] or 0
+    average = None
+    if total:
+        # The sum arrives as Money (whole paisa summed in SQL), so the average is exact.
+        average = Money(row["bid_cents_sum"].amount / Decimal(total))
+    return JobView(
+        id=row["id"], buyer=_user_ref(row, "buyer_user"), title=row["title"],
+        description=row["description"],
+        category=CategoryView(
+            id=row["category_id"], name=row["category_name"],
+            description=row["category_description"], is_active=row["category_is_active"],
+            created_at=row["category_created_at"], updated_at=row["category_updated_at"]),
+        budget_min=row["budget_min"], budget_max=row["budget_max"],
+        duration_days=row["duration_days"], required_skills=row["required_skills"],
+        experience_level=row["experience_level"], status=row["status"],
+        hired_artist=_user_ref(row, "hired_user") if row["hired_user_id"] is not None else None,
+        final_amount=row["final_amount"], deadline=row["deadline"],
+        created_at=row["created_at"], updated_at=row["updated_at"],
+        average_bid=average, total_bids=total,
+    )
+
+
+def _bid_view(row: Any) -> BidView:
+    return BidView(
+        id=row["id"],
+        job=BidJobRef(id=row["job_id"], title=row["job_title"], buyer_id=row["job_buyer_id"],
+                      buyer_name=row["buyer_name"], category_name=row["category_name"],
+                      budget_min=row["job_budget_min"], budget_max=row["job_budget_max"],
+                      status=row["job_status"]),
+        artist=_user_ref(row, "artist_user"), bid_amount=row["bid_amount"],
+        delivery_time=row["delivery_time"], cover_letter=row["cover_letter"],
+        status=row["status"], created_at=row["created_at"], updated_at=row["updated_at"],
+        bid_rank=row["bid_rank"],
+    )
+
+
+class SqlAlchemyCategoryQueries:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def list_categories(self, *, include_inactive: bool,
+                        page: PageRequest) -> Page[CategoryView]:
+        conditions = [] if include_inactive else [categories.c.is_active.is_(True)]
+        query = select(categories).where(*conditions).order_by(categories.c.name,
+                                                               categories.c.id)
+        count = select(func.count()).select_from(categories).where(*conditions)
+        return _paginate(self._engine, query, count, page, lambda row: CategoryView(**row))
+
+    def get_category(self, category_id: int) -> CategoryView:
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                select(categories).where(categories.c.id == category_id)).mappings().first()
+        if row is None:
+            raise NotFound("Category not found.")
+        return CategoryView(**row)

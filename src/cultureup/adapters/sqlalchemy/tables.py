@@ -1,0 +1,124 @@
+"""The schema. Change it only together with a migration in migrations/versions."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    text,
+)
+
+from cultureup.adapters.sqlalchemy.types import MoneyCents, UTCDateTime
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(150), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("first_name", String(150), nullable=False),
+    Column("last_name", String(150), nullable=False),
+    Column("user_type", String(16), nullable=False),
+    Column("phone_number", String(32), nullable=False, server_default=""),
+    Column("is_verified", Boolean, nullable=False, server_default=text("false")),
+    Column("is_active", Boolean, nullable=False, server_default=text("true")),
+    Column("is_staff", Boolean, nullable=False, server_default=text("false")),
+    Column("is_superuser", Boolean, nullable=False, server_default=text("false")),
+    Column("staff_role", String(32), nullable=True),
+    Column("profile_image", String(500), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("last_login", UTCDateTime, nullable=True),
+)
+# Usernames and emails are unique regardless of case, enforced by the database itself.
+Index("uq_users_username_lower", func.lower(users.c.username), unique=True)
+Index("uq_users_email_lower", func.lower(users.c.email), unique=True)
+Index("ix_users_user_type", users.c.user_type)
+
+auth_tokens = Table(
+    "auth_tokens", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("digest", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=True),
+    Column("revoked_at", UTCDateTime, nullable=True),
+)
+
+categories = Table(
+    "categories", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("is_active", Boolean, nullable=False, server_default=text("true")),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+Index("uq_categories_name_lower", func.lower(categories.c.name), unique=True)
+
+jobs = Table(
+    "jobs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("buyer_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("category_id", Integer, ForeignKey("categories.id"), nullable=False, index=True),
+    Column("budget_min", MoneyCents, nullable=False, index=True),
+    Column("budget_max", MoneyCents, nullable=False, index=True),
+    Column("duration_days", Integer, nullable=False),
+    Column("required_skills", String(500), nullable=False, server_default=""),
+    Column("experience_level", String(16), nullable=False),
+    Column("deadline", UTCDateTime, nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("hired_artist_id", Integer, ForeignKey("users.id"), nullable=True, index=True),
+    Column("final_amount", MoneyCents, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False, server_default="0"),
+    CheckConstraint("budget_min > 0", name="budget_min_positive"),
+    CheckConstraint("budget_max >= budget_min", name="budget_range"),
+    CheckConstraint("duration_days > 0", name="duration_positive"),
+)
+Index("ix_jobs_status_created_at", jobs.c.status, jobs.c.created_at)
+Index("ix_jobs_created_at", jobs.c.created_at)
+
+bids = Table(
+    "bids", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("job_id", Integer, ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
+    Column("artist_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("bid_amount", MoneyCents, nullable=False),
+    Column("delivery_time", Integer, nullable=False),
+    Column("cover_letter", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    CheckConstraint("bid_amount > 0", name="amount_positive"),
+    CheckConstraint("delivery_time > 0", name="delivery_positive"),
+)
+Index("uq_bids_job_artist", bids.c.job_id, bids.c.artist_id, unique=True)
+Index("ix_bids_job_amount", bids.c.job_id, bids.c.bid_amount)
+Index("ix_bids_artist_created_at", bids.c.artist_id, bids.c.created_at)
+# The database itself refuses a second accepted bid on one job, whatever the code does.
+Index("uq_bids_one_accepted_per_job", bids.c.job_id, unique=True,
+      sqlite_where=text("status = 'accepted'"), postgresql_where=text("status = 'accepted'"))
+
+__all__ = ["auth_tokens", "bids", "categories", "jobs", "metadata", "users"]

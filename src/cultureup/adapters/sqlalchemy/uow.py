@@ -1,0 +1,59 @@
+"""A unit of work over one database transaction; it rolls back unless committed."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from cultureup.adapters.sqlalchemy.integrity import domain_error_for
+from cultureup.adapters.sqlalchemy.repositories import (
+    SqlAlchemyCategoryRepository,
+    SqlAlchemyJobRepository,
+    SqlAlchemyTokenRepository,
+    SqlAlchemyUserRepository,
+)
+from cultureup.domain.errors import ConcurrentUpdate
+
+
+class SqlAlchemyUnitOfWork:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> Self:
+        connection = self._engine.connect()
+        connection.execution_options(sqlite_begin="IMMEDIATE")
+        connection.begin()
+        self._connection = connection
+        self.users = SqlAlchemyUserRepository(connection)
+        self.tokens = SqlAlchemyTokenRepository(connection)
+        self.categories = SqlAlchemyCategoryRepository(connection)
+        self.jobs = SqlAlchemyJobRepository(connection)
+        return self
+
+    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
+        assert self._connection is not None
+        try:
+            self._connection.rollback()
+        finally:
+            self._connection.close()
+            self._connection = None
+        _translate(exc)
+
+    def commit(self) -> None:
+        assert self._connection is not None
+        try:
+            self._connection.commit()
+        except (IntegrityError, OperationalError) as exc:
+            _translate(exc)
+            raise
+
+
+def _translate(exc: BaseException | None) -> None:
+    """Turn constraint violations and serialization failures into domain errors."""
+    if isinstance(exc, IntegrityError):
+        raise domain_error_for(exc) from exc
+    if isinstance(exc, OperationalError) and "could not serialize" in str(exc.orig):
+        raise ConcurrentUpdate("Someone else changed this at the same time; try again.") from exc

@@ -1,0 +1,185 @@
+"""Ports: what the use cases need from the outside world, as small Protocols."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Protocol, Self
+
+from cultureup.application.views import (
+    BidFilters,
+    BidView,
+    CategoryView,
+    JobFilters,
+    JobView,
+    Page,
+    PageRequest,
+)
+from cultureup.domain.categories import Category
+from cultureup.domain.events import DomainEvent
+from cultureup.domain.jobs import Job
+from cultureup.domain.users import User
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current instant, timezone-aware, in UTC."""
+        ...
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str:
+        """A salted, slow hash of the password, safe to store."""
+        ...
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        """Whether the password matches; False (never an exception) when it does not."""
+        ...
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        """Whether the hash was made with parameters weaker than the current ones."""
+        ...
+
+
+class PasswordPolicy(Protocol):
+    def problems(self, password: str, *, user_attributes: Iterable[str]) -> list[str]:
+        """Human-readable reasons the password is too weak; empty when it is acceptable."""
+        ...
+
+
+class TokenService(Protocol):
+    def new_token(self) -> str:
+        """A fresh random token for a client, with at least 128 bits of entropy."""
+        ...
+
+    def digest(self, token: str) -> str:
+        """The stored form of a token: a one-way digest."""
+        ...
+
+
+class UserRepository(Protocol):
+    def add(self, user: User) -> None:
+        """Store a new user and give it an id."""
+        ...
+
+    def get(self, user_id: int) -> User:
+        """The user with this id; raises NotFound."""
+        ...
+
+    def find_by_login(self, login: str) -> User | None:
+        """The user whose username (case-insensitive) or email matches, if any."""
+        ...
+
+    def username_taken(self, username: str, *, exclude_id: int | None = None) -> bool:
+        """Whether another user has this username, ignoring case."""
+        ...
+
+    def email_taken(self, email: str, *, exclude_id: int | None = None) -> bool:
+        """Whether another user has this email, ignoring case."""
+        ...
+
+    def save(self, user: User) -> None:
+        """Write the changed fields of a loaded user."""
+        ...
+
+
+class TokenRepository(Protocol):
+    def add(self, *, user_id: int, digest: str, created_at: datetime,
+            expires_at: datetime | None) -> None:
+        """Store the digest of a newly issued token."""
+        ...
+
+    def find_user_id(self, digest: str, *, now: datetime) -> int | None:
+        """The owner of a live (not revoked, not expired) token with this digest."""
+        ...
+
+    def revoke(self, digest: str, *, now: datetime) -> None:
+        """Revoke one token; a token already revoked stays revoked."""
+        ...
+
+
+class CategoryRepository(Protocol):
+    def add(self, category: Category) -> None:
+        """Store a new category and give it an id."""
+        ...
+
+    def find(self, category_id: int) -> Category | None:
+        """The category with this id, or None."""
+        ...
+
+    def find_by_name(self, name: str) -> Category | None:
+        """The category with this name, ignoring case, or None."""
+        ...
+
+
+class JobRepository(Protocol):
+    def add(self, job: Job) -> None:
+        """Store a new job and give it an id."""
+        ...
+
+    def get(self, job_id: int) -> Job:
+        """The job with its bids; raises NotFound."""
+        ...
+
+    def get_by_bid(self, bid_id: int) -> Job:
+        """The job that holds this bid, with all its bids; raises NotFound."""
+        ...
+
+    def save(self, job: Job) -> None:
+        """Write the job and its bids; raises ConcurrentUpdate if it changed since loaded."""
+        ...
+
+    def delete(self, job: Job) -> None:
+        """Remove the job and its bids."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction over every repository; rolls back unless committed."""
+
+    users: UserRepository
+    tokens: TokenRepository
+    categories: CategoryRepository
+    jobs: JobRepository
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, *exc_info: object) -> None: ...
+
+    def commit(self) -> None:
+        """Make every change of this unit durable, or raise a domain error."""
+        ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+class JobQueries(Protocol):
+    """Read models for jobs and bids, each page in a fixed number of queries."""
+
+    def list_jobs(self, filters: JobFilters, page: PageRequest) -> Page[JobView]: ...
+
+    def get_job(self, job_id: int) -> JobView:
+        """Raises NotFound."""
+        ...
+
+    def list_bids(self, filters: BidFilters, page: PageRequest) -> Page[BidView]: ...
+
+    def get_bid(self, bid_id: int) -> BidView:
+        """Raises NotFound."""
+        ...
+
+
+class CategoryQueries(Protocol):
+    def list_categories(self, *, include_inactive: bool,
+                        page: PageRequest) -> Page[CategoryView]: ...
+
+    def get_category(self, category_id: int) -> CategoryView:
+        """Raises NotFound."""
+        ...
+
+
+class EventPublisher(Protocol):
+    def publish(self, events: Iterable[DomainEvent]) -> None:
+        """Hand committed events to their handlers; never raises into the caller."""
+        ...

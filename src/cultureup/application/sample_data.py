@@ -1,0 +1,169 @@
+"""Admin set-up and sample data: the first superuser, staff accounts, and a small marketplace."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import attrs
+
+from cultureup.application.accounts import AccountService, Registration
+from cultureup.application.bids import BidService
+from cultureup.application.categories import CategoryService
+from cultureup.application.jobs import JobService
+from cultureup.application.ports import Clock, UnitOfWorkFactory
+from cultureup.application.views import JobFilters, PageRequest
+from cultureup.domain.errors import PermissionDenied
+from cultureup.domain.jobs import BidTerms, JobTerms
+from cultureup.domain.money import Money
+from cultureup.domain.users import Actor, StaffRole, User
+
+STANDARD_CATEGORIES = (
+    ("Digital Art", "Digital painting, concept art and character design"),
+    ("Graphic Design", "Logos, branding, posters and layouts"),
+    ("Illustration", "Book, editorial and children's illustration"),
+    ("Painting", "Oil, acrylic and watercolour on canvas or paper"),
+    ("Calligraphy", "Urdu, Arabic and Latin calligraphy and lettering"),
+    ("Photography", "Portrait, product and event photography"),
+    ("Sculpture", "Clay, stone, metal and mixed-media sculpture"),
+    ("3D Modeling", "3D modeling, rendering and printing"),
+    ("Animation", "2D and 3D animation and motion graphics"),
+    ("Truck Art", "Pakistani truck art and folk decoration"),
+)
+
+SAMPLE_PASSWORD = "Sample-Art-2025!"
+
+STAFF_ACCOUNTS = (
+    ("admin_manager", "manager@cultureup.pk", "manager123", StaffRole.ADMIN, "Admin", "Manager"),
+    ("content_moderator", "moderator@cultureup.pk", "moderator123",
+     StaffRole.CONTENT_MODERATOR, "Content", "Moderator"),
+)
+
+SAMPLE_ARTISTS = (
+    ("artist_ayesha", "Ayesha", "Khan"),
+    ("artist_bilal", "Bilal", "Ahmed"),
+    ("artist_zara", "Zara", "Malik"),
+)
+SAMPLE_BUYERS = (
+    ("buyer_sarah", "Sarah", "Johnson"),
+    ("buyer_omar", "Omar", "Farooq"),
+)
+SAMPLE_JOBS = (
+    ("buyer_sarah", "Logo Design for Tech Startup", "Graphic Design", "500.00", "1000.00", 7,
+     "Logo Design, Branding, Adobe Illustrator", "expert"),
+    ("buyer_sarah", "Portrait Commission in Oil", "Painting", "15000.00", "30000.00", 21,
+     "Oil Painting, Portraits", "intermediate"),
+    ("buyer_omar", "Children's Book Illustrations", "Illustration", "40000.00", "80000.00", 45,
+     "Illustration, Watercolour", "intermediate"),
+    ("buyer_omar", "Calligraphy Wall Piece", "Calligraphy", "8000.00", "12000.00", 10,
+     "Arabic Calligraphy", "entry"),
+)
+
+
+@attrs.frozen(kw_only=True)
+class SetupReport:
+    created: tuple[str, ...]
+    skipped: tuple[str, ...]
+
+
+class SampleDataService:
+    def __init__(self, *, accounts: AccountService, categories: CategoryService,
+                 jobs: JobService, bids: BidService, uow: UnitOfWorkFactory,
+                 clock: Clock) -> None:
+        self._accounts, self._categories = accounts, categories
+        self._jobs, self._bids, self._uow, self._clock = jobs, bids, uow, clock
+
+    def ensure_superuser(self, *, username: str, email: str, password: str) -> tuple[User, bool]:
+        """Create the superuser unless a user with that name exists; returns (user, created)."""
+        existing = self._find(username)
+        if existing is not None:
+            return existing, False
+        user = self._accounts.create_staff_user(
+            Registration(username=username, email=email, password=password,
+                         password_confirm=password, user_type="admin", first_name="Platform",
+                         last_name="Administrator"),
+            superuser=True, staff_role=StaffRole.ADMIN, check_password=False)
+        return user, True
+
+    def create_sample_data(self, actor: Actor) -> SetupReport:
+        """Add the standard categories, staff accounts, artists, buyers, jobs and bids.
+        Running it again adds only what is missing."""
+        if not actor.is_superuser:
+            raise PermissionDenied("Only a superuser can create sample data.")
+        created: list[str] = []
+        skipped: list[str] = []
+        category_ids = self._ensure_categories(actor, created, skipped)
+        for username, email, password, role, first, last in STAFF_ACCOUNTS:
+            if self._find(username) is None:
+                self._accounts.create_staff_user(
+                    Registration(username=username, email=email, password=password,
+                                 password_confirm=password, user_type="admin",
+                                 first_name=first, last_name=last),
+                    superuser=False, staff_role=role, check_password=False)
+                created.append(f"staff {username}")
+            else:
+                skipped.append(f"staff {username}")
+        people = {}
+        for user_type, group in (("artist", SAMPLE_ARTISTS), ("buyer", SAMPLE_BUYERS)):
+            for username, first, last in group:
+                user = self._find(username)
+                if user is None:
+                    self._accounts.register(Registration(
+                        username=username, email=f"{username}@example.com",
+                        password=SAMPLE_PASSWORD, password_confirm=SAMPLE_PASSWORD,
+                        user_type=user_type, first_name=first, last_name=last))
+                    user = self._find(username)
+                    created.append(f"{user_type} {username}")
+                else:
+                    skipped.append(f"{user_type} {username}")
+                assert user is not None
+                people[username] = user.as_actor()
+        self._ensure_jobs(people, category_ids, created, skipped)
+        return SetupReport(created=tuple(created), skipped=tuple(skipped))
+
+    def _ensure_categories(self, actor: Actor, created: list[str],
+                           skipped: list[str]) -> dict[str, int]:
+        with self._uow() as uow:
+            existing = {name: uow.categories.find_by_name(name)
+                        for name, _ in STANDARD_CATEGORIES}
+        ids: dict[str, int] = {}
+        for name, description in STANDARD_CATEGORIES:
+            category = existing[name]
+            if category is None:
+                ids[name] = self._categories.create_category(
+                    actor=actor, name=name, description=description).id
+                created.append(f"category {name}")
+            else:
+                assert category.id is not None
+                ids[name] = category.id
+                skipped.append(f"category {name}")
+        return ids
+
+    def _ensure_jobs(self, people: dict[str, Actor], category_ids: dict[str, int],
+                     created: list[str], skipped: list[str]) -> None:
+        now = self._clock.now()
+        artists = [people[name] for name, _, _ in SAMPLE_ARTISTS]
+        for index, (buyer, title, category, low, high, days, skills, level) in enumerate(
+                SAMPLE_JOBS):
+            buyer_actor = people[buyer]
+            mine = self._jobs.list_jobs(JobFilters(buyer_id=buyer_actor.id, search=title),
+                                        PageRequest.of(1, 1))
+            if mine.total:
+                skipped.append(f"job {title}")
+                continue
+            job = self._jobs.post_job(buyer_actor, JobTerms(
+                title=title, description=f"{title}. Sample job created by the set-up command.",
+                category_id=category_ids[category], budget_min=Money(low),
+                budget_max=Money(high), duration_days=days, required_skills=skills,
+                experience_level=level, deadline=now + timedelta(days=days + 14)))
+            created.append(f"job {title}")
+            for offset, artist in enumerate(artists[: 1 + index % len(artists)]):
+                step = (Money(high) - Money(low)).amount * (offset + 1) / 4
+                self._bids.place_bid(artist, job.id, BidTerms(
+                    bid_amount=Money(Money(low).amount + step), delivery_time=days - 1 or 1,
+                    cover_letter=f"Hello, I am {artist.username} and would love to work on "
+                                 f"'{title}'. Portfolio available on request."))
+                created.append(f"bid by {artist.username} on {title}")
+
+    def _find(self, username: str) -> User | None:
+        with self._uow() as uow:
+            return uow.users.find_by_login(username)

@@ -1,0 +1,150 @@
+"""Users, their kinds and roles, and the Actor every use case receives."""
+
+from __future__ import annotations
+
+import enum
+import re
+from datetime import datetime
+
+import attrs
+
+from cultureup.domain.errors import FieldErrors
+
+USERNAME_PATTERN = re.compile(r"^[\w.@+-]+$")
+# Deliberately simple: one @, a dot in the domain, no spaces. Deliverability is proven by mail.
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+PHONE_PATTERN = re.compile(r"^\+?[0-9]{7,15}$")
+
+
+class UserType(enum.StrEnum):
+    ARTIST = "artist"
+    BUYER = "buyer"
+    ADMIN = "admin"
+
+
+class StaffRole(enum.StrEnum):
+    """Platform roles; a superuser flag sits above all of them."""
+
+    ADMIN = "admin"
+    STAFF = "staff"
+    CONTENT_MODERATOR = "content_moderator"
+
+
+@attrs.frozen(kw_only=True)
+class Actor:
+    """Who is calling a use case: enough to decide what they may do."""
+
+    id: int
+    username: str
+    user_type: UserType
+    is_staff: bool = False
+    is_superuser: bool = False
+    staff_role: StaffRole | None = None
+
+    @property
+    def is_artist(self) -> bool:
+        return self.user_type is UserType.ARTIST
+
+    @property
+    def is_buyer(self) -> bool:
+        return self.user_type is UserType.BUYER
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_superuser or self.staff_role is StaffRole.ADMIN
+
+
+@attrs.define(eq=False, kw_only=True)
+class User:
+    id: int | None = None
+    username: str
+    email: str
+    password_hash: str
+    first_name: str
+    last_name: str
+    user_type: UserType
+    phone_number: str = ""
+    is_verified: bool = False
+    is_active: bool = True
+    is_staff: bool = False
+    is_superuser: bool = False
+    staff_role: StaffRole | None = None
+    profile_image: str | None = None
+    created_at: datetime
+    updated_at: datetime
+    last_login: datetime | None = None
+
+    def as_actor(self) -> Actor:
+        assert self.id is not None
+        return Actor(
+            id=self.id,
+            username=self.username,
+            user_type=self.user_type,
+            is_staff=self.is_staff,
+            is_superuser=self.is_superuser,
+            staff_role=self.staff_role,
+        )
+
+    def update_contact(
+        self,
+        *,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        email: str | None = None,
+        phone_number: str | None = None,
+        now: datetime,
+    ) -> None:
+        """Change the editable profile fields; each given one is validated first."""
+        errors = FieldErrors()
+        if first_name is not None:
+            validate_name("first_name", first_name, errors)
+        if last_name is not None:
+            validate_name("last_name", last_name, errors)
+        if email is not None:
+            validate_email(email, errors)
+        if phone_number is not None:
+            validate_phone(phone_number, errors)
+        errors.raise_if_any()
+        if first_name is not None:
+            self.first_name = first_name.strip()
+        if last_name is not None:
+            self.last_name = last_name.strip()
+        if email is not None:
+            self.email = normalize_email(email)
+        if phone_number is not None:
+            self.phone_number = phone_number.strip()
+        self.updated_at = now
+
+
+def normalize_email(email: str) -> str:
+    """Lower-case the domain part; the local part is kept as typed (RFC 5321)."""
+    local, _, domain = email.strip().rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def validate_username(username: str, errors: FieldErrors) -> None:
+    if not 3 <= len(username) <= 150:
+        errors.add("username", "Ensure this field has between 3 and 150 characters.")
+    elif not USERNAME_PATTERN.match(username):
+        errors.add(
+            "username",
+            "Enter a valid username. This value may contain only letters, numbers, "
+            "and @/./+/-/_ characters.",
+        )
+
+
+def validate_email(email: str, errors: FieldErrors) -> None:
+    if len(email) > 254 or not EMAIL_PATTERN.match(email.strip()):
+        errors.add("email", "Enter a valid email address.")
+
+
+def validate_name(field: str, value: str, errors: FieldErrors) -> None:
+    if not value.strip():
+        errors.add(field, "This field may not be blank.")
+    elif len(value) > 150:
+        errors.add(field, "Ensure this field has no more than 150 characters.")
+
+
+def validate_phone(value: str, errors: FieldErrors) -> None:
+    if value.strip() and not PHONE_PATTERN.match(value.strip().replace(" ", "")):
+        errors.add("phone_number", "Enter a valid phone number, e.g. +923001234567.")
