@@ -22,22 +22,18 @@ from cultureup.application.categories import CategoryService
 from cultureup.application.jobs import JobService
 from cultureup.application.ports import Clock
 from cultureup.application.sample_data import SampleDataService
+from cultureup.application.services import UseCases
 from cultureup.config import Settings
 
 
 @attrs.frozen(kw_only=True)
-class Services:
-    """Everything a caller (HTTP, CLI, another Python service) uses."""
+class Services(UseCases):
+    """The use cases plus the infrastructure they were built on."""
 
     settings: Settings
     engine: Engine
     clock: Clock
     events: InProcessEventPublisher
-    accounts: AccountService
-    categories: CategoryService
-    jobs: JobService
-    bids: BidService
-    sample_data: SampleDataService
 
     def upgrade_database(self) -> None:
         """Apply pending schema migrations."""

@@ -132,7 +132,7 @@ class AccountService:
         return user
 
     def login(self, *, username: str, password: str) -> LoginResult:
-        """Check the password and issue a new token; unknown users and wrong passwords look alike."""
+        """Check the password and issue a token; unknown users and bad passwords look alike."""
         now = self._clock.now()
         with self._uow() as uow:
             user = uow.users.find_by_login(username) if username else None

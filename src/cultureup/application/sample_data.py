@@ -30,7 +30,7 @@ STANDARD_CATEGORIES = (
     ("Truck Art", "Pakistani truck art and folk decoration"),
 )
 
-SAMPLE_PASSWORD = "Sample-Art-2025!"
+SAMPLE_PASSWORD = "Sample-Art-2025!"  # noqa: S105 - documented sample accounts
 
 STAFF_ACCOUNTS = (
     ("admin_manager", "manager@cultureup.pk", "manager123", StaffRole.ADMIN, "Admin", "Manager"),

@@ -13,7 +13,7 @@ MAX_AMOUNT = Decimal("9999999999.99")
 
 
 def _to_decimal(value: Decimal | int | str) -> Decimal:
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise TypeError("Money is built from Decimal, int or str, never float or bool")
     try:
         amount = Decimal(value)

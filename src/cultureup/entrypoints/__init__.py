@@ -1,0 +1,1 @@
+"""Entrypoints: the Falcon HTTP API and the Typer CLI, both driving the application services."""

@@ -1,0 +1,5 @@
+"""The HTTP API (Falcon)."""
+
+from cultureup.entrypoints.http.app import create_app
+
+__all__ = ["create_app"]

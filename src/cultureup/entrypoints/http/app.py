@@ -1,0 +1,28 @@
+"""The Falcon application factory."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import falcon
+import orjson
+
+from cultureup.application.services import UseCases
+from cultureup.entrypoints.http import errors
+from cultureup.entrypoints.http.auth import TokenAuthentication
+from cultureup.entrypoints.http.routes import add_routes
+
+
+def create_app(services: UseCases) -> falcon.App:
+    """A WSGI app serving the API over the given services. Builds nothing at import time."""
+    app = falcon.App(middleware=[TokenAuthentication(services.accounts)], cors_enable=True)
+    app.req_options.strip_url_path_trailing_slash = True
+    app.req_options.default_media_type = falcon.MEDIA_JSON
+    app.resp_options.default_media_type = falcon.MEDIA_JSON
+    json_handler = falcon.media.JSONHandler(
+        dumps=partial(orjson.dumps, option=orjson.OPT_NON_STR_KEYS), loads=orjson.loads)
+    app.req_options.media_handlers.update({falcon.MEDIA_JSON: json_handler})
+    app.resp_options.media_handlers.update({falcon.MEDIA_JSON: json_handler})
+    errors.install(app)
+    add_routes(app, services)
+    return app

@@ -1,0 +1,44 @@
+"""The OpenAPI document and the Swagger UI pages that render it, served without the internet."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import falcon
+import orjson
+from swagger_ui_bundle import swagger_ui_path
+
+from cultureup.entrypoints.http.openapi import build_document
+
+ASSETS = "/api/docs/assets"
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>CultureUp API</title>
+<link rel="stylesheet" href="{assets}/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="{assets}/swagger-ui-bundle.js"></script>
+<script>
+window.ui = SwaggerUIBundle({{url: "/api/openapi.json", dom_id: "#swagger-ui",
+  deepLinking: true, persistAuthorization: true}});
+</script></body></html>
+"""
+
+
+@cache
+def _document_bytes() -> bytes:
+    return orjson.dumps(build_document())
+
+
+class OpenApiResource:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.content_type = falcon.MEDIA_JSON
+        resp.data = _document_bytes()
+
+
+class DocsPageResource:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.content_type = falcon.MEDIA_HTML
+        resp.text = PAGE.format(assets=ASSETS)
+
+
+def add_docs_assets(app: falcon.App) -> None:
+    app.add_static_route(ASSETS, swagger_ui_path)

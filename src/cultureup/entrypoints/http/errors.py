@@ -1,0 +1,73 @@
+"""One table from errors to status codes, and one JSON envelope for every error response."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import falcon
+
+from cultureup.domain.errors import (
+    DomainError,
+    InvalidState,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+
+log = logging.getLogger("cultureup.http")
+
+STATUS_BY_ERROR: list[tuple[type[DomainError], str]] = [
+    (ValidationFailed, falcon.HTTP_400),
+    (NotAuthenticated, falcon.HTTP_401),
+    (PermissionDenied, falcon.HTTP_403),
+    (NotFound, falcon.HTTP_404),
+    (InvalidState, falcon.HTTP_409),
+]
+
+
+def envelope(message: str, details: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """The error body both client families read: success/error/details plus DRF's detail."""
+    return {"success": False, "error": message, "detail": message, "details": details or {}}
+
+
+def handle_domain_error(req: falcon.Request, resp: falcon.Response, exc: DomainError,
+                        params: dict[str, Any]) -> None:
+    status = next((code for kind, code in STATUS_BY_ERROR if isinstance(exc, kind)),
+                  falcon.HTTP_400)
+    details = exc.details if isinstance(exc, ValidationFailed) else None
+    resp.status = status
+    resp.media = envelope(exc.message, details)
+    if isinstance(exc, NotAuthenticated):
+        resp.set_header("WWW-Authenticate", "Token")
+
+
+def handle_http_error(req: falcon.Request, resp: falcon.Response, exc: falcon.HTTPError,
+                      params: dict[str, Any]) -> None:
+    message = exc.description or exc.title or "Request failed."
+    if exc.status_code == 404 and not exc.description:
+        message = "Not found."
+    elif exc.status_code == 405:
+        message = f'Method "{req.method}" not allowed.'
+    resp.status = exc.status
+    resp.media = envelope(message)
+    for name, value in (exc.headers or {}).items():
+        resp.set_header(name, value)
+
+
+def handle_unexpected(req: falcon.Request, resp: falcon.Response, exc: Exception,
+                      params: dict[str, Any]) -> None:
+    if isinstance(exc, falcon.HTTPError):
+        handle_http_error(req, resp, exc, params)
+        return
+    log.exception("unhandled error on %s %s", req.method, req.path)
+    resp.status = falcon.HTTP_500
+    resp.media = envelope("Internal server error.")
+
+
+def install(app: falcon.App) -> None:
+    # Falcon picks the most specific handler, so the order here does not matter.
+    app.add_error_handler(Exception, handle_unexpected)
+    app.add_error_handler(falcon.HTTPError, handle_http_error)
+    app.add_error_handler(DomainError, handle_domain_error)

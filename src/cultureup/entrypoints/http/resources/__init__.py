@@ -1,0 +1,1 @@
+"""Thin resources: parse the request, call one use case, serialize the result."""

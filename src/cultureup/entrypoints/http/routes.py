@@ -1,0 +1,55 @@
+"""Every route of the API. Templates carry no trailing slash: the app strips it from requests,
+so /api/jobs/ and /api/jobs reach the same resource."""
+
+from __future__ import annotations
+
+import falcon
+
+from cultureup.application.services import UseCases
+from cultureup.entrypoints.http.docs import DocsPageResource, OpenApiResource, add_docs_assets
+from cultureup.entrypoints.http.resources.accounts import (
+    LoginResource,
+    LogoutResource,
+    ProfileResource,
+    RegisterResource,
+)
+from cultureup.entrypoints.http.resources.bids import BidListResource, BidResource
+from cultureup.entrypoints.http.resources.categories import (
+    CategoryListResource,
+    CategoryResource,
+)
+from cultureup.entrypoints.http.resources.health import HealthResource
+from cultureup.entrypoints.http.resources.jobs import (
+    CancelResource,
+    CompleteResource,
+    HireResource,
+    JobBidsResource,
+    JobListResource,
+    JobResource,
+)
+
+ID = "int(min=1, max=2147483647)"
+
+
+def add_routes(app: falcon.App, services: UseCases) -> None:
+    accounts, jobs, bids = services.accounts, services.jobs, services.bids
+    app.add_route("/api/health", HealthResource())
+    app.add_route("/api/auth/register", RegisterResource(accounts))
+    app.add_route("/api/auth/login", LoginResource(accounts))
+    app.add_route("/api/auth/logout", LogoutResource(accounts))
+    app.add_route("/api/auth/profile", ProfileResource(accounts))
+    app.add_route("/api/categories", CategoryListResource(services.categories))
+    app.add_route(f"/api/categories/{{category_id:{ID}}}", CategoryResource(services.categories))
+    app.add_route("/api/jobs", JobListResource(jobs))
+    app.add_route(f"/api/jobs/{{job_id:{ID}}}", JobResource(jobs))
+    app.add_route(f"/api/jobs/{{job_id:{ID}}}/bids", JobBidsResource(jobs))
+    app.add_route(f"/api/jobs/{{job_id:{ID}}}/hire", HireResource(jobs))
+    app.add_route(f"/api/jobs/{{job_id:{ID}}}/complete", CompleteResource(jobs))
+    app.add_route(f"/api/jobs/{{job_id:{ID}}}/cancel", CancelResource(jobs))
+    app.add_route("/api/bids", BidListResource(bids))
+    app.add_route(f"/api/bids/{{bid_id:{ID}}}", BidResource(bids))
+    app.add_route("/api/openapi.json", OpenApiResource())
+    docs = DocsPageResource()
+    for path in ("/api/docs", "/swagger", "/redoc"):
+        app.add_route(path, docs)
+    add_docs_assets(app)
