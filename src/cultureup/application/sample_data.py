@@ -12,7 +12,7 @@ from cultureup.application.categories import CategoryService
 from cultureup.application.jobs import JobService
 from cultureup.application.ports import Clock, UnitOfWorkFactory
 from cultureup.application.views import JobFilters, PageRequest
-from cultureup.domain.errors import PermissionDenied
+from cultureup.domain.errors import NotFound, PermissionDenied
 from cultureup.domain.jobs import BidTerms, JobTerms
 from cultureup.domain.money import Money
 from cultureup.domain.users import Actor, StaffRole, User
@@ -71,6 +71,16 @@ class SampleDataService:
                  clock: Clock) -> None:
         self._accounts, self._categories = accounts, categories
         self._jobs, self._bids, self._uow, self._clock = jobs, bids, uow, clock
+
+    sample_password = SAMPLE_PASSWORD
+
+    def find_superuser(self, username: str) -> User:
+        """The superuser with this name; raises NotFound when there is none."""
+        user = self._find(username)
+        if user is None or not user.is_superuser:
+            raise NotFound(f"No superuser named '{username}'. Create it with "
+                           "--create-superuser.")
+        return user
 
     def ensure_superuser(self, *, username: str, email: str, password: str) -> tuple[User, bool]:
         """Create the superuser unless a user with that name exists; returns (user, created)."""

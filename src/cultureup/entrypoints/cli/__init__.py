@@ -1,0 +1,1 @@
+"""The `cultureup` command line (Typer)."""

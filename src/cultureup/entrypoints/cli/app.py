@@ -1,0 +1,145 @@
+"""`cultureup`: serve the API, migrate the database, set up admins and sample data."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Annotated
+
+import typer
+
+from cultureup.adapters.sqlalchemy import migrate
+from cultureup.bootstrap import Services, bootstrap
+from cultureup.config import Settings, SettingsError
+from cultureup.domain.errors import DomainError, ValidationFailed
+
+app = typer.Typer(
+    help="CultureUp, the art marketplace backend. Settings come from CULTUREUP_* environment "
+         "variables or a .env file; the defaults need no set-up (SQLite file and a local "
+         "media folder in the working directory).",
+    no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+)
+db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+DEFAULT_ADMIN_PASSWORD = "admin123"  # noqa: S105 - the documented first-run default
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
+def _services(*, upgrade: bool = True) -> Services:
+    return bootstrap(_settings(), upgrade_database=upgrade)
+
+
+def _fail(error: DomainError) -> typer.Exit:
+    typer.secho(f"Error: {error.message}", err=True, fg="red")
+    if isinstance(error, ValidationFailed):
+        for field, messages in error.details.items():
+            for message in messages:
+                typer.secho(f"  {field}: {message}", err=True, fg="red")
+    return typer.Exit(code=1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind [default: setting]")] = None,
+    port: Annotated[int | None, typer.Option(help="Port [default: setting, 8000]")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes [default: 2]")] = None,
+    threads: Annotated[int | None, typer.Option(help="Threads per worker [default: 8]")] = None,
+) -> None:
+    """Bring the schema up to date, then serve the HTTP API with gunicorn."""
+    from cultureup.entrypoints.cli.server import CultureUpServer
+
+    settings = _settings()
+    logging.basicConfig(level=settings.log_level.upper())
+    services = bootstrap(settings, upgrade_database=settings.migrate_on_start)
+    services.close()
+    host, port = host or settings.host, port or settings.port
+    typer.echo(f"CultureUp API on http://{host}:{port}/api/ (docs: /api/docs/), "
+               f"database {settings.describe()['database_url']}")
+    CultureUpServer(settings, host=host, port=port, workers=workers or settings.workers,
+                    threads=threads or settings.threads).run()
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration."""
+    services = _services(upgrade=False)
+    before = migrate.current_revision(services.engine)
+    services.upgrade_database()
+    after = migrate.current_revision(services.engine)
+    typer.echo(f"Database at revision {after}" + ("" if before == after
+                                                   else f" (was {before or 'empty'})"))
+    services.close()
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the schema revision of the database and the newest one available."""
+    services = _services(upgrade=False)
+    typer.echo(f"current: {migrate.current_revision(services.engine) or 'empty'}; "
+               f"head: {migrate.head_revision()}")
+    services.close()
+
+
+@app.command("setup-admin")
+def setup_admin(
+    create_superuser: Annotated[bool, typer.Option(
+        "--create-superuser", help="Create the superuser account if it does not exist.")] = False,
+    admin_username: Annotated[str, typer.Option(help="Superuser name.")] = "admin",
+    admin_email: Annotated[str, typer.Option(help="Superuser email.")] = "admin@artconnect.com",
+    admin_password: Annotated[str, typer.Option(
+        help="Superuser password. Change the default at once.")] = DEFAULT_ADMIN_PASSWORD,
+    create_sample_data: Annotated[bool, typer.Option(
+        "--create-sample-data",
+        help="Add the standard categories, staff accounts, artists, buyers, jobs and bids.",
+    )] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
+) -> None:
+    """Create the first superuser and, optionally, sample data. Safe to run again."""
+    if not (create_superuser or create_sample_data):
+        raise typer.BadParameter("nothing to do: pass --create-superuser and/or "
+                                 "--create-sample-data")
+    services = _services()
+    report: dict[str, list[str]] = {"created": [], "skipped": [], "warnings": []}
+    try:
+        if create_superuser:
+            user, created = services.sample_data.ensure_superuser(
+                username=admin_username, email=admin_email, password=admin_password)
+            report["created" if created else "skipped"].append(f"superuser {admin_username}")
+            if created and admin_password == DEFAULT_ADMIN_PASSWORD:
+                report["warnings"].append(
+                    f"Superuser '{admin_username}' has the default password "
+                    f"'{DEFAULT_ADMIN_PASSWORD}'. Change it before going live.")
+        else:
+            user = services.sample_data.find_superuser(admin_username)
+        if create_sample_data:
+            result = services.sample_data.create_sample_data(user.as_actor())
+            report["created"] += result.created
+            report["skipped"] += result.skipped
+            report["warnings"].append(
+                "Sample staff accounts use the documented passwords (admin_manager/manager123, "
+                "content_moderator/moderator123); sample artists and buyers use "
+                f"'{services.sample_data.sample_password}'. Never keep them in production.")
+    except DomainError as error:
+        raise _fail(error) from error
+    finally:
+        services.close()
+    if as_json:
+        typer.echo(json.dumps(report, indent=2))
+        return
+    for line in report["created"]:
+        typer.echo(f"created  {line}")
+    for line in report["skipped"]:
+        typer.echo(f"exists   {line}")
+    for line in report["warnings"]:
+        typer.secho(f"WARNING: {line}", fg="yellow", err=True)
+
+
+def main() -> None:
+    app()
