@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,22 @@ class Settings:
     log_level: str = "info"
     # Apply pending migrations when the server starts.
     migrate_on_start: bool = attrs.field(default=True, converter=lambda v: _bool(v))
+    # Keys for sealing TOTP secrets and hashing backup codes are derived from this. When empty,
+    # a random key is kept in secret_key_file (created on first use).
+    secret_key: str = attrs.field(default="", repr=False)
+    secret_key_file: str = ".cultureup-secret-key"  # noqa: S105 - a path, not a secret
+    rate_limit_enabled: bool = attrs.field(default=True, converter=lambda v: _bool(v))
+    # "memory" (per process) or "redis" (shared by every process using redis_url).
+    rate_limit_backend: str = attrs.field(default="memory", validator=attrs.validators.in_(
+        ("memory", "redis")))
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    rate_limit_anonymous_per_hour: int = attrs.field(default=100, converter=_positive_int)
+    rate_limit_user_per_hour: int = attrs.field(default=1000, converter=_positive_int)
+    login_failures_per_username: int = attrs.field(default=5, converter=_positive_int)
+    login_failures_per_client: int = attrs.field(default=20, converter=_positive_int)
+    login_failure_window_minutes: int = attrs.field(default=15, converter=_positive_int)
+    # Behind a reverse proxy, take the client address from X-Forwarded-For.
+    trust_forwarded_for: bool = attrs.field(default=False, converter=lambda v: _bool(v))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None,
@@ -71,7 +88,24 @@ class Settings:
         """The settings as text, with any password in the database URL masked."""
         shown = {f.name: str(getattr(self, f.name)) for f in attrs.fields(type(self))}
         shown["database_url"] = _mask_password(self.database_url)
+        shown["redis_url"] = _mask_password(self.redis_url)
+        shown["secret_key"] = "***" if self.secret_key else "(from secret_key_file)"
         return shown
+
+    def resolve_secret_key(self) -> str:
+        """The secret key, or the one in secret_key_file, created there on first use."""
+        if self.secret_key:
+            return self.secret_key
+        path = Path(self.secret_key_file)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        key = path.read_text().strip()
+        if len(key) < 32:
+            raise SettingsError(f"{path} holds no usable secret key")
+        return key
 
 
 def _bool(value: Any) -> bool:

@@ -62,7 +62,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(database_url=database_url, media_root=str(tmp_path / "media"),
-                    password_hash_time_cost=1, password_hash_memory_kib=1024)
+                    password_hash_time_cost=1, password_hash_memory_kib=1024,
+                    secret_key="integration-tests-secret-key-0123456789abcdef")
 
 
 @pytest.fixture

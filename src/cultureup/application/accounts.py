@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-import hmac
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import attrs
 
+from cultureup.application.audit import record
 from cultureup.application.ports import (
     Clock,
     EventPublisher,
     PasswordHasher,
     PasswordPolicy,
+    RateLimiter,
     TokenService,
+    UnitOfWork,
     UnitOfWorkFactory,
 )
 from cultureup.application.views import UserView
-from cultureup.domain.errors import FieldErrors, NotAuthenticated, ValidationFailed
+from cultureup.domain.audit import AuditAction
+from cultureup.domain.errors import FieldErrors, NotAuthenticated, RateLimited, ValidationFailed
 from cultureup.domain.events import UserRegistered
+from cultureup.domain.two_factor import LoginChallenge
 from cultureup.domain.users import (
     Actor,
     StaffRole,
@@ -56,8 +60,24 @@ class ProfileChanges:
 
 @attrs.frozen(kw_only=True)
 class LoginResult:
-    token: str
+    """Either a token, or (2FA on) a session token to exchange for one with a code."""
+
     user: User
+    token: str | None = None
+    session_token: str | None = None
+
+    @property
+    def requires_2fa(self) -> bool:
+        return self.token is None
+
+
+@attrs.frozen(kw_only=True)
+class LoginThrottle:
+    """How many failed passwords are tolerated per username and per client in a window."""
+
+    per_username: int = 5
+    per_client: int = 20
+    window: timedelta = timedelta(minutes=15)
 
 
 def user_view(user: User) -> UserView:
@@ -73,16 +93,18 @@ def user_view(user: User) -> UserView:
 class AccountService:
     def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, hasher: PasswordHasher,
                  policy: PasswordPolicy, tokens: TokenService, events: EventPublisher,
-                 token_ttl: timedelta | None) -> None:
+                 token_ttl: timedelta | None, limiter: RateLimiter,
+                 throttle: LoginThrottle | None = None) -> None:
         self._uow, self._clock, self._hasher = uow, clock, hasher
         self._policy, self._tokens, self._events = policy, tokens, events
-        self._token_ttl = token_ttl
+        self._token_ttl, self._limiter = token_ttl, limiter
+        self._throttle = throttle or LoginThrottle()
         # Verifying against a real hash when the user is unknown keeps both answers equally slow.
         self._decoy_hash = hasher.hash("decoy password that never matches anything")
 
-    def register(self, data: Registration) -> UserView:
+    def register(self, data: Registration, *, ip: str | None = None) -> UserView:
         """Create an artist or buyer account."""
-        return user_view(self._create_user(data, allowed_types=SELF_SERVICE_TYPES))
+        return user_view(self._create_user(data, allowed_types=SELF_SERVICE_TYPES, ip=ip))
 
     def create_staff_user(self, data: Registration, *, superuser: bool,
                           staff_role: StaffRole | None, check_password: bool = True) -> User:
@@ -92,7 +114,7 @@ class AccountService:
 
     def _create_user(self, data: Registration, *, allowed_types: tuple[UserType, ...],
                      superuser: bool = False, staff_role: StaffRole | None = None,
-                     check_password: bool = True) -> User:
+                     check_password: bool = True, ip: str | None = None) -> User:
         errors = FieldErrors()
         validate_username(data.username, errors)
         validate_email(data.email, errors)
@@ -126,39 +148,139 @@ class AccountService:
                 staff_role=staff_role, created_at=now, updated_at=now,
             )
             uow.users.add(user)
+            action = (AuditAction.SUPERUSER_CREATED if superuser else
+                      AuditAction.STAFF_USER_CREATED if staff_role else
+                      AuditAction.USER_REGISTERED)
+            record(uow, now=now, action=action, actor_id=user.id,
+                   actor_username=user.username, target_type="user", target_id=user.id,
+                   ip_address=ip, user_type=user.user_type.value,
+                   staff_role=staff_role.value if staff_role else "")
             uow.commit()
         assert user.id is not None
         self._events.publish([UserRegistered(user_id=user.id, user_type=user.user_type.value)])
         return user
 
-    def login(self, *, username: str, password: str) -> LoginResult:
-        """Check the password and issue a token; unknown users and bad passwords look alike."""
+    def login(self, *, username: str, password: str, ip: str | None = None) -> LoginResult:
+        """Check the password; issue a token, or a 2FA session when the account has 2FA.
+        Unknown users and wrong passwords get the same answer after the same work, and
+        repeated failures per username or per client are refused for a while."""
         now = self._clock.now()
+        keys = self._throttle_keys(username, ip)
+        self._ensure_not_throttled(keys, now, username, ip)
         with self._uow() as uow:
             user = uow.users.find_by_login(username) if username else None
             if user is None:
                 self._hasher.verify(self._decoy_hash, password)
+            if user is None or not self._hasher.verify(user.password_hash, password):
+                self._record_failure(uow, keys, now, username, user, ip)
                 raise ValidationFailed({"non_field_errors": [INVALID_CREDENTIALS]})
-            if not self._hasher.verify(user.password_hash, password):
-                raise ValidationFailed({"non_field_errors": [INVALID_CREDENTIALS]})
+            assert user.id is not None
             if not user.is_active:
                 raise ValidationFailed({"non_field_errors": ["This account is disabled."]})
+            self._limiter.reset(keys[0], window=self._throttle.window, now=now)
             if self._hasher.needs_rehash(user.password_hash):
                 user.password_hash = self._hasher.hash(password)
+            if uow.two_factor.get(user.id).enabled:
+                session_token = self._tokens.new_token()
+                uow.challenges.add(LoginChallenge.issue(
+                    user_id=user.id, digest=self._tokens.digest(session_token), now=now))
+                uow.users.save(user)
+                record(uow, now=now, action=AuditAction.LOGIN_2FA_REQUIRED, actor_id=user.id,
+                       actor_username=user.username, target_type="user", target_id=user.id,
+                       ip_address=ip)
+                uow.commit()
+                return LoginResult(user=user, session_token=session_token)
             user.last_login = now
             uow.users.save(user)
-            token = self._tokens.new_token()
-            assert user.id is not None
-            expires = now + self._token_ttl if self._token_ttl else None
-            uow.tokens.add(user_id=user.id, digest=self._tokens.digest(token), created_at=now,
-                           expires_at=expires)
+            token = self.issue_token(uow, user)
+            record(uow, now=now, action=AuditAction.LOGIN_SUCCEEDED, actor_id=user.id,
+                   actor_username=user.username, target_type="user", target_id=user.id,
+                   ip_address=ip)
             uow.commit()
-        return LoginResult(token=token, user=user)
+        return LoginResult(user=user, token=token)
 
-    def logout(self, token: str) -> None:
+    def issue_token(self, uow: UnitOfWork, user: User) -> str:
+        """Store the digest of a new API token for the user and return the token."""
+        assert user.id is not None
+        now = self._clock.now()
+        token = self._tokens.new_token()
+        expires = now + self._token_ttl if self._token_ttl else None
+        uow.tokens.add(user_id=user.id, digest=self._tokens.digest(token), created_at=now,
+                       expires_at=expires)
+        return token
+
+    def _throttle_keys(self, username: str, ip: str | None) -> tuple[str, str | None]:
+        # Keyed by what was typed, so throttling looks the same for unknown usernames.
+        return (f"login-failures:user:{username.strip().lower()}",
+                f"login-failures:client:{ip}" if ip else None)
+
+    def _ensure_not_throttled(self, keys: tuple[str, str | None], now: datetime,
+                              username: str, ip: str | None) -> None:
+        window = self._throttle.window
+        checks = [(keys[0], self._throttle.per_username), (keys[1], self._throttle.per_client)]
+        for key, limit in checks:
+            if key is None:
+                continue
+            decision = self._limiter.peek(key, limit=limit, window=window, now=now)
+            if not decision.allowed:
+                with self._uow() as uow:
+                    record(uow, now=now, action=AuditAction.LOGIN_THROTTLED, actor_id=None,
+                           actor_username=username[:150], target_type="login",
+                           ip_address=ip)
+                    uow.commit()
+                raise RateLimited("Too many failed login attempts. Try again later.",
+                                  retry_after=decision.retry_after)
+
+    def _record_failure(self, uow: UnitOfWork, keys: tuple[str, str | None], now: datetime,
+                        username: str, user: User | None, ip: str | None) -> None:
+        window = self._throttle.window
+        self._limiter.hit(keys[0], limit=self._throttle.per_username, window=window, now=now)
+        if keys[1] is not None:
+            self._limiter.hit(keys[1], limit=self._throttle.per_client, window=window, now=now)
+        record(uow, now=now, action=AuditAction.LOGIN_FAILED,
+               actor_id=user.id if user else None, actor_username=username[:150],
+               target_type="login", ip_address=ip)
+        uow.commit()
+
+    def logout(self, token: str, *, actor: Actor | None = None, ip: str | None = None) -> None:
+        now = self._clock.now()
         with self._uow() as uow:
-            uow.tokens.revoke(self._tokens.digest(token), now=self._clock.now())
+            uow.tokens.revoke(self._tokens.digest(token), now=now)
+            if actor is not None:
+                record(uow, now=now, action=AuditAction.LOGOUT, actor_id=actor.id,
+                       actor_username=actor.username, target_type="user", target_id=actor.id,
+                       ip_address=ip)
             uow.commit()
+
+    def change_password(self, actor: Actor, *, current_password: str, new_password: str,
+                        new_password_confirm: str, ip: str | None = None) -> str:
+        """Replace the password (the current one is required), revoke every token, and
+        return a fresh token for the caller."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            user = uow.users.get(actor.id)
+            if not self._hasher.verify(user.password_hash, current_password):
+                raise ValidationFailed({"current_password": ["Invalid password"]},
+                                       "The current password is wrong.")
+            errors = FieldErrors()
+            if new_password != new_password_confirm:
+                errors.add("new_password_confirm", "Passwords do not match.")
+            for problem in self._policy.problems(new_password, user_attributes=(
+                    user.username, user.email, user.first_name, user.last_name)):
+                errors.add("new_password", problem)
+            if self._hasher.verify(user.password_hash, new_password):
+                errors.add("new_password", "The new password must differ from the current one.")
+            errors.raise_if_any()
+            user.password_hash = self._hasher.hash(new_password)
+            user.updated_at = now
+            uow.users.save(user)
+            uow.tokens.revoke_all(actor.id, now=now)
+            token = self.issue_token(uow, user)
+            record(uow, now=now, action=AuditAction.PASSWORD_CHANGED, actor_id=actor.id,
+                   actor_username=actor.username, target_type="user", target_id=actor.id,
+                   ip_address=ip)
+            uow.commit()
+        return token
 
     def authenticate(self, token: str) -> Actor:
         """The active user a token belongs to; raises NotAuthenticated otherwise."""
@@ -166,14 +288,11 @@ class AccountService:
         with self._uow() as uow:
             user_id = uow.tokens.find_user_id(digest, now=self._clock.now())
             if user_id is None:
-                # Compare anyway so a miss costs what a hit costs.
-                hmac.compare_digest(digest, digest)
                 raise NotAuthenticated("Invalid token.")
             user = uow.users.get(user_id)
             if not user.is_active:
                 raise NotAuthenticated("User inactive or deleted.")
             return user.as_actor()
-
     def get_profile(self, actor: Actor) -> UserView:
         with self._uow() as uow:
             return user_view(uow.users.get(actor.id))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol, Self
 
 from cultureup.application.views import (
+    AuditFilters,
     BidFilters,
     BidView,
     CategoryView,
@@ -14,10 +15,13 @@ from cultureup.application.views import (
     JobView,
     Page,
     PageRequest,
+    RateDecision,
 )
+from cultureup.domain.audit import AuditEntry
 from cultureup.domain.categories import Category
 from cultureup.domain.events import DomainEvent
 from cultureup.domain.jobs import Job
+from cultureup.domain.two_factor import LoginChallenge, TwoFactorAccount
 from cultureup.domain.users import User
 
 
@@ -97,6 +101,10 @@ class TokenRepository(Protocol):
         """Revoke one token; a token already revoked stays revoked."""
         ...
 
+    def revoke_all(self, user_id: int, *, now: datetime) -> None:
+        """Revoke every live token of a user (after a password change)."""
+        ...
+
 
 class CategoryRepository(Protocol):
     def add(self, category: Category) -> None:
@@ -134,6 +142,36 @@ class JobRepository(Protocol):
         ...
 
 
+class TwoFactorRepository(Protocol):
+    def get(self, user_id: int) -> TwoFactorAccount:
+        """The user's 2FA state, locked for this unit of work; a blank one if never set up."""
+        ...
+
+    def save(self, account: TwoFactorAccount) -> None:
+        """Write the state and its backup codes."""
+        ...
+
+
+class LoginChallengeRepository(Protocol):
+    def add(self, challenge: LoginChallenge) -> None:
+        """Store a new challenge."""
+        ...
+
+    def find(self, digest: str) -> LoginChallenge | None:
+        """The challenge with this digest, locked for this unit of work, if any."""
+        ...
+
+    def save(self, challenge: LoginChallenge) -> None:
+        """Write a consumed challenge."""
+        ...
+
+
+class AuditLog(Protocol):
+    def add(self, entry: AuditEntry) -> None:
+        """Append one entry in the current transaction; entries are never changed."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository; rolls back unless committed."""
 
@@ -141,6 +179,9 @@ class UnitOfWork(Protocol):
     tokens: TokenRepository
     categories: CategoryRepository
     jobs: JobRepository
+    two_factor: TwoFactorRepository
+    challenges: LoginChallengeRepository
+    audit: AuditLog
 
     def __enter__(self) -> Self: ...
 
@@ -182,4 +223,65 @@ class CategoryQueries(Protocol):
 class EventPublisher(Protocol):
     def publish(self, events: Iterable[DomainEvent]) -> None:
         """Hand committed events to their handlers; never raises into the caller."""
+        ...
+
+
+class AuditQueries(Protocol):
+    def list_entries(self, filters: AuditFilters, page: PageRequest) -> Page[AuditEntry]:
+        """Entries newest first."""
+        ...
+
+
+class OneTimePasswords(Protocol):
+    def new_secret(self) -> str:
+        """A fresh base32 TOTP secret (160 bits)."""
+        ...
+
+    def matching_step(self, secret: str, code: str, *, now: datetime) -> int | None:
+        """The RFC 6238 time step (30 s) whose 6-digit code equals `code`, looking one step
+        either side of now and no further; None when none does."""
+        ...
+
+    def provisioning_uri(self, secret: str, *, account_name: str, issuer: str) -> str:
+        """The otpauth:// URI authenticator apps read from a QR code."""
+        ...
+
+    def new_backup_codes(self, count: int) -> list[str]:
+        """Random single-use backup codes, as shown to the user."""
+        ...
+
+
+class QrCodeRenderer(Protocol):
+    def png_data_uri(self, text: str) -> str:
+        """A data:image/png;base64 URI of a QR code holding `text`."""
+        ...
+
+
+class SecretSealer(Protocol):
+    def seal(self, plain: str) -> str:
+        """Encrypt and authenticate a secret for storage."""
+        ...
+
+    def unseal(self, sealed: str) -> str:
+        """Decrypt a sealed secret; raises ValueError when it was tampered with."""
+        ...
+
+
+class KeyedDigest(Protocol):
+    def digest(self, value: str) -> str:
+        """A keyed one-way digest (HMAC) of a short secret such as a backup code."""
+        ...
+
+
+class RateLimiter(Protocol):
+    def hit(self, key: str, *, limit: int, window: timedelta, now: datetime) -> RateDecision:
+        """Count one event for `key` in the current window and say whether it is allowed."""
+        ...
+
+    def peek(self, key: str, *, limit: int, window: timedelta, now: datetime) -> RateDecision:
+        """Whether one more event would be allowed, without counting one."""
+        ...
+
+    def reset(self, key: str, *, window: timedelta, now: datetime) -> None:
+        """Forget the events of `key` in the current window."""
         ...

@@ -182,3 +182,18 @@ class HireResult:
     status: str
     hired_artist: UserRef
     final_amount: Money
+
+
+@attrs.frozen(kw_only=True)
+class AuditFilters:
+    actor: str | None = None
+    action: str | None = None
+    since: datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RateDecision:
+    allowed: bool
+    limit: int
+    remaining: int
+    retry_after: int

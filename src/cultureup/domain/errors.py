@@ -68,3 +68,11 @@ class FieldErrors:
     def raise_if_any(self) -> None:
         if self._details:
             raise ValidationFailed(self._details)
+
+
+class RateLimited(DomainError):
+    """Too many attempts; the caller may try again after `retry_after` seconds."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, int(retry_after))

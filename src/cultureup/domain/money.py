@@ -46,11 +46,12 @@ class Money:
             raise ValueError("A valid number is required.") from exc
         if not amount.is_finite():
             raise ValueError("A valid number is required.")
+        # Size first, without context arithmetic: normalize() of "1e999999999" raises Overflow.
+        if amount.copy_abs() > MAX_AMOUNT:
+            raise ValueError(f"Ensure this value is at most {MAX_AMOUNT}.")
         exponent = amount.normalize().as_tuple().exponent
         if isinstance(exponent, int) and exponent < -2:
             raise ValueError("Ensure that there are no more than 2 decimal places.")
-        if abs(amount) > MAX_AMOUNT:
-            raise ValueError(f"Ensure this value is at most {MAX_AMOUNT}.")
         return cls(amount)
 
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -17,8 +18,9 @@ from sqlalchemy import (
     select,
 )
 
-from cultureup.adapters.sqlalchemy.tables import bids, categories, jobs, users
+from cultureup.adapters.sqlalchemy.tables import audit_log, bids, categories, jobs, users
 from cultureup.application.views import (
+    AuditFilters,
     BidFilters,
     BidJobRef,
     BidView,
@@ -29,6 +31,7 @@ from cultureup.application.views import (
     PageRequest,
     UserRef,
 )
+from cultureup.domain.audit import AuditEntry
 from cultureup.domain.errors import NotFound
 from cultureup.domain.money import Money
 
@@ -253,3 +256,34 @@ class SqlAlchemyCategoryQueries:
         if row is None:
             raise NotFound("Category not found.")
         return CategoryView(**row)
+
+
+class SqlAlchemyAuditQueries:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def list_entries(self, filters: AuditFilters, page: PageRequest) -> Page[AuditEntry]:
+        conditions: list[ColumnElement[bool]] = []
+        if filters.actor:
+            actor = filters.actor.strip()
+            conditions.append(audit_log.c.actor_id == int(actor) if actor.isdigit()
+                              else func.lower(audit_log.c.actor_username) == actor.lower())
+        if filters.action:
+            # "2fa." selects a whole family of actions.
+            conditions.append(audit_log.c.action.startswith(filters.action, autoescape=True)
+                              if filters.action.endswith(".")
+                              else audit_log.c.action == filters.action)
+        if filters.since is not None:
+            conditions.append(audit_log.c.created_at >= filters.since)
+        query = select(audit_log).where(*conditions).order_by(audit_log.c.created_at.desc(),
+                                                              audit_log.c.id.desc())
+        count = select(func.count()).select_from(audit_log).where(*conditions)
+        return _paginate(self._engine, query, count, page, _audit_entry)
+
+
+def _audit_entry(row: Any) -> AuditEntry:
+    return AuditEntry(id=row["id"], actor_id=row["actor_id"],
+                      actor_username=row["actor_username"], action=row["action"],
+                      target_type=row["target_type"], target_id=row["target_id"],
+                      ip_address=row["ip_address"], details=json.loads(row["details"]),
+                      created_at=row["created_at"])

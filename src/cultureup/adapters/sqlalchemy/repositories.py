@@ -93,6 +93,11 @@ class SqlAlchemyTokenRepository:
             auth_tokens.c.digest == digest, auth_tokens.c.revoked_at.is_(None),
         ).values(revoked_at=now))
 
+    def revoke_all(self, user_id: int, *, now: datetime) -> None:
+        self._c.execute(update(auth_tokens).where(
+            auth_tokens.c.user_id == user_id, auth_tokens.c.revoked_at.is_(None),
+        ).values(revoked_at=now))
+
 
 class SqlAlchemyCategoryRepository:
     def __init__(self, connection: Connection) -> None:

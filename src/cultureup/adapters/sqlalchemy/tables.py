@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -121,4 +122,57 @@ Index("ix_bids_artist_created_at", bids.c.artist_id, bids.c.created_at)
 Index("uq_bids_one_accepted_per_job", bids.c.job_id, unique=True,
       sqlite_where=text("status = 'accepted'"), postgresql_where=text("status = 'accepted'"))
 
-__all__ = ["auth_tokens", "bids", "categories", "jobs", "metadata", "users"]
+two_factor_accounts = Table(
+    "two_factor_accounts", metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("enabled", Boolean, nullable=False, server_default=text("false")),
+    # AES-GCM sealed; the key is derived from the secret key setting, never stored here.
+    Column("sealed_secret", Text, nullable=True),
+    Column("pending_sealed_secret", Text, nullable=True),
+    Column("pending_created_at", UTCDateTime, nullable=True),
+    Column("last_used_step", BigInteger, nullable=False, server_default="-1"),
+    Column("failed_attempts", Integer, nullable=False, server_default="0"),
+    Column("locked_until", UTCDateTime, nullable=True),
+    Column("updated_at", UTCDateTime, nullable=True),
+)
+
+backup_codes = Table(
+    "backup_codes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("digest", String(64), nullable=False),
+    Column("used_at", UTCDateTime, nullable=True),
+)
+
+login_challenges = Table(
+    "login_challenges", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("digest", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime, nullable=True),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("actor_id", Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("actor_username", String(150), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("target_type", String(32), nullable=False),
+    Column("target_id", String(64), nullable=True),
+    Column("ip_address", String(64), nullable=True),
+    Column("details", Text, nullable=False, server_default="{}"),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+Index("ix_audit_log_created_at", audit_log.c.created_at)
+Index("ix_audit_log_actor_created_at", audit_log.c.actor_id, audit_log.c.created_at)
+Index("ix_audit_log_action_created_at", audit_log.c.action, audit_log.c.created_at)
+
+__all__ = [
+    "audit_log", "auth_tokens", "backup_codes", "bids", "categories", "jobs", "login_challenges",
+    "metadata", "two_factor_accounts", "users",
+]

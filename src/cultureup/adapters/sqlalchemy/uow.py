@@ -14,6 +14,11 @@ from cultureup.adapters.sqlalchemy.repositories import (
     SqlAlchemyTokenRepository,
     SqlAlchemyUserRepository,
 )
+from cultureup.adapters.sqlalchemy.security_repositories import (
+    SqlAlchemyAuditLog,
+    SqlAlchemyLoginChallengeRepository,
+    SqlAlchemyTwoFactorRepository,
+)
 from cultureup.domain.errors import ConcurrentUpdate
 
 
@@ -31,6 +36,9 @@ class SqlAlchemyUnitOfWork:
         self.tokens = SqlAlchemyTokenRepository(connection)
         self.categories = SqlAlchemyCategoryRepository(connection)
         self.jobs = SqlAlchemyJobRepository(connection)
+        self.two_factor = SqlAlchemyTwoFactorRepository(connection)
+        self.challenges = SqlAlchemyLoginChallengeRepository(connection)
+        self.audit = SqlAlchemyAuditLog(connection)
         return self
 
     def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:

@@ -6,9 +6,8 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from cultureup.bootstrap import bootstrap
+from cultureup.bootstrap import bootstrap, http_app
 from cultureup.config import Settings
-from cultureup.entrypoints.http import create_app
 
 
 class CultureUpServer(BaseApplication):  # type: ignore[misc]
@@ -36,4 +35,4 @@ class CultureUpServer(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        return create_app(bootstrap(self._settings))
+        return http_app(bootstrap(self._settings))

@@ -10,12 +10,20 @@ import orjson
 from cultureup.application.services import UseCases
 from cultureup.entrypoints.http import errors
 from cultureup.entrypoints.http.auth import TokenAuthentication
+from cultureup.entrypoints.http.ratelimit import RateLimit
 from cultureup.entrypoints.http.routes import add_routes
 
 
-def create_app(services: UseCases) -> falcon.App:
-    """A WSGI app serving the API over the given services. Builds nothing at import time."""
-    app = falcon.App(middleware=[TokenAuthentication(services.accounts)], cors_enable=True)
+def create_app(services: UseCases, *, rate_limit: RateLimit | None = None,
+               trust_forwarded_for: bool = False) -> falcon.App:
+    """A WSGI app serving the API over the given services. Builds nothing at import time.
+
+    Without `rate_limit` no request budget is enforced (login throttling still is)."""
+    middleware: list[object] = [TokenAuthentication(services.accounts,
+                                                    trust_forwarded_for=trust_forwarded_for)]
+    if rate_limit is not None:
+        middleware.append(rate_limit)
+    app = falcon.App(middleware=middleware, cors_enable=True)
     app.req_options.strip_url_path_trailing_slash = True
     app.req_options.default_media_type = falcon.MEDIA_JSON
     app.resp_options.default_media_type = falcon.MEDIA_JSON

@@ -13,6 +13,7 @@ from cultureup.domain.errors import (
     NotAuthenticated,
     NotFound,
     PermissionDenied,
+    RateLimited,
     ValidationFailed,
 )
 
@@ -24,6 +25,7 @@ STATUS_BY_ERROR: list[tuple[type[DomainError], str]] = [
     (PermissionDenied, falcon.HTTP_403),
     (NotFound, falcon.HTTP_404),
     (InvalidState, falcon.HTTP_409),
+    (RateLimited, falcon.HTTP_429),
 ]
 
 
@@ -41,6 +43,8 @@ def handle_domain_error(req: falcon.Request, resp: falcon.Response, exc: DomainE
     resp.media = envelope(exc.message, details)
     if isinstance(exc, NotAuthenticated):
         resp.set_header("WWW-Authenticate", "Token")
+    if isinstance(exc, RateLimited):
+        resp.set_header("Retry-After", str(exc.retry_after))
 
 
 def handle_http_error(req: falcon.Request, resp: falcon.Response, exc: falcon.HTTPError,

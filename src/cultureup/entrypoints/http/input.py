@@ -172,7 +172,8 @@ def _as_int(value: Any) -> int | None:
 
 def parse_timestamp(value: Any) -> datetime | None:
     """ISO 8601; a value without an offset is taken as UTC."""
-    if not isinstance(value, str) or len(value) > 40:
+    # CPython 3.11's fromisoformat() stops at a NUL, so "...Z\x00junk" would otherwise pass.
+    if not isinstance(value, str) or len(value) > 40 or "\x00" in value:
         return None
     try:
         parsed = datetime.fromisoformat(value.strip())

@@ -133,6 +133,27 @@ SCHEMAS: dict[str, Schema] = {
         "final_amount": MONEY})}),
     "JobStatusResult": _object({"message": _string(), "job": _object({
         "id": ID, "status": _string()})}),
+    "PasswordChange": _object({"current_password": _string(), "new_password": _string(),
+                               "new_password_confirm": _string()},
+                              ["current_password", "new_password", "new_password_confirm"]),
+    "PasswordChanged": _object({"message": _string(), "token": _string()}),
+    "LoginChallenge": _object({"requires_2fa": {"type": "boolean", "const": True},
+                               "session_token": _string(description="Valid 10 minutes, once"),
+                               "message": _string()}, ["requires_2fa", "session_token"]),
+    "TwoFactorSetup": _object({
+        "secret_key": _string(description="Base32 TOTP secret"),
+        "qr_code": _string(description="data:image/png;base64 QR code of the otpauth URI"),
+        "message": _string(), "expires_in_minutes": {"type": "integer"}}),
+    "TwoFactorCode": _object({"totp_code": _string(pattern=r"^\d{6}$")}, ["totp_code"]),
+    "TwoFactorVerify": _object({"session_token": _string(), "totp_code": _string(),
+                                "backup_code": _string()}, ["session_token"]),
+    "TwoFactorDisable": _object({"password": _string(), "totp_code": _string(),
+                                 "backup_code": _string()}, ["password"]),
+    "TwoFactorReauth": _object({"password": _string(), "totp_code": _string()}),
+    "TwoFactorStatus": _object({"two_factor_enabled": {"type": "boolean"},
+                                "backup_codes_count": {"type": "integer"}}),
+    "BackupCodes": _object({"message": _string(), "backup_codes": {
+        "type": "array", "items": _string(), "minItems": 10, "maxItems": 10}}),
     "JobPage": _page_of("Job"),
     "BidPage": _page_of("Bid"),
     "CategoryPage": _page_of("Category"),
@@ -177,7 +198,8 @@ def op(summary: str, tag: str, *, ok: tuple[str, str, Schema | None],
         code: _json(description, schema) if schema else {"description": description}}
     messages = {400: "Invalid input", 401: "Missing or invalid token",
                 403: "Not allowed for this user", 404: "Not found",
-                409: "Conflicts with the current state"}
+                409: "Conflicts with the current state",
+                429: "Too many requests or attempts; see Retry-After"}
     for status in sorted({*errors, *((401,) if auth else ())}):
         responses[str(status)] = _error(messages[status])
     operation: Schema = {"summary": summary, "tags": [tag], "responses": responses}
@@ -216,8 +238,38 @@ def build_document() -> Schema:
             "Register an artist or buyer", "Authentication", body="Registration",
             ok=("201", "Created", ref("User")), errors=(400,))},
         "/api/auth/login/": {"post": op(
-            "Log in and receive a token", "Authentication", body="Login",
-            ok=("200", "Logged in", ref("LoginResult")), errors=(400,))},
+            "Log in: a token, or a 2FA session when the account has 2FA", "Authentication",
+            body="Login", ok=("200", "Logged in, or 2FA required", {"oneOf": [
+                ref("LoginResult"), ref("LoginChallenge")]}), errors=(400, 429))},
+        "/api/auth/password/": {"post": op(
+            "Change the password (revokes every token, returns a new one)", "Authentication",
+            auth=True, body="PasswordChange", ok=("200", "Changed", ref("PasswordChanged")),
+            errors=(400,))},
+        "/api/auth/2fa/setup/": {"get": op(
+            "Start (or resume, for 30 minutes) 2FA setup", "Two-factor authentication",
+            auth=True, ok=("200", "Secret and QR code", ref("TwoFactorSetup")), errors=(409,))},
+        "/api/auth/2fa/reset-setup/": {"post": op(
+            "Discard the pending 2FA setup", "Two-factor authentication", auth=True,
+            ok=("200", "Reset", ref("Message")))},
+        "/api/auth/2fa/enable/": {"post": op(
+            "Enable 2FA with a code from the pending secret", "Two-factor authentication",
+            auth=True, body="TwoFactorCode", ok=("200", "Enabled", ref("BackupCodes")),
+            errors=(400, 409, 429))},
+        "/api/auth/2fa/verify/": {"post": op(
+            "Finish a 2FA login with a TOTP or backup code", "Two-factor authentication",
+            body="TwoFactorVerify", ok=("200", "Logged in", ref("LoginResult")),
+            errors=(400, 429))},
+        "/api/auth/2fa/disable/": {"post": op(
+            "Disable 2FA (password and a TOTP or backup code)", "Two-factor authentication",
+            auth=True, body="TwoFactorDisable", ok=("200", "Disabled", ref("Message")),
+            errors=(400, 409, 429))},
+        "/api/auth/2fa/status/": {"get": op(
+            "Whether 2FA is on and how many backup codes are left", "Two-factor authentication",
+            auth=True, ok=("200", "Status", ref("TwoFactorStatus")))},
+        "/api/auth/2fa/backup-codes/": {"post": op(
+            "Replace the backup codes (confirm with password or TOTP code)",
+            "Two-factor authentication", auth=True, body="TwoFactorReauth",
+            ok=("200", "New codes", ref("BackupCodes")), errors=(400, 409, 429))},
         "/api/auth/logout/": {"post": op(
             "Revoke the token of this request", "Authentication", auth=True,
             ok=("200", "Logged out", ref("Message")))},

@@ -10,6 +10,7 @@ from cultureup.entrypoints.http.docs import DocsPageResource, OpenApiResource, a
 from cultureup.entrypoints.http.resources.accounts import (
     LoginResource,
     LogoutResource,
+    PasswordResource,
     ProfileResource,
     RegisterResource,
 )
@@ -27,6 +28,15 @@ from cultureup.entrypoints.http.resources.jobs import (
     JobListResource,
     JobResource,
 )
+from cultureup.entrypoints.http.resources.two_factor import (
+    BackupCodesResource,
+    DisableResource,
+    EnableResource,
+    ResetSetupResource,
+    SetupResource,
+    StatusResource,
+    VerifyResource,
+)
 
 ID = "int(min=1, max=2147483647)"
 
@@ -38,6 +48,15 @@ def add_routes(app: falcon.App, services: UseCases) -> None:
     app.add_route("/api/auth/login", LoginResource(accounts))
     app.add_route("/api/auth/logout", LogoutResource(accounts))
     app.add_route("/api/auth/profile", ProfileResource(accounts))
+    app.add_route("/api/auth/password", PasswordResource(accounts))
+    two_factor = services.two_factor
+    app.add_route("/api/auth/2fa/setup", SetupResource(two_factor))
+    app.add_route("/api/auth/2fa/reset-setup", ResetSetupResource(two_factor))
+    app.add_route("/api/auth/2fa/enable", EnableResource(two_factor))
+    app.add_route("/api/auth/2fa/verify", VerifyResource(two_factor))
+    app.add_route("/api/auth/2fa/disable", DisableResource(two_factor))
+    app.add_route("/api/auth/2fa/status", StatusResource(two_factor))
+    app.add_route("/api/auth/2fa/backup-codes", BackupCodesResource(two_factor))
     app.add_route("/api/categories", CategoryListResource(services.categories))
     app.add_route(f"/api/categories/{{category_id:{ID}}}", CategoryResource(services.categories))
     app.add_route("/api/jobs", JobListResource(jobs))

@@ -29,7 +29,8 @@ class RegisterResource:
         )
         fields.check()
         resp.status = falcon.HTTP_201
-        resp.media = serializers.user(self._accounts.register(registration))
+        resp.media = serializers.user(self._accounts.register(registration,
+                                                              ip=req.context.ip))
 
 
 class LoginResource:
@@ -41,7 +42,11 @@ class LoginResource:
         username = fields.string("username", max_length=254)
         password = fields.string("password", max_length=4096)
         fields.check()
-        result = self._accounts.login(username=username, password=password)
+        result = self._accounts.login(username=username, password=password, ip=req.context.ip)
+        if result.requires_2fa:
+            resp.media = {"requires_2fa": True, "session_token": result.session_token,
+                          "message": "Please provide 2FA code"}
+            return
         resp.media = {"token": result.token, "user": serializers.login_user(result.user),
                       "message": "Login successful"}
 
@@ -51,8 +56,8 @@ class LogoutResource:
         self._accounts = accounts
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
-        require_actor(req)
-        self._accounts.logout(req.context.token)
+        actor = require_actor(req)
+        self._accounts.logout(req.context.token, actor=actor, ip=req.context.ip)
         resp.media = {"message": "Successfully logged out"}
 
 
@@ -83,3 +88,21 @@ class ProfileResource:
         )
         fields.check()
         resp.media = serializers.user(self._accounts.update_profile(actor, changes))
+
+
+class PasswordResource:
+    def __init__(self, accounts: AccountService) -> None:
+        self._accounts = accounts
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        actor = require_actor(req)
+        fields = Fields(json_object(req))
+        current = fields.string("current_password", max_length=4096)
+        new = fields.string("new_password", max_length=4096)
+        confirm = fields.string("new_password_confirm", max_length=4096)
+        fields.check()
+        token = self._accounts.change_password(actor, current_password=current,
+                                               new_password=new, new_password_confirm=confirm,
+                                               ip=req.context.ip)
+        resp.media = {"message": "Password changed successfully. Other sessions were logged "
+                                 "out.", "token": token}

@@ -1,0 +1,1 @@
+"""Rate limiters: fixed windows counted in process memory or in Redis."""
