@@ -107,14 +107,17 @@ class AccountService:
         return user_view(self._create_user(data, allowed_types=SELF_SERVICE_TYPES, ip=ip))
 
     def create_staff_user(self, data: Registration, *, superuser: bool,
-                          staff_role: StaffRole | None, check_password: bool = True) -> User:
-        """Create an admin account; used by the setup command, never by self-registration."""
+                          staff_role: StaffRole | None, check_password: bool = True,
+                          by: Actor | None = None) -> User:
+        """Create an admin account (by the setup command, never by self-registration);
+        `by` is the admin doing it, None for the first superuser."""
         return self._create_user(data, allowed_types=(UserType.ADMIN,), superuser=superuser,
-                                 staff_role=staff_role, check_password=check_password)
+                                 staff_role=staff_role, check_password=check_password, by=by)
 
     def _create_user(self, data: Registration, *, allowed_types: tuple[UserType, ...],
                      superuser: bool = False, staff_role: StaffRole | None = None,
-                     check_password: bool = True, ip: str | None = None) -> User:
+                     check_password: bool = True, ip: str | None = None,
+                     by: Actor | None = None) -> User:
         errors = FieldErrors()
         validate_username(data.username, errors)
         validate_email(data.email, errors)
@@ -151,8 +154,9 @@ class AccountService:
             action = (AuditAction.SUPERUSER_CREATED if superuser else
                       AuditAction.STAFF_USER_CREATED if staff_role else
                       AuditAction.USER_REGISTERED)
-            record(uow, now=now, action=action, actor_id=user.id,
-                   actor_username=user.username, target_type="user", target_id=user.id,
+            record(uow, now=now, action=action, actor_id=by.id if by else user.id,
+                   actor_username=by.username if by else user.username, target_type="user",
+                   target_id=user.id,
                    ip_address=ip, user_type=user.user_type.value,
                    staff_role=staff_role.value if staff_role else "")
             uow.commit()

@@ -18,7 +18,8 @@ def record(uow: UnitOfWork, *, now: datetime, action: str, actor_id: int | None,
     uow.audit.add(AuditEntry(
         actor_id=actor_id, actor_username=actor_username, action=action,
         target_type=target_type, target_id=None if target_id is None else str(target_id),
-        ip_address=ip_address, details={key: str(value) for key, value in details.items()},
+        ip_address=ip_address,
+        details={key: str(value) for key, value in details.items() if value not in (None, "")},
         created_at=now))
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from cultureup.application.audit import record
 from cultureup.application.ports import CategoryQueries, Clock, UnitOfWorkFactory
 from cultureup.application.views import CategoryView, Page, PageRequest
+from cultureup.domain.audit import AuditAction
 from cultureup.domain.categories import Category
 from cultureup.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from cultureup.domain.users import Actor
@@ -26,7 +28,7 @@ class CategoryService:
         return category
 
     def create_category(self, *, actor: Actor, name: str, description: str = "",
-                        is_active: bool = True) -> CategoryView:
+                        is_active: bool = True, ip: str | None = None) -> CategoryView:
         if not actor.is_admin:
             raise PermissionDenied("Only admins can create categories.")
         category = Category.create(name=name, description=description, is_active=is_active,
@@ -35,6 +37,9 @@ class CategoryService:
             if uow.categories.find_by_name(category.name) is not None:
                 raise ValidationFailed({"name": ["A category with this name already exists."]})
             uow.categories.add(category)
+            record(uow, now=category.created_at, action=AuditAction.CATEGORY_CREATED,
+                   actor_id=actor.id, actor_username=actor.username, target_type="category",
+                   target_id=category.id, ip_address=ip, name=category.name)
             uow.commit()
         assert category.id is not None
         return self._queries.get_category(category.id)

@@ -7,11 +7,13 @@ from datetime import timedelta
 import attrs
 
 from cultureup.application.accounts import AccountService, Registration
+from cultureup.application.audit import record
 from cultureup.application.bids import BidService
 from cultureup.application.categories import CategoryService
 from cultureup.application.jobs import JobService
 from cultureup.application.ports import Clock, UnitOfWorkFactory
 from cultureup.application.views import JobFilters, PageRequest
+from cultureup.domain.audit import AuditAction
 from cultureup.domain.errors import NotFound, PermissionDenied
 from cultureup.domain.jobs import BidTerms, JobTerms
 from cultureup.domain.money import Money
@@ -108,7 +110,7 @@ class SampleDataService:
                     Registration(username=username, email=email, password=password,
                                  password_confirm=password, user_type="admin",
                                  first_name=first, last_name=last),
-                    superuser=False, staff_role=role, check_password=False)
+                    superuser=False, staff_role=role, check_password=False, by=actor)
                 created.append(f"staff {username}")
             else:
                 skipped.append(f"staff {username}")
@@ -128,6 +130,11 @@ class SampleDataService:
                 assert user is not None
                 people[username] = user.as_actor()
         self._ensure_jobs(people, category_ids, created, skipped)
+        with self._uow() as uow:
+            record(uow, now=self._clock.now(), action=AuditAction.SAMPLE_DATA_CREATED,
+                   actor_id=actor.id, actor_username=actor.username, target_type="platform",
+                   created=len(created), skipped=len(skipped))
+            uow.commit()
         return SetupReport(created=tuple(created), skipped=tuple(skipped))
 
     def _ensure_categories(self, actor: Actor, created: list[str],

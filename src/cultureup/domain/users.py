@@ -10,10 +10,10 @@ import attrs
 
 from cultureup.domain.errors import FieldErrors
 
-USERNAME_PATTERN = re.compile(r"^[\w.@+-]+$")
+USERNAME_PATTERN = re.compile(r"[\w.@+-]+")
 # Deliberately simple: one @, a dot in the domain, no spaces. Deliverability is proven by mail.
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
-PHONE_PATTERN = re.compile(r"^\+?[0-9]{7,15}$")
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
+PHONE_PATTERN = re.compile(r"\+?[0-9]{7,15}")
 
 
 class UserType(enum.StrEnum):
@@ -125,7 +125,7 @@ def normalize_email(email: str) -> str:
 def validate_username(username: str, errors: FieldErrors) -> None:
     if not 3 <= len(username) <= 150:
         errors.add("username", "Ensure this field has between 3 and 150 characters.")
-    elif not USERNAME_PATTERN.match(username):
+    elif not USERNAME_PATTERN.fullmatch(username):
         errors.add(
             "username",
             "Enter a valid username. This value may contain only letters, numbers, "
@@ -134,7 +134,7 @@ def validate_username(username: str, errors: FieldErrors) -> None:
 
 
 def validate_email(email: str, errors: FieldErrors) -> None:
-    if len(email) > 254 or not EMAIL_PATTERN.match(email.strip()):
+    if len(email) > 254 or not EMAIL_PATTERN.fullmatch(email.strip()):
         errors.add("email", "Enter a valid email address.")
 
 
@@ -146,5 +146,5 @@ def validate_name(field: str, value: str, errors: FieldErrors) -> None:
 
 
 def validate_phone(value: str, errors: FieldErrors) -> None:
-    if value.strip() and not PHONE_PATTERN.match(value.strip().replace(" ", "")):
+    if value.strip() and not PHONE_PATTERN.fullmatch(value.strip().replace(" ", "")):
         errors.add("phone_number", "Enter a valid phone number, e.g. +923001234567.")

@@ -18,7 +18,8 @@ class Argon2PasswordHasher:
     def verify(self, password_hash: str, password: str) -> bool:
         try:
             return self._hasher.verify(password_hash, password)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
+        # A stored hash or password that is not valid text is a mismatch, not a crash.
+        except (VerifyMismatchError, VerificationError, InvalidHashError, UnicodeError):
             return False
 
     def needs_rehash(self, password_hash: str) -> bool:

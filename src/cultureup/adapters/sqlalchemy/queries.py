@@ -53,14 +53,15 @@ def _paginate(engine: Engine, query: Select[Any], count_query: Select[Any],
 
 
 def _order(query: Select[Any], ordering: str | None, columns: dict[str, Any],
-           default: Sequence[Any]) -> Select[Any]:
+           default: Sequence[Any], id_column: Any) -> Select[Any]:
     if not ordering:
         return query.order_by(*default)
     column = columns[ordering.lstrip("-")]
-    direction = column.desc() if ordering.startswith("-") else column.asc()
-    # The id breaks ties so that pages never overlap or skip rows.
-    tiebreak = default[-1]
-    return query.order_by(direction, tiebreak)
+    descending = ordering.startswith("-")
+    # The id breaks ties, in the same direction, so that pages never overlap or skip rows.
+    if descending:
+        return query.order_by(column.desc(), id_column.desc())
+    return query.order_by(column.asc(), id_column.asc())
 
 
 def _contains(column: Any, needle: str) -> ColumnElement[bool]:
@@ -113,7 +114,7 @@ class SqlAlchemyJobQueries:
         query = _order(self._job_select().where(*conditions), filters.ordering, {
             "budget_min": jobs.c.budget_min, "deadline": jobs.c.deadline,
             "created_at": jobs.c.created_at,
-        }, default=(jobs.c.created_at.desc(), jobs.c.id.desc()))
+        }, default=(jobs.c.created_at.desc(), jobs.c.id.desc()), id_column=jobs.c.id)
         count = select(func.count()).select_from(jobs).where(*conditions)
         return _paginate(self._engine, query, count, page, _job_view)
 
@@ -166,7 +167,7 @@ class SqlAlchemyJobQueries:
         query = _order(self._bid_select().where(*conditions), filters.ordering, {
             "bid_amount": bids.c.bid_amount, "delivery_time": bids.c.delivery_time,
             "created_at": bids.c.created_at,
-        }, default=(bids.c.created_at.desc(), bids.c.id.desc()))
+        }, default=(bids.c.created_at.desc(), bids.c.id.desc()), id_column=bids.c.id)
         count = select(func.count()).select_from(bids).where(*conditions)
         return _paginate(self._engine, query, count, page, _bid_view)
 

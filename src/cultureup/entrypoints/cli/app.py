@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 
 from cultureup.adapters.sqlalchemy import migrate
+from cultureup.application.views import AuditFilters, PageRequest
 from cultureup.bootstrap import Services, bootstrap
 from cultureup.config import Settings, SettingsError
 from cultureup.domain.errors import DomainError, ValidationFailed
@@ -21,6 +23,9 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+audit_app = typer.Typer(help="The audit log of logins, security changes and admin actions.",
+                        no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 
 DEFAULT_ADMIN_PASSWORD = "admin123"  # noqa: S105 - the documented first-run default
 
@@ -139,6 +144,50 @@ def setup_admin(
         typer.echo(f"exists   {line}")
     for line in report["warnings"]:
         typer.secho(f"WARNING: {line}", fg="yellow", err=True)
+
+
+@audit_app.command("list")
+def audit_list(
+    actor: Annotated[str | None, typer.Option(help="Username or user id.")] = None,
+    action: Annotated[str | None, typer.Option(
+        help='An action such as login.failed, or a family ending in "." such as 2fa.')] = None,
+    since: Annotated[str | None, typer.Option(
+        help="ISO 8601 date or time, UTC unless it has an offset.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=200, help="Entries to show.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+) -> None:
+    """Show audit entries, newest first."""
+    since_at = None
+    if since:
+        try:
+            since_at = datetime.fromisoformat(since)
+        except ValueError as exc:
+            raise typer.BadParameter(f"not an ISO 8601 date or time: {since}",
+                                     param_hint="--since") from exc
+        since_at = (since_at if since_at.tzinfo else since_at.replace(tzinfo=UTC)).astimezone(UTC)
+    services = _services()
+    try:
+        page = services.audit.list_entries(None, AuditFilters(actor=actor, action=action,
+                                                              since=since_at),
+                                           PageRequest.of(1, limit, max_page_size=200))
+    finally:
+        services.close()
+    for entry in page.items:
+        when = entry.created_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if as_json:
+            typer.echo(json.dumps({"id": entry.id, "at": when, "actor": entry.actor_username,
+                                   "actor_id": entry.actor_id, "action": entry.action,
+                                   "target_type": entry.target_type,
+                                   "target_id": entry.target_id, "ip": entry.ip_address,
+                                   "details": entry.details}))
+        else:
+            target = f"{entry.target_type}:{entry.target_id}" if entry.target_id \
+                else entry.target_type
+            details = " ".join(f"{k}={v}" for k, v in sorted(entry.details.items()))
+            typer.echo(f"{when}  {entry.actor_username:<20} {entry.action:<28} {target:<14} "
+                       f"{entry.ip_address or '-':<15} {details}".rstrip())
+    if not as_json:
+        typer.secho(f"{len(page.items)} of {page.total} entries", err=True, fg="cyan")
 
 
 def main() -> None:

@@ -1,0 +1,78 @@
+"""An image store in an S3 bucket (or anything that speaks its API, such as moto or MinIO)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from cultureup.adapters.storage.local import check_key
+from cultureup.domain.errors import NotFound
+
+_MISSING = {"NoSuchKey", "404", "NotFound"}
+
+
+class S3ImageStore:
+    """Objects in one bucket. Clients fetch them straight from `public_base_url` (a CDN or the
+    bucket's own address), so the bucket policy must allow public reads of these keys."""
+
+    def __init__(self, client: Any, bucket: str, region: str,
+                 public_base_url: str | None = None) -> None:
+        self.client = client
+        self.bucket = bucket
+        self.region = region
+        if public_base_url is None:
+            public_base_url = f"https://{bucket}.s3.{region}.amazonaws.com/"
+        self.public_base_url = public_base_url.rstrip("/") + "/"
+
+    @classmethod
+    def from_settings(cls, bucket: str, region: str, access_key_id: str | None,
+                      secret_access_key: str | None, endpoint_url: str | None = None,
+                      *, public_base_url: str | None = None) -> S3ImageStore:
+        """A store with its own boto3 client. Without keys, boto3's usual chain applies
+        (environment, instance role). With an endpoint_url (moto, MinIO), objects are
+        addressed by path there, since such hosts rarely resolve bucket sub-domains."""
+        config = Config(
+            connect_timeout=5, read_timeout=30, retries={"max_attempts": 4, "mode": "standard"},
+            s3={"addressing_style": "path"} if endpoint_url else {},
+        )
+        client = boto3.client(
+            "s3", region_name=region, endpoint_url=endpoint_url, config=config,
+            **_credentials(access_key_id, secret_access_key),
+        )
+        if public_base_url is None and endpoint_url:
+            public_base_url = f"{endpoint_url.rstrip('/')}/{bucket}/"
+        return cls(client, bucket, region, public_base_url)
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=check_key(key), Body=data,
+                               ContentType=content_type)
+
+    def delete(self, key: str) -> None:
+        # S3 answers a delete of a missing key with success, which is the contract.
+        self.client.delete_object(Bucket=self.bucket, Key=check_key(key))
+
+    def url(self, key: str) -> str:
+        return self.public_base_url + quote(check_key(key), safe="/")
+
+    def read(self, key: str) -> bytes:
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=check_key(key))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in _MISSING:
+                raise NotFound("No image is stored under this key.") from exc
+            raise
+        body = response["Body"]
+        try:
+            return bytes(body.read())
+        finally:
+            body.close()
+
+
+def _credentials(access_key_id: str | None, secret_access_key: str | None) -> dict[str, str]:
+    if access_key_id and secret_access_key:
+        return {"aws_access_key_id": access_key_id, "aws_secret_access_key": secret_access_key}
+    return {}

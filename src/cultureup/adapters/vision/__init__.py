@@ -1,0 +1,2 @@
+"""Image analysis: watermarks, upload vetting, labels and faces (Rekognition), perceptual
+fingerprints."""
