@@ -81,8 +81,8 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
     clock = clock or SystemClock()
     events = InProcessEventPublisher()
 
-    def uow() -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(engine)
+    def uow(*, read_only: bool = False) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(engine, read_only=read_only)
 
     job_queries = SqlAlchemyJobQueries(engine)
     hasher = Argon2PasswordHasher(time_cost=settings.password_hash_time_cost,

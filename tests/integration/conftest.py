@@ -81,12 +81,9 @@ def services(settings: Settings, clock: SteppingClock) -> Iterator[Services]:
 
 def _empty_tables(engine: Engine) -> None:
     with engine.begin() as connection:
-        names = [table.name for table in reversed(metadata.sorted_tables)]
-        if engine.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
-        else:
-            for name in names:
-                connection.execute(text(f"DELETE FROM {name}"))
+        # DELETE beats TRUNCATE on tables this small (TRUNCATE rewrites each table's files).
+        for table in reversed(metadata.sorted_tables):
+            connection.execute(text(f"DELETE FROM {table.name}"))
 
 
 @pytest.fixture

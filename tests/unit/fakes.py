@@ -282,8 +282,8 @@ class InMemoryStore:
         """Like a database sequence: ids are never reused, even after a rollback."""
         return next(self._sequences[sequence])
 
-    def unit_of_work(self) -> InMemoryUnitOfWork:
-        """A `UnitOfWorkFactory`."""
+    def unit_of_work(self, *, read_only: bool = False) -> InMemoryUnitOfWork:
+        """A `UnitOfWorkFactory` (the store has no write lock to spare readers)."""
         return InMemoryUnitOfWork(self)
 
     # -- reading committed state in assertions ----------------------------------------------

@@ -60,7 +60,6 @@ def test_money_is_in_pkr_by_default() -> None:
     (Decimal("99.99"), "99.99"),
     (0.1, "0.10"),  # a JSON float is read by its shortest repr, not its binary value
     (1234.56, "1234.56"),
-    ("1e2", "100.00"),
     ("-3", "-3.00"),
     (str(MAX_AMOUNT), str(MAX_AMOUNT)),
     (f"-{MAX_AMOUNT}", f"-{MAX_AMOUNT}"),
@@ -77,6 +76,7 @@ def test_parse_refuses_more_than_two_decimal_places(value: object) -> None:
 
 @pytest.mark.parametrize("value", [
     "abc", "", "   ", "12 PKR", "1,000", None, True, False, [1], {"amount": 1}, b"12",
+    "1e2", "1_000", "0x10",
 ])
 def test_parse_refuses_non_numbers(value: object) -> None:
     with pytest.raises(ValueError, match="A valid number is required"):
@@ -93,7 +93,7 @@ def test_parse_refuses_nan_and_infinity(value: object) -> None:
 
 
 @pytest.mark.parametrize("value", [
-    "10000000000", "10000000000.00", "-10000000000", 10**12, "1e20",
+    "10000000000", "10000000000.00", "-10000000000", 10**12, 10**20,
     str(MAX_AMOUNT + CENT),
 ])
 def test_parse_refuses_values_above_max_amount(value: object) -> None:

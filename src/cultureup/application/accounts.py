@@ -289,7 +289,7 @@ class AccountService:
     def authenticate(self, token: str) -> Actor:
         """The active user a token belongs to; raises NotAuthenticated otherwise."""
         digest = self._tokens.digest(token)
-        with self._uow() as uow:
+        with self._uow(read_only=True) as uow:
             user_id = uow.tokens.find_user_id(digest, now=self._clock.now())
             if user_id is None:
                 raise NotAuthenticated("Invalid token.")
@@ -298,7 +298,7 @@ class AccountService:
                 raise NotAuthenticated("User inactive or deleted.")
             return user.as_actor()
     def get_profile(self, actor: Actor) -> UserView:
-        with self._uow() as uow:
+        with self._uow(read_only=True) as uow:
             return user_view(uow.users.get(actor.id))
 
     def update_profile(self, actor: Actor, changes: ProfileChanges) -> UserView:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Protocol, Self
 
+from cultureup.application.catalog_ports import (
+    ArtistProfileRepository,
+    BuyerProfileRepository,
+    EquipmentRepository,
+)
 from cultureup.application.views import (
     AuditFilters,
     BidFilters,
@@ -182,6 +187,9 @@ class UnitOfWork(Protocol):
     two_factor: TwoFactorRepository
     challenges: LoginChallengeRepository
     audit: AuditLog
+    artist_profiles: ArtistProfileRepository
+    buyer_profiles: BuyerProfileRepository
+    equipment: EquipmentRepository
 
     def __enter__(self) -> Self: ...
 
@@ -192,7 +200,11 @@ class UnitOfWork(Protocol):
         ...
 
 
-UnitOfWorkFactory = Callable[[], UnitOfWork]
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+        """A new unit of work; `read_only` promises no writes, which lets the database
+        serve it without taking the write lock."""
+        ...
 
 
 class JobQueries(Protocol):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import attrs
 
 CENT = Decimal("0.01")
+_PLAIN_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 CURRENCY = "PKR"
 # Large enough for any artwork or commission, small enough to fit a 64-bit count of paisa.
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -40,8 +42,12 @@ class Money:
             value = repr(value)
         if not isinstance(value, int | str | Decimal):
             raise ValueError("A valid number is required.")
+        text = str(value).strip()
+        # Plain decimals only: no exponents, underscores, "Infinity" or "NaN".
+        if isinstance(value, str) and not _PLAIN_DECIMAL.fullmatch(text):
+            raise ValueError("A valid number is required.")
         try:
-            amount = Decimal(str(value).strip())
+            amount = Decimal(text)
         except InvalidOperation as exc:
             raise ValueError("A valid number is required.") from exc
         if not amount.is_finite():

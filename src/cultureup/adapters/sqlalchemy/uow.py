@@ -23,13 +23,15 @@ from cultureup.domain.errors import ConcurrentUpdate
 
 
 class SqlAlchemyUnitOfWork:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
+        self._read_only = read_only
         self._connection: Connection | None = None
 
     def __enter__(self) -> Self:
         connection = self._engine.connect()
-        connection.execution_options(sqlite_begin="IMMEDIATE")
+        # SQLite writers take the write lock at BEGIN; readers need not wait for it.
+        connection.execution_options(sqlite_begin="DEFERRED" if self._read_only else "IMMEDIATE")
         connection.begin()
         self._connection = connection
         self.users = SqlAlchemyUserRepository(connection)

@@ -76,8 +76,10 @@ def _size(count: int) -> str:
     return f"{count} bytes"
 
 
-def _megapixels(count: int) -> str:
-    return f"{count / 1_000_000:.1f}".removesuffix(".0")
+def _pixels(count: int) -> str:
+    if count >= 1_000_000:
+        return f"{count / 1_000_000:.1f}".removesuffix(".0") + " megapixels"
+    return f"{count:,} pixels"
 
 
 def sniff(data: bytes) -> str | None:
@@ -149,7 +151,7 @@ class PillowImageSanitizer:
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             # Pillow's own guard, for images far past ours (we check first when we can).
             raise _refuse(f"The image has too many pixels; the largest allowed is "
-                          f"{_megapixels(self.max_pixels)} megapixels.") from exc
+                          f"{_pixels(self.max_pixels)}.") from exc
         except _DECODE_ERRORS as exc:
             raise _refuse(CORRUPT) from exc
 
@@ -161,9 +163,8 @@ class PillowImageSanitizer:
         image = Image.open(io.BytesIO(data), formats=[kind])
         width, height = image.size
         if width * height > self.max_pixels:
-            raise _refuse(f"The image is {width}x{height} pixels "
-                          f"({_megapixels(width * height)} megapixels); the largest allowed is "
-                          f"{_megapixels(self.max_pixels)} megapixels.")
+            raise _refuse(f"The image is {width}x{height} pixels ({_pixels(width * height)}); "
+                          f"the largest allowed is {_pixels(self.max_pixels)}.")
         return image
 
     def _clean(self, data: bytes, kind: str) -> CleanImage:
@@ -192,7 +193,7 @@ class PillowImageSanitizer:
             total += frame.width * frame.height
             if total > self.max_total_pixels:
                 raise _refuse(f"The animation is too large: its frames hold more than "
-                              f"{_megapixels(self.max_total_pixels)} megapixels in all.")
+                              f"{_pixels(self.max_total_pixels)} in all.")
             frame.load()
             if keep:
                 frames.append(frame.copy())
@@ -220,7 +221,11 @@ class PillowImageSanitizer:
 
     def _save_frames(self, frames: list[Image.Image], image: Image.Image, kind: str,
                      data: bytes) -> CleanImage:
-        exif, method = self._exif_and_orientation(image)
+        # Metadata from the first frame: `image` itself now stands on the last one.
+        head = frames[0]
+        exif, method = self._exif_and_orientation(head)
+        icc = head.info.get("icc_profile") or image.info.get("icc_profile")
+        loop = head.info.get("loop", image.info.get("loop", 0))
         durations = [frame.info.get("duration", 0) for frame in frames]
         upright = []
         for frame in frames:
@@ -233,14 +238,13 @@ class PillowImageSanitizer:
         options: dict[str, object] = {}
         if kind != "GIF":
             options["exif"] = exif
-            if icc := image.info.get("icc_profile"):
+            if icc:
                 options["icc_profile"] = icc
         if kind == "WEBP":
             lossless = _webp_is_lossless(data)
             options.update(lossless=lossless, quality=80 if lossless else self.webp_quality)
         if rest:
-            options.update(save_all=True, append_images=rest, duration=durations,
-                           loop=image.info.get("loop", 0))
+            options.update(save_all=True, append_images=rest, duration=durations, loop=loop)
         out = io.BytesIO()
         first.save(out, kind, **options)
         return CleanImage(data=out.getvalue(), format=kind, width=first.width,

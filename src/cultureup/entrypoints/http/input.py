@@ -12,11 +12,17 @@ from cultureup.domain.errors import FieldErrors, ValidationFailed
 from cultureup.domain.money import Money
 
 MAX_ID = 2**31 - 1
+# No JSON body of this API comes near this; larger ones are refused before being read.
+MAX_JSON_BODY = 1_000_000
 MISSING: Any = object()
 
 
 def json_object(req: falcon.Request) -> dict[str, Any]:
     """The request body as a JSON object; anything else is a 400."""
+    if req.content_length is not None and req.content_length > MAX_JSON_BODY:
+        raise falcon.HTTPContentTooLarge(
+            title="Request body too large",
+            description=f"A JSON body may be at most {MAX_JSON_BODY} bytes.")
     content_type = (req.content_type or "").split(";")[0].strip().lower()
     if content_type and content_type != "application/json":
         raise falcon.HTTPUnsupportedMediaType(

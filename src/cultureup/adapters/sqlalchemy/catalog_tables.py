@@ -1,0 +1,83 @@
+"""The schema of artist profiles, buyer profiles and equipment, on the shared `metadata`.
+Change it only together with a migration in migrations/versions."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    text,
+)
+
+from cultureup.adapters.sqlalchemy.tables import jobs, metadata
+from cultureup.adapters.sqlalchemy.types import MoneyCents, UTCDateTime
+
+# The user id is the primary key: one profile of each kind per user, enforced by the database.
+artist_profiles = Table(
+    "artist_profiles", metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("bio", String(1000), nullable=False, server_default=""),
+    Column("skills", String(500), nullable=False, server_default=""),
+    Column("experience_level", String(16), nullable=False),
+    Column("hourly_rate", MoneyCents, nullable=False),
+    Column("portfolio_description", String(2000), nullable=False, server_default=""),
+    Column("is_available", Boolean, nullable=False, server_default=text("true")),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    CheckConstraint("hourly_rate >= 0", name="hourly_rate_not_negative"),
+    CheckConstraint("experience_level IN ('beginner', 'intermediate', 'expert')",
+                    name="experience_level_choice"),
+)
+Index("ix_artist_profiles_hourly_rate", artist_profiles.c.hourly_rate)
+Index("ix_artist_profiles_level_hourly_rate", artist_profiles.c.experience_level,
+      artist_profiles.c.hourly_rate)
+Index("ix_artist_profiles_available_hourly_rate", artist_profiles.c.is_available,
+      artist_profiles.c.hourly_rate)
+Index("ix_artist_profiles_created_at", artist_profiles.c.created_at)
+
+buyer_profiles = Table(
+    "buyer_profiles", metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("company_name", String(200), nullable=False, server_default=""),
+    Column("address", String(500), nullable=False, server_default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+Index("ix_buyer_profiles_created_at", buyer_profiles.c.created_at)
+
+equipment = Table(
+    "equipment", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("equipment_type", String(16), nullable=False),
+    Column("price", MoneyCents, nullable=False),
+    Column("stock_quantity", Integer, nullable=False, server_default="0"),
+    Column("image", String(500), nullable=True),
+    Column("is_available", Boolean, nullable=False, server_default=text("true")),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False, server_default="0"),
+    CheckConstraint("price > 0", name="price_positive"),
+    CheckConstraint("stock_quantity >= 0", name="stock_not_negative"),
+    CheckConstraint("equipment_type IN ('frame', 'paint', 'brush', 'canvas', 'other')",
+                    name="equipment_type_choice"),
+)
+Index("ix_equipment_type_price", equipment.c.equipment_type, equipment.c.price)
+Index("ix_equipment_price", equipment.c.price)
+Index("ix_equipment_stock_quantity", equipment.c.stock_quantity)
+Index("ix_equipment_available_stock", equipment.c.is_available, equipment.c.stock_quantity)
+Index("ix_equipment_created_at", equipment.c.created_at)
+
+# The profiles' figures count and sum jobs per hired artist and per buyer, by status.
+Index("ix_jobs_hired_artist_status", jobs.c.hired_artist_id, jobs.c.status)
+Index("ix_jobs_buyer_status", jobs.c.buyer_id, jobs.c.status)
+
+__all__ = ["artist_profiles", "buyer_profiles", "equipment"]
