@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -18,6 +19,11 @@ from cultureup.adapters.security.sealing import AesGcmSecretSealer, HmacDigest
 from cultureup.adapters.security.tokens import SecretTokenService
 from cultureup.adapters.security.totp import PyOtpOneTimePasswords
 from cultureup.adapters.sqlalchemy import migrate
+from cultureup.adapters.sqlalchemy.artwork_queries import SqlAlchemyArtworkQueries
+from cultureup.adapters.sqlalchemy.catalog_queries import (
+    SqlAlchemyEquipmentQueries,
+    SqlAlchemyProfileQueries,
+)
 from cultureup.adapters.sqlalchemy.engine import build_engine
 from cultureup.adapters.sqlalchemy.queries import (
     SqlAlchemyAuditQueries,
@@ -25,19 +31,47 @@ from cultureup.adapters.sqlalchemy.queries import (
     SqlAlchemyJobQueries,
 )
 from cultureup.adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork
+from cultureup.adapters.storage.local import LocalImageStore
+from cultureup.adapters.storage.s3 import S3ImageStore
 from cultureup.adapters.system import InProcessEventPublisher, SystemClock
+from cultureup.adapters.vision.fingerprint_index import InMemoryFingerprintIndex
+from cultureup.adapters.vision.perceptual import PerceptualFingerprinter
+from cultureup.adapters.vision.rekognition import RekognitionVisualAnalyzer
+from cultureup.adapters.vision.sanitize import PillowImageSanitizer
+from cultureup.adapters.vision.watermark import PillowWatermarker
 from cultureup.application.accounts import AccountService, LoginThrottle
+from cultureup.application.artworks import ArtworkService
 from cultureup.application.audit import AuditService
 from cultureup.application.bids import BidService
 from cultureup.application.categories import CategoryService
+from cultureup.application.equipment import EquipmentService
 from cultureup.application.jobs import JobService
 from cultureup.application.ports import Clock, RateLimiter
+from cultureup.application.profiles import ArtistProfileService, BuyerProfileService
 from cultureup.application.sample_data import SampleDataService
 from cultureup.application.services import UseCases
+from cultureup.application.storage import ImageStore, VisualAnalyzer
 from cultureup.application.two_factor import TwoFactorService
-from cultureup.config import Settings
+from cultureup.config import Settings, SettingsError
 from cultureup.entrypoints.http import create_app
 from cultureup.entrypoints.http.ratelimit import RateLimit
+
+
+def _image_store(settings: Settings) -> ImageStore:
+    if settings.storage_backend == "s3":
+        if not settings.aws_storage_bucket_name:
+            raise SettingsError("the s3 storage backend needs AWS_STORAGE_BUCKET_NAME")
+        return S3ImageStore.from_settings(
+            settings.aws_storage_bucket_name, settings.aws_s3_region_name, None, None,
+            endpoint_url=settings.aws_endpoint_url or None)
+    return LocalImageStore(Path(settings.media_root), url_prefix=settings.media_url)
+
+
+def _visual_analyzer(settings: Settings) -> VisualAnalyzer | None:
+    if settings.image_analysis != "rekognition":
+        return None
+    return RekognitionVisualAnalyzer.from_settings(
+        settings.aws_s3_region_name, endpoint_url=settings.aws_endpoint_url or None)
 
 
 def _rate_limiter(settings: Settings) -> RateLimiter:
@@ -106,12 +140,24 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
     categories = CategoryService(uow=uow, queries=SqlAlchemyCategoryQueries(engine), clock=clock)
     jobs = JobService(uow=uow, queries=job_queries, clock=clock, events=events)
     bids = BidService(uow=uow, queries=job_queries, clock=clock, events=events)
+    profile_queries = SqlAlchemyProfileQueries(engine)
+    store = _image_store(settings)
+    artworks = ArtworkService(
+        uow=uow, queries=SqlAlchemyArtworkQueries(engine, url_for=store.url), clock=clock,
+        store=store, sanitizer=PillowImageSanitizer(), watermarker=PillowWatermarker(),
+        fingerprinter=PerceptualFingerprinter(), index_factory=InMemoryFingerprintIndex,
+        analyzer=_visual_analyzer(settings), max_upload_bytes=settings.max_upload_mb * 2**20)
     return Services(
         settings=settings, engine=engine, clock=clock, events=events, limiter=limiter,
         accounts=accounts, two_factor=two_factor, categories=categories, jobs=jobs, bids=bids,
+        artworks=artworks,
         audit=AuditService(queries=SqlAlchemyAuditQueries(engine)),
         sample_data=SampleDataService(accounts=accounts, categories=categories, jobs=jobs,
                                       bids=bids, uow=uow, clock=clock),
+        artist_profiles=ArtistProfileService(uow=uow, queries=profile_queries, clock=clock),
+        buyer_profiles=BuyerProfileService(uow=uow, queries=profile_queries, clock=clock),
+        equipment=EquipmentService(uow=uow, queries=SqlAlchemyEquipmentQueries(engine),
+                                   clock=clock),
     )
 
 
@@ -123,5 +169,7 @@ def http_app(services: Services) -> falcon.App:
         rate_limit = RateLimit(services.limiter, services.clock,
                                anonymous_per_hour=settings.rate_limit_anonymous_per_hour,
                                user_per_hour=settings.rate_limit_user_per_hour)
+    media_root = Path(settings.media_root) if settings.storage_backend == "local" else None
     return create_app(services, rate_limit=rate_limit,
-                      trust_forwarded_for=settings.trust_forwarded_for)
+                      trust_forwarded_for=settings.trust_forwarded_for, media_root=media_root,
+                      media_url=settings.media_url, max_upload_mb=settings.max_upload_mb)

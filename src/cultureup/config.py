@@ -12,6 +12,7 @@ import attrs
 from dotenv import dotenv_values
 
 PREFIX = "CULTUREUP_"
+AWS_NAMES = ("aws_storage_bucket_name", "aws_s3_region_name", "aws_endpoint_url")
 
 
 class SettingsError(ValueError):
@@ -61,6 +62,19 @@ class Settings:
     login_failure_window_minutes: int = attrs.field(default=15, converter=_positive_int)
     # Behind a reverse proxy, take the client address from X-Forwarded-For.
     trust_forwarded_for: bool = attrs.field(default=False, converter=lambda v: _bool(v))
+    # Artwork images: "local" (media_root, served under media_url) or "s3".
+    storage_backend: str = attrs.field(default="local", validator=attrs.validators.in_(
+        ("local", "s3")))
+    # Duplicate detection: "perceptual" (offline) or "rekognition" (perceptual + AWS labels
+    # and faces).
+    image_analysis: str = attrs.field(default="perceptual", validator=attrs.validators.in_(
+        ("perceptual", "rekognition")))
+    max_upload_mb: int = attrs.field(default=20, converter=_positive_int)
+    # Read also from the unprefixed names the API document uses (AWS_STORAGE_BUCKET_NAME...).
+    # Credentials come from boto3's usual chain (AWS_ACCESS_KEY_ID, profiles, roles).
+    aws_storage_bucket_name: str = ""
+    aws_s3_region_name: str = "us-east-1"
+    aws_endpoint_url: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None,
@@ -78,6 +92,10 @@ class Settings:
                     name = key[len(PREFIX):].lower()
                     if name in names:
                         values[name] = value
+        for source in sources:
+            for name in AWS_NAMES:
+                if source.get(name.upper()) and name not in values:
+                    values[name] = source[name.upper()]
         values.update(overrides)
         try:
             return cls(**values)

@@ -18,9 +18,8 @@ from sqlalchemy import Engine, event, text
 from cultureup.adapters.sqlalchemy.engine import build_engine
 from cultureup.adapters.sqlalchemy.migrate import upgrade
 from cultureup.adapters.sqlalchemy.tables import metadata
-from cultureup.bootstrap import Services, bootstrap
+from cultureup.bootstrap import Services, bootstrap, http_app
 from cultureup.config import Settings
-from cultureup.entrypoints.http import create_app
 
 STRONG_PASSWORD = "Str0ng-Palette-42!"
 
@@ -63,7 +62,9 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(database_url=database_url, media_root=str(tmp_path / "media"),
                     password_hash_time_cost=1, password_hash_memory_kib=1024,
-                    secret_key="integration-tests-secret-key-0123456789abcdef")
+                    secret_key="integration-tests-secret-key-0123456789abcdef",
+                    # Budgets are tested on their own; elsewhere they would only get in the way.
+                    rate_limit_enabled=False)
 
 
 @pytest.fixture
@@ -88,7 +89,7 @@ def _empty_tables(engine: Engine) -> None:
 
 @pytest.fixture
 def client(services: Services) -> falcon.testing.TestClient:
-    return falcon.testing.TestClient(create_app(services))
+    return falcon.testing.TestClient(http_app(services))
 
 
 @attrs.frozen

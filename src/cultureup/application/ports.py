@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Protocol, Self
 
+from cultureup.application.artwork_ports import ArtworkRepository
 from cultureup.application.catalog_ports import (
     ArtistProfileRepository,
     BuyerProfileRepository,
@@ -187,6 +188,7 @@ class UnitOfWork(Protocol):
     two_factor: TwoFactorRepository
     challenges: LoginChallengeRepository
     audit: AuditLog
+    artworks: ArtworkRepository
     artist_profiles: ArtistProfileRepository
     buyer_profiles: BuyerProfileRepository
     equipment: EquipmentRepository

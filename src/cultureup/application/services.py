@@ -5,10 +5,13 @@ from __future__ import annotations
 import attrs
 
 from cultureup.application.accounts import AccountService
+from cultureup.application.artworks import ArtworkService
 from cultureup.application.audit import AuditService
 from cultureup.application.bids import BidService
 from cultureup.application.categories import CategoryService
+from cultureup.application.equipment import EquipmentService
 from cultureup.application.jobs import JobService
+from cultureup.application.profiles import ArtistProfileService, BuyerProfileService
 from cultureup.application.sample_data import SampleDataService
 from cultureup.application.two_factor import TwoFactorService
 
@@ -16,9 +19,13 @@ from cultureup.application.two_factor import TwoFactorService
 @attrs.frozen(kw_only=True)
 class UseCases:
     accounts: AccountService
+    artworks: ArtworkService
     two_factor: TwoFactorService
     audit: AuditService
     categories: CategoryService
     jobs: JobService
     bids: BidService
     sample_data: SampleDataService
+    artist_profiles: ArtistProfileService
+    buyer_profiles: BuyerProfileService
+    equipment: EquipmentService

@@ -8,7 +8,7 @@ from datetime import datetime
 import attrs
 
 from cultureup.domain.categories import Category
-from cultureup.domain.errors import FieldErrors, PermissionDenied
+from cultureup.domain.errors import DomainError, FieldErrors, PermissionDenied
 from cultureup.domain.money import Money
 from cultureup.domain.users import Actor
 
@@ -136,6 +136,14 @@ class Artwork:
             raise PermissionDenied("Only staff can moderate artworks.")
         self.moderation_status = status
         self.updated_at = now
+
+
+class DuplicateArtwork(DomainError):
+    """The upload is too similar to another artist's artwork."""
+
+    def __init__(self, *, score: float, artwork_id: int, title: str, artist: str) -> None:
+        super().__init__("Duplicate artwork detected")
+        self.score, self.artwork_id, self.title, self.artist = score, artwork_id, title, artist
 
 
 def ensure_can_upload(actor: Actor) -> None:

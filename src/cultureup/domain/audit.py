@@ -27,6 +27,7 @@ class AuditAction:
     STAFF_USER_CREATED = "admin.staff_user_created"
     CATEGORY_CREATED = "admin.category_created"
     SAMPLE_DATA_CREATED = "admin.sample_data_created"
+    ARTWORK_REMOVED = "admin.artwork_removed"
 
 
 @attrs.frozen(kw_only=True)

@@ -24,12 +24,12 @@ from cultureup.adapters.sqlalchemy.types import MoneyCents, UTCDateTime
 artworks = Table(
     "artworks", metadata,
     Column("id", Integer, primary_key=True),
-    Column("artist_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("artist_id", Integer, ForeignKey("users.id"), nullable=False),
     Column("title", String(200), nullable=False),
     Column("description", Text, nullable=False),
-    Column("category_id", Integer, ForeignKey("categories.id"), nullable=False, index=True),
+    Column("category_id", Integer, ForeignKey("categories.id"), nullable=False),
     Column("artwork_type", String(16), nullable=False),
-    Column("price", MoneyCents, nullable=False, index=True),
+    Column("price", MoneyCents, nullable=False),
     Column("is_available", Boolean, nullable=False, server_default=text("true")),
     Column("is_featured", Boolean, nullable=False, server_default=text("false")),
     Column("moderation_status", String(16), nullable=False, server_default="PENDING"),
@@ -44,6 +44,9 @@ artworks = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     CheckConstraint("price > 0", name="price_positive"),
 )
+Index("ix_artworks_artist_id", artworks.c.artist_id)
+Index("ix_artworks_category_id", artworks.c.category_id)
+Index("ix_artworks_price", artworks.c.price)
 Index("ix_artworks_created_at", artworks.c.created_at)
 Index("ix_artworks_featured_created_at", artworks.c.is_featured, artworks.c.created_at)
 Index("ix_artworks_likes_count", artworks.c.likes_count)
@@ -53,17 +56,19 @@ artwork_likes = Table(
     "artwork_likes", metadata,
     Column("artwork_id", Integer, ForeignKey("artworks.id", ondelete="CASCADE"),
            nullable=False),
-    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False,
-           index=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     PrimaryKeyConstraint("artwork_id", "user_id", name="pk_artwork_likes"),
 )
+Index("ix_artwork_likes_user_id", artwork_likes.c.user_id)
 
-# One row per artwork: the perceptual fingerprint the duplicate index is rebuilt from.
+# The perceptual fingerprint of each artwork's current image. `id` only grows: a replaced image
+# gets a new row, so every server process can catch up with rows past the last id it loaded.
 artwork_fingerprints = Table(
     "artwork_fingerprints", metadata,
+    Column("id", Integer, primary_key=True),
     Column("artwork_id", Integer, ForeignKey("artworks.id", ondelete="CASCADE"),
-           primary_key=True),
+           nullable=False, unique=True),
     Column("artist_id", Integer, nullable=False),
     Column("fingerprint", LargeBinary, nullable=False),
 )

@@ -7,6 +7,12 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from cultureup.adapters.sqlalchemy.artwork_repositories import SqlAlchemyArtworkRepository
+from cultureup.adapters.sqlalchemy.catalog_repositories import (
+    SqlAlchemyArtistProfileRepository,
+    SqlAlchemyBuyerProfileRepository,
+    SqlAlchemyEquipmentRepository,
+)
 from cultureup.adapters.sqlalchemy.integrity import domain_error_for
 from cultureup.adapters.sqlalchemy.repositories import (
     SqlAlchemyCategoryRepository,
@@ -41,6 +47,10 @@ class SqlAlchemyUnitOfWork:
         self.two_factor = SqlAlchemyTwoFactorRepository(connection)
         self.challenges = SqlAlchemyLoginChallengeRepository(connection)
         self.audit = SqlAlchemyAuditLog(connection)
+        self.artworks = SqlAlchemyArtworkRepository(connection)
+        self.artist_profiles = SqlAlchemyArtistProfileRepository(connection)
+        self.buyer_profiles = SqlAlchemyBuyerProfileRepository(connection)
+        self.equipment = SqlAlchemyEquipmentRepository(connection)
         return self
 
     def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:

@@ -1,2 +1,1 @@
-"""Image analysis: watermarks, upload vetting, labels and faces (Rekognition), perceptual
-fingerprints."""
+"""Image analysis adapters: perceptual fingerprints and the in-memory fingerprint index."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 
 import falcon
 import orjson
@@ -15,7 +16,8 @@ from cultureup.entrypoints.http.routes import add_routes
 
 
 def create_app(services: UseCases, *, rate_limit: RateLimit | None = None,
-               trust_forwarded_for: bool = False) -> falcon.App:
+               trust_forwarded_for: bool = False, media_root: Path | None = None,
+               media_url: str = "/media/", max_upload_mb: int = 20) -> falcon.App:
     """A WSGI app serving the API over the given services. Builds nothing at import time.
 
     Without `rate_limit` no request budget is enforced (login throttling still is)."""
@@ -31,6 +33,13 @@ def create_app(services: UseCases, *, rate_limit: RateLimit | None = None,
         dumps=partial(orjson.dumps, option=orjson.OPT_NON_STR_KEYS), loads=orjson.loads)
     app.req_options.media_handlers.update({falcon.MEDIA_JSON: json_handler})
     app.resp_options.media_handlers.update({falcon.MEDIA_JSON: json_handler})
+    # Uploads are streamed part by part; the handler must not buffer more than an image.
+    multipart = falcon.media.MultipartFormHandler()
+    multipart.parse_options.max_body_part_buffer_size = max_upload_mb * 2**20 + 1
+    app.req_options.media_handlers[falcon.MEDIA_MULTIPART] = multipart
     errors.install(app)
-    add_routes(app, services)
+    add_routes(app, services, max_upload_bytes=max_upload_mb * 2**20)
+    if media_root is not None:
+        media_root.mkdir(parents=True, exist_ok=True)
+        app.add_static_route(media_url.rstrip("/"), str(media_root.resolve()))
     return app

@@ -7,6 +7,7 @@ from typing import Any
 
 import falcon
 
+from cultureup.domain.artworks import DuplicateArtwork
 from cultureup.domain.errors import (
     DomainError,
     InvalidState,
@@ -41,6 +42,12 @@ def handle_domain_error(req: falcon.Request, resp: falcon.Response, exc: DomainE
     details = exc.details if isinstance(exc, ValidationFailed) else None
     resp.status = status
     resp.media = envelope(exc.message, details)
+    if isinstance(exc, DuplicateArtwork):
+        resp.media.update({
+            "message": "This artwork is too similar to an existing artwork in our system",
+            "duplicate_detected": True, "similarity_score": exc.score,
+            "matched_artwork": {"id": exc.artwork_id, "title": exc.title,
+                                "artist": exc.artist}})
     if isinstance(exc, NotAuthenticated):
         resp.set_header("WWW-Authenticate", "Token")
     if isinstance(exc, RateLimited):

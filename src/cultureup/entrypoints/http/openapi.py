@@ -342,6 +342,11 @@ def build_document() -> Schema:
         "/swagger/": {"get": html},
         "/redoc/": {"get": html},
     }
+    # Imported here: the catalogue's module builds its part with the helpers above.
+    from cultureup.entrypoints.http.artwork_openapi import ARTWORK_SCHEMAS, artwork_paths
+    from cultureup.entrypoints.http.catalog_openapi import CATALOG_PATHS, CATALOG_SCHEMAS
+    paths.update(CATALOG_PATHS)
+    paths.update(artwork_paths())
     return {
         "openapi": "3.1.0",
         "info": {
@@ -354,7 +359,7 @@ def build_document() -> Schema:
         "servers": [{"url": "/"}],
         "paths": paths,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **CATALOG_SCHEMAS, **ARTWORK_SCHEMAS},
             "securitySchemes": {"TokenAuth": {
                 "type": "apiKey", "in": "header", "name": "Authorization",
                 "description": "Token <key>, as returned by /api/auth/login/"}},

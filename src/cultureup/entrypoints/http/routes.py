@@ -6,6 +6,7 @@ from __future__ import annotations
 import falcon
 
 from cultureup.application.services import UseCases
+from cultureup.entrypoints.http.catalog_routes import add_catalog_routes
 from cultureup.entrypoints.http.docs import DocsPageResource, OpenApiResource, add_docs_assets
 from cultureup.entrypoints.http.resources.accounts import (
     LoginResource,
@@ -13,6 +14,13 @@ from cultureup.entrypoints.http.resources.accounts import (
     PasswordResource,
     ProfileResource,
     RegisterResource,
+)
+from cultureup.entrypoints.http.resources.artworks import (
+    ArtistArtworksResource,
+    ArtworkListResource,
+    ArtworkResource,
+    FeaturedResource,
+    LikeResource,
 )
 from cultureup.entrypoints.http.resources.bids import BidListResource, BidResource
 from cultureup.entrypoints.http.resources.categories import (
@@ -41,7 +49,8 @@ from cultureup.entrypoints.http.resources.two_factor import (
 ID = "int(min=1, max=2147483647)"
 
 
-def add_routes(app: falcon.App, services: UseCases) -> None:
+def add_routes(app: falcon.App, services: UseCases, *, max_upload_bytes: int = 20 * 2**20
+               ) -> None:
     accounts, jobs, bids = services.accounts, services.jobs, services.bids
     app.add_route("/api/health", HealthResource())
     app.add_route("/api/auth/register", RegisterResource(accounts))
@@ -67,8 +76,18 @@ def add_routes(app: falcon.App, services: UseCases) -> None:
     app.add_route(f"/api/jobs/{{job_id:{ID}}}/cancel", CancelResource(jobs))
     app.add_route("/api/bids", BidListResource(bids))
     app.add_route(f"/api/bids/{{bid_id:{ID}}}", BidResource(bids))
+    artworks = services.artworks
+    app.add_route("/api/artworks", ArtworkListResource(artworks, max_upload_bytes))
+    app.add_route("/api/artworks/featured", FeaturedResource(artworks))
+    app.add_route(f"/api/artworks/{{artwork_id:{ID}}}",
+                  ArtworkResource(artworks, max_upload_bytes))
+    app.add_route(f"/api/artworks/{{artwork_id:{ID}}}/like", LikeResource(artworks))
+    app.add_route(f"/api/artist-profiles/{{user_id:{ID}}}/artworks",
+                  ArtistArtworksResource(artworks, services.artist_profiles))
     app.add_route("/api/openapi.json", OpenApiResource())
     docs = DocsPageResource()
     for path in ("/api/docs", "/swagger", "/redoc"):
         app.add_route(path, docs)
     add_docs_assets(app)
+    add_catalog_routes(app, services.artist_profiles, services.buyer_profiles,
+                       services.equipment)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
+import cultureup.adapters.sqlalchemy.artwork_tables
+import cultureup.adapters.sqlalchemy.catalog_tables  # noqa: F401  (its tables join metadata)
 from cultureup.adapters.sqlalchemy.tables import metadata
 
 connection = context.config.attributes["connection"]

@@ -1,0 +1,257 @@
+"""Read models for artist profiles, buyer profiles and equipment: each list page is two
+queries (rows and count), whatever the page size.
+
+A profile's figures come from the jobs table through correlated sub-queries in the same
+statement, so they are computed for the page's rows only, never per row from Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Engine, Select, and_, func, or_, select
+
+from cultureup.adapters.sqlalchemy.catalog_tables import (
+    artist_profiles,
+    buyer_profiles,
+    equipment,
+)
+from cultureup.adapters.sqlalchemy.queries import _contains, _paginate
+from cultureup.adapters.sqlalchemy.tables import jobs, users
+from cultureup.application.catalog_views import (
+    ArtistProfileFilters,
+    ArtistProfileView,
+    BuyerProfileFilters,
+    BuyerProfileView,
+    EquipmentFilters,
+    EquipmentView,
+)
+from cultureup.application.views import Page, PageRequest, UserView
+from cultureup.domain.errors import NotFound
+from cultureup.domain.jobs import JobStatus
+from cultureup.domain.money import Money
+from cultureup.domain.profiles import completion_rate
+
+USER_FIELDS = ("id", "username", "email", "first_name", "last_name", "user_type",
+               "phone_number", "is_verified", "profile_image", "created_at")
+job = jobs.alias("counted_job")
+
+
+def _order(query: Select[Any], ordering: str | None, columns: dict[str, Any],
+           default: Sequence[Any], id_column: Any) -> Select[Any]:
+    """Like the job lists: the chosen column, then the id in the same direction so pages
+    never overlap. A column of None sorts by the id alone (a field that is equal for all)."""
+    if not ordering:
+        return query.order_by(*default)
+    column = columns[ordering.lstrip("-")]
+    keys = [id_column] if column is None else [column, id_column]
+    if ordering.startswith("-"):
+        return query.order_by(*(key.desc() for key in keys))
+    return query.order_by(*(key.asc() for key in keys))
+
+
+def _user_columns() -> list[Any]:
+    return [users.c[name].label(f"owner_{name}") for name in USER_FIELDS]
+
+
+def _user_view(row: Any) -> UserView:
+    return UserView(**{name: row[f"owner_{name}"] for name in USER_FIELDS})
+
+
+def _money_sum(condition: ColumnElement[bool]) -> Any:
+    # Whole paisa summed in SQL; 0 rather than NULL so that ordering by it is the same on
+    # every database.
+    return (select(func.coalesce(func.sum(job.c.final_amount), 0))
+            .where(condition).scalar_subquery())
+
+
+def _job_count(condition: ColumnElement[bool]) -> Any:
+    return select(func.count(job.c.id)).where(condition).scalar_subquery()
+
+
+def _visible_users(user_id: Any) -> list[ColumnElement[bool]]:
+    """Profiles of deactivated accounts are not shown."""
+    return [users.c.id == user_id, users.c.is_active.is_(True)]
+
+
+class SqlAlchemyProfileQueries:
+    """Artist and buyer profiles, with their figures from jobs."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    # -- artists ---------------------------------------------------------------------------
+
+    def _artist_stats(self) -> dict[str, Any]:
+        hired = job.c.hired_artist_id == artist_profiles.c.user_id
+        completed = and_(hired, job.c.status == JobStatus.COMPLETED.value)
+        cancelled = and_(hired, job.c.status == JobStatus.CANCELLED.value)
+        return {"total_projects_completed": _job_count(completed)
+                .label("total_projects_completed"),
+                "total_earnings": _money_sum(completed).label("total_earnings"),
+                "cancelled_projects": _job_count(cancelled).label("cancelled_projects")}
+
+    def _artist_select(self, stats: dict[str, Any]) -> Select[Any]:
+        return (select(artist_profiles, *_user_columns(), *stats.values())
+                .join(users, and_(*_visible_users(artist_profiles.c.user_id))))
+
+    def list_artist_profiles(self, filters: ArtistProfileFilters,
+                             page: PageRequest) -> Page[ArtistProfileView]:
+        stats = self._artist_stats()
+        conditions = _artist_conditions(filters)
+        query = _order(self._artist_select(stats).where(*conditions), filters.ordering, {
+            # Every rating is 0.0 until reviews exist, so the id alone decides.
+            "rating": None,
+            "hourly_rate": artist_profiles.c.hourly_rate,
+            "total_projects_completed": stats["total_projects_completed"],
+        }, default=(artist_profiles.c.created_at.desc(), artist_profiles.c.user_id.desc()),
+            id_column=artist_profiles.c.user_id)
+        count = (select(func.count()).select_from(artist_profiles)
+                 .join(users, and_(*_visible_users(artist_profiles.c.user_id)))
+                 .where(*conditions))
+        return _paginate(self._engine, query, count, page, _artist_view)
+
+    def get_artist_profile(self, user_id: int) -> ArtistProfileView:
+        query = self._artist_select(self._artist_stats()).where(
+            artist_profiles.c.user_id == user_id)
+        with self._engine.connect() as connection:
+            row = connection.execute(query).mappings().first()
+        if row is None:
+            raise NotFound("Artist profile not found.")
+        return _artist_view(row)
+
+    def artist_profile_exists(self, user_id: int) -> bool:
+        query = (select(artist_profiles.c.user_id)
+                 .join(users, and_(*_visible_users(artist_profiles.c.user_id)))
+                 .where(artist_profiles.c.user_id == user_id))
+        with self._engine.connect() as connection:
+            return connection.execute(query).first() is not None
+
+    # -- buyers ----------------------------------------------------------------------------
+
+    def _buyer_stats(self) -> dict[str, Any]:
+        posted_by = job.c.buyer_id == buyer_profiles.c.user_id
+        completed = and_(posted_by, job.c.status == JobStatus.COMPLETED.value)
+        return {"total_spent": _money_sum(completed).label("total_spent"),
+                "projects_posted": _job_count(posted_by).label("projects_posted")}
+
+    def _buyer_select(self, stats: dict[str, Any]) -> Select[Any]:
+        return (select(buyer_profiles, *_user_columns(), *stats.values())
+                .join(users, and_(*_visible_users(buyer_profiles.c.user_id))))
+
+    def list_buyer_profiles(self, filters: BuyerProfileFilters,
+                            page: PageRequest) -> Page[BuyerProfileView]:
+        stats = self._buyer_stats()
+        conditions: list[ColumnElement[bool]] = []
+        if filters.search:
+            conditions.append(or_(*(_contains(column, filters.search) for column in (
+                users.c.username, users.c.first_name, users.c.last_name,
+                buyer_profiles.c.company_name))))
+        query = _order(
+            self._buyer_select(stats).where(*conditions), filters.ordering, stats,
+            default=(buyer_profiles.c.created_at.desc(), buyer_profiles.c.user_id.desc()),
+            id_column=buyer_profiles.c.user_id)
+        count = (select(func.count()).select_from(buyer_profiles)
+                 .join(users, and_(*_visible_users(buyer_profiles.c.user_id)))
+                 .where(*conditions))
+        return _paginate(self._engine, query, count, page, _buyer_view)
+
+    def get_buyer_profile(self, user_id: int) -> BuyerProfileView:
+        query = self._buyer_select(self._buyer_stats()).where(
+            buyer_profiles.c.user_id == user_id)
+        with self._engine.connect() as connection:
+            row = connection.execute(query).mappings().first()
+        if row is None:
+            raise NotFound("Buyer profile not found.")
+        return _buyer_view(row)
+
+
+def _artist_conditions(filters: ArtistProfileFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.experience_level is not None:
+        conditions.append(artist_profiles.c.experience_level == filters.experience_level)
+    if filters.is_available is not None:
+        conditions.append(artist_profiles.c.is_available.is_(filters.is_available))
+    if filters.min_hourly_rate is not None:
+        conditions.append(artist_profiles.c.hourly_rate >= filters.min_hourly_rate)
+    if filters.max_hourly_rate is not None:
+        conditions.append(artist_profiles.c.hourly_rate <= filters.max_hourly_rate)
+    if filters.search:
+        conditions.append(or_(*(_contains(column, filters.search) for column in (
+            users.c.username, users.c.first_name, users.c.last_name,
+            artist_profiles.c.bio, artist_profiles.c.skills))))
+    return conditions
+
+
+def _artist_view(row: Any) -> ArtistProfileView:
+    completed = row["total_projects_completed"] or 0
+    return ArtistProfileView(
+        user=_user_view(row), bio=row["bio"], skills=row["skills"],
+        experience_level=row["experience_level"], hourly_rate=row["hourly_rate"],
+        portfolio_description=row["portfolio_description"],
+        is_available=row["is_available"], total_projects_completed=completed,
+        total_earnings=row["total_earnings"] or Money(0),
+        completion_rate=completion_rate(completed=completed,
+                                        cancelled=row["cancelled_projects"] or 0),
+    )
+
+
+def _buyer_view(row: Any) -> BuyerProfileView:
+    return BuyerProfileView(
+        user=_user_view(row), company_name=row["company_name"], address=row["address"],
+        total_spent=row["total_spent"] or Money(0),
+        projects_posted=row["projects_posted"] or 0,
+    )
+
+
+class SqlAlchemyEquipmentQueries:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def list_equipment(self, filters: EquipmentFilters,
+                       page: PageRequest) -> Page[EquipmentView]:
+        conditions = _equipment_conditions(filters)
+        query = _order(select(equipment).where(*conditions), filters.ordering, {
+            "price": equipment.c.price, "stock_quantity": equipment.c.stock_quantity,
+        }, default=(equipment.c.created_at.desc(), equipment.c.id.desc()),
+            id_column=equipment.c.id)
+        count = select(func.count()).select_from(equipment).where(*conditions)
+        return _paginate(self._engine, query, count, page, _equipment_view)
+
+    def get_equipment(self, equipment_id: int) -> EquipmentView:
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                select(equipment).where(equipment.c.id == equipment_id)).mappings().first()
+        if row is None:
+            raise NotFound("Equipment not found.")
+        return _equipment_view(row)
+
+
+def _equipment_conditions(filters: EquipmentFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.equipment_type is not None:
+        conditions.append(equipment.c.equipment_type == filters.equipment_type)
+    if filters.min_price is not None:
+        conditions.append(equipment.c.price >= filters.min_price)
+    if filters.max_price is not None:
+        conditions.append(equipment.c.price <= filters.max_price)
+    in_stock = and_(equipment.c.is_available.is_(True), equipment.c.stock_quantity > 0)
+    if filters.in_stock is True:
+        conditions.append(in_stock)
+    elif filters.in_stock is False:
+        conditions.append(or_(equipment.c.is_available.is_(False),
+                              equipment.c.stock_quantity <= 0))
+    if filters.search:
+        conditions.append(or_(_contains(equipment.c.name, filters.search),
+                              _contains(equipment.c.description, filters.search)))
+    return conditions
+
+
+def _equipment_view(row: Any) -> EquipmentView:
+    return EquipmentView(
+        id=row["id"], name=row["name"], description=row["description"],
+        equipment_type=row["equipment_type"], price=row["price"],
+        stock_quantity=row["stock_quantity"], image=row["image"],
+        is_available=row["is_available"], created_at=row["created_at"],
+        updated_at=row["updated_at"])

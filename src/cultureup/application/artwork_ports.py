@@ -1,0 +1,124 @@
+"""Ports for artworks: the aggregate's repository, likes, fingerprints and read models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+import attrs
+
+from cultureup.application.views import Page, PageRequest, UserRef
+from cultureup.domain.artworks import Artwork
+from cultureup.domain.money import Money
+
+
+@attrs.frozen(kw_only=True)
+class StoredFingerprint:
+    seq: int
+    artwork_id: int
+    artist_id: int
+    data: bytes = attrs.field(repr=False)
+
+
+class ArtworkRepository(Protocol):
+    def add(self, artwork: Artwork) -> None:
+        """Store a new artwork and give it an id."""
+        ...
+
+    def get(self, artwork_id: int) -> Artwork:
+        """The artwork, locked for this unit of work; raises NotFound."""
+        ...
+
+    def save(self, artwork: Artwork) -> None:
+        """Write the artist's and the platform's fields (not the counters)."""
+        ...
+
+    def delete(self, artwork: Artwork) -> None:
+        """Remove the artwork with its likes and fingerprint."""
+        ...
+
+    def like(self, artwork_id: int, user_id: int, *, now: datetime) -> bool:
+        """Record a like once per user; False when the user already liked it."""
+        ...
+
+    def unlike(self, artwork_id: int, user_id: int) -> bool:
+        """Remove a like; False when there was none."""
+        ...
+
+    def likes_count(self, artwork_id: int) -> int: ...
+
+    def count_view(self, artwork_id: int) -> None:
+        """Add one detail view, atomically."""
+        ...
+
+    def put_fingerprint(self, artwork_id: int, artist_id: int, data: bytes) -> None:
+        """Store the fingerprint of the artwork's current image, replacing an older one."""
+        ...
+
+    def fingerprints_after(self, seq: int, *, limit: int) -> list[StoredFingerprint]:
+        """Fingerprint rows stored after `seq`, oldest first."""
+        ...
+
+    def existing_ids(self, artwork_ids: list[int]) -> set[int]:
+        """Which of these artworks still exist."""
+        ...
+
+    def images_after(self, artwork_id: int, *, limit: int) -> list[tuple[int, int, str]]:
+        """(artwork id, artist id, image key) of artworks with a larger id, by id."""
+        ...
+
+    def labels_of(self, artwork_ids: list[int]) -> dict[int, list[tuple[str, float]]]: ...
+
+    def image_keys_of(self, artwork_ids: list[int]) -> dict[int, tuple[str, str, int]]:
+        """artwork id -> (image key, title, artist id)."""
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class ArtworkFilters:
+    category_id: int | None = None
+    artwork_type: str | None = None
+    min_price: Money | None = None
+    max_price: Money | None = None
+    is_featured: bool | None = None
+    search: str | None = None
+    artist_id: int | None = None
+    ordering: str | None = None
+    include_rejected: bool = False
+
+
+ARTWORK_ORDERING_FIELDS = ("price", "created_at", "views_count", "likes_count")
+
+
+@attrs.frozen(kw_only=True)
+class ArtworkView:
+    id: int
+    artist: UserRef
+    title: str
+    description: str
+    category_id: int
+    category_name: str
+    category_description: str
+    artwork_type: str
+    price: Money
+    image_url: str
+    watermarked_url: str
+    is_available: bool
+    is_featured: bool
+    moderation_status: str
+    labels: list[tuple[str, float]]
+    similarity_score: float
+    views_count: int
+    likes_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ArtworkQueries(Protocol):
+    def list_artworks(self, filters: ArtworkFilters, page: PageRequest) -> Page[ArtworkView]:
+        """One query for the page (with artist and category) and one for the count."""
+        ...
+
+    def get_artwork(self, artwork_id: int) -> ArtworkView:
+        """Raises NotFound."""
+        ...

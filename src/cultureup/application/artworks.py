@@ -1,0 +1,337 @@
+"""Artworks: upload with duplicate detection and watermarking, edit, delete, like, browse."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from cultureup.application.artwork_ports import (
+    ARTWORK_ORDERING_FIELDS,
+    ArtworkFilters,
+    ArtworkQueries,
+    ArtworkView,
+)
+from cultureup.application.audit import record
+from cultureup.application.images import FingerprintIndex, ImageFingerprinter
+from cultureup.application.ports import Clock, UnitOfWorkFactory
+from cultureup.application.storage import (
+    CleanImage,
+    ImageSanitizer,
+    ImageStore,
+    VisualAnalysisUnavailable,
+    VisualAnalyzer,
+    Watermarker,
+)
+from cultureup.application.views import Page, PageRequest, check_ordering
+from cultureup.domain.artworks import (
+    Artwork,
+    ArtworkDetails,
+    DuplicateArtwork,
+    ensure_can_upload,
+)
+from cultureup.domain.audit import AuditAction
+from cultureup.domain.duplicates import ImageFingerprint, SimilaritySignals, judge
+from cultureup.domain.errors import DomainError, NotFound
+from cultureup.domain.labels import Label, label_similarity
+from cultureup.domain.users import Actor
+
+CANDIDATES = 10
+FACE_COMPARISONS = 3
+
+
+@attrs.frozen(kw_only=True)
+class DuplicateCheck:
+    checked: bool
+    total_compared: int
+    duplicate_found: bool
+    similarity_score: float
+
+
+@attrs.frozen(kw_only=True)
+class UploadResult:
+    artwork: ArtworkView
+    duplicate_check: DuplicateCheck
+    labels: list[Label]
+
+
+@attrs.frozen(kw_only=True)
+class _Analysis:
+    clean: CleanImage
+    fingerprint: bytes
+    labels: list[Label]
+    check: DuplicateCheck
+
+
+class ArtworkService:
+    def __init__(self, *, uow: UnitOfWorkFactory, queries: ArtworkQueries, clock: Clock,
+                 store: ImageStore, sanitizer: ImageSanitizer, watermarker: Watermarker,
+                 fingerprinter: ImageFingerprinter,
+                 index_factory: Callable[[], FingerprintIndex],
+                 analyzer: VisualAnalyzer | None, max_upload_bytes: int) -> None:
+        self._uow, self._queries, self._clock = uow, queries, clock
+        self._store, self._sanitizer, self._watermarker = store, sanitizer, watermarker
+        self._fingerprinter, self._analyzer = fingerprinter, analyzer
+        self._index_factory = index_factory
+        self._index = index_factory()
+        self._max_upload_bytes = max_upload_bytes
+        self._index_seq = 0
+        self._index_lock = threading.Lock()
+
+    # -- reads -----------------------------------------------------------------------------
+
+    def list_artworks(self, filters: ArtworkFilters, page: PageRequest, *,
+                      actor: Actor | None = None) -> Page[ArtworkView]:
+        check_ordering(filters.ordering, ARTWORK_ORDERING_FIELDS)
+        return self._queries.list_artworks(
+            attrs.evolve(filters, include_rejected=_is_staff(actor)), page)
+
+    def get_artwork(self, artwork_id: int, *, actor: Actor | None = None,
+                    count_view: bool = True) -> ArtworkView:
+        view = self._visible(self._queries.get_artwork(artwork_id), actor)
+        if count_view:
+            with self._uow() as uow:
+                uow.artworks.count_view(artwork_id)
+                uow.commit()
+            view = attrs.evolve(view, views_count=view.views_count + 1)
+        return view
+
+    # -- writes ----------------------------------------------------------------------------
+
+    def upload(self, actor: Actor, details: ArtworkDetails, image: bytes, *,
+               is_featured: bool | None = None) -> UploadResult:
+        """Vet the image, refuse another artist's work, store original and watermarked
+        copies, then the row. Nothing is stored when any step refuses."""
+        ensure_can_upload(actor)
+        if is_featured and not _is_staff(actor):
+            is_featured = None  # featuring is the platform's decision; ignored, not refused
+        with self._uow(read_only=True) as uow:
+            details.validate(category=uow.categories.find(details.category_id))
+        analysis = self._analyze(image, actor)
+        now = self._clock.now()
+        image_key, marked_key = self._store_files(actor, analysis.clean)
+        try:
+            with self._uow() as uow:
+                artwork = Artwork.upload(
+                    artist=actor, details=details,
+                    category=uow.categories.find(details.category_id),
+                    image_key=image_key, watermarked_key=marked_key, now=now)
+                artwork.labels = [(label.name, label.confidence) for label in analysis.labels]
+                artwork.similarity_score = analysis.check.similarity_score
+                if is_featured:
+                    artwork.set_featured(by=actor, featured=True, now=now)
+                uow.artworks.add(artwork)
+                assert artwork.id is not None
+                uow.artworks.put_fingerprint(artwork.id, actor.id, analysis.fingerprint)
+                uow.commit()
+        except BaseException:
+            self._delete_files(image_key, marked_key)
+            raise
+        assert artwork.id is not None
+        self._sync_index()
+        return UploadResult(artwork=self._queries.get_artwork(artwork.id),
+                            duplicate_check=analysis.check, labels=analysis.labels)
+
+    def update(self, actor: Actor, artwork_id: int, changes: dict[str, Any], *,
+               image: bytes | None = None, is_featured: bool | None = None) -> UploadResult:
+        """Change the details (PATCH or PUT) and, when an image comes along, replace it: the
+        new one is checked for duplicates again and the old files are deleted."""
+        with self._uow(read_only=True) as uow:
+            current = uow.artworks.get(artwork_id)
+        self._visible_entity(current, actor)
+        if not _is_staff(actor):
+            current.ensure_owner(actor, "change")
+        analysis = self._analyze(image, actor, exclude=artwork_id) if image is not None else None
+        new_keys = self._store_files(actor, analysis.clean) if analysis else None
+        old_keys: tuple[str, str] | None = None
+        now = self._clock.now()
+        try:
+            with self._uow() as uow:
+                artwork = uow.artworks.get(artwork_id)
+                if changes or new_keys:
+                    details = attrs.evolve(artwork.details, **changes)
+                    artwork.edit(by=actor, details=details,
+                                 category=uow.categories.find(details.category_id), now=now)
+                if new_keys and analysis:
+                    old_keys = artwork.replace_image(by=actor, image_key=new_keys[0],
+                                                     watermarked_key=new_keys[1], now=now)
+                    artwork.labels = [(lb.name, lb.confidence) for lb in analysis.labels]
+                    artwork.similarity_score = analysis.check.similarity_score
+                    uow.artworks.put_fingerprint(artwork_id, artwork.artist_id,
+                                                 analysis.fingerprint)
+                if is_featured is not None and _is_staff(actor):
+                    artwork.set_featured(by=actor, featured=is_featured, now=now)
+                uow.artworks.save(artwork)
+                uow.commit()
+        except BaseException:
+            if new_keys:
+                self._delete_files(*new_keys)
+            raise
+        if old_keys:
+            self._delete_files(*old_keys)
+            self._sync_index()
+        check = analysis.check if analysis else DuplicateCheck(
+            checked=False, total_compared=0, duplicate_found=False, similarity_score=0.0)
+        return UploadResult(artwork=self._queries.get_artwork(artwork_id),
+                            duplicate_check=check, labels=analysis.labels if analysis else [])
+
+    def delete(self, actor: Actor, artwork_id: int) -> None:
+        with self._uow() as uow:
+            artwork = uow.artworks.get(artwork_id)
+            self._visible_entity(artwork, actor)
+            if not _is_staff(actor):
+                artwork.ensure_owner(actor, "delete")
+            uow.artworks.delete(artwork)
+            if actor.id != artwork.artist_id:
+                record(uow, now=self._clock.now(), action=AuditAction.ARTWORK_REMOVED,
+                       actor_id=actor.id, actor_username=actor.username,
+                       target_type="artwork", target_id=artwork_id)
+            uow.commit()
+        self._delete_files(artwork.image_key, artwork.watermarked_key)
+        self._index.remove(artwork_id)
+
+    def like(self, actor: Actor, artwork_id: int) -> tuple[bool, int]:
+        """Like once per user; returns (whether this call added the like, the count)."""
+        self._visible(self._queries.get_artwork(artwork_id), actor)
+        with self._uow() as uow:
+            added = uow.artworks.like(artwork_id, actor.id, now=self._clock.now())
+            count = uow.artworks.likes_count(artwork_id)
+            uow.commit()
+        return added, count
+
+    def unlike(self, actor: Actor, artwork_id: int) -> tuple[bool, int]:
+        self._visible(self._queries.get_artwork(artwork_id), actor)
+        with self._uow() as uow:
+            removed = uow.artworks.unlike(artwork_id, actor.id)
+            count = uow.artworks.likes_count(artwork_id)
+            uow.commit()
+        return removed, count
+
+    def rescan(self, progress: Callable[[int], None] | None = None) -> int:
+        """Fingerprint every artwork's stored image again and rebuild the index."""
+        done = 0
+        last_id = 0
+        while True:
+            with self._uow(read_only=True) as uow:
+                batch = uow.artworks.images_after(last_id, limit=100)
+            if not batch:
+                break
+            for artwork_id, artist_id, key in batch:
+                try:
+                    data = self._fingerprinter.fingerprint(self._store.read(key)).to_bytes()
+                except (DomainError, OSError):
+                    data = None
+                if data is not None:
+                    with self._uow() as uow:
+                        uow.artworks.put_fingerprint(artwork_id, artist_id, data)
+                        uow.commit()
+                done += 1
+                last_id = artwork_id
+                if progress:
+                    progress(1)
+        with self._index_lock:
+            self._index, self._index_seq = self._index_factory(), 0
+        self._sync_index()
+        return done
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _analyze(self, image: bytes, actor: Actor, *, exclude: int | None = None) -> _Analysis:
+        clean = self._sanitizer.inspect_and_clean(image, max_bytes=self._max_upload_bytes)
+        fingerprint = self._fingerprinter.fingerprint(clean.data)
+        self._sync_index()
+        nearest = [(artwork_id, artist_id, similarity) for artwork_id, artist_id, similarity
+                   in self._index.nearest(fingerprint, limit=CANDIDATES + 1)
+                   if artwork_id != exclude][:CANDIDATES]
+        labels: list[Label] = []
+        if self._analyzer is not None:
+            try:
+                labels = self._analyzer.detect_labels(clean.data)
+            except VisualAnalysisUnavailable:
+                labels = []
+        with self._uow(read_only=True) as uow:
+            ids = [artwork_id for artwork_id, _, _ in nearest]
+            alive = uow.artworks.existing_ids(ids)
+            stored_labels = uow.artworks.labels_of(ids)
+            info = uow.artworks.image_keys_of(ids)
+        candidates = []
+        for rank, (artwork_id, artist_id, perceptual) in enumerate(nearest):
+            if artwork_id not in alive:
+                continue
+            signals = SimilaritySignals(perceptual=perceptual)
+            if self._analyzer is not None:
+                theirs = [Label(name=n, confidence=c) for n, c in stored_labels.get(artwork_id, [])]
+                faces = self._faces(clean.data, info[artwork_id][0]) \
+                    if rank < FACE_COMPARISONS and artist_id != actor.id else None
+                signals = SimilaritySignals(perceptual=perceptual,
+                                            labels=label_similarity(labels, theirs)
+                                            if labels and theirs else None, faces=faces)
+            candidates.append((artwork_id, artist_id, signals))
+        verdict = judge(candidates, actor.id)
+        if verdict.is_duplicate and verdict.matched_artwork_id is not None:
+            _key, title, artist_id = info[verdict.matched_artwork_id]
+            with self._uow(read_only=True) as uow:
+                artist = uow.users.get(artist_id).username
+            raise DuplicateArtwork(score=round(verdict.score, 2),
+                                   artwork_id=verdict.matched_artwork_id, title=title,
+                                   artist=artist)
+        return _Analysis(clean=clean, fingerprint=fingerprint.to_bytes(), labels=labels,
+                         check=DuplicateCheck(checked=True, total_compared=len(candidates),
+                                              duplicate_found=False,
+                                              similarity_score=round(verdict.score, 2)))
+
+    def _faces(self, image: bytes, their_key: str) -> float | None:
+        assert self._analyzer is not None
+        try:
+            return self._analyzer.compare_faces(image, self._store.read(their_key))
+        except (VisualAnalysisUnavailable, NotFound):
+            return None
+
+    def _sync_index(self) -> None:
+        """Load fingerprints stored since the last sync, by this or any other process."""
+        with self._index_lock:
+            while True:
+                with self._uow(read_only=True) as uow:
+                    rows = uow.artworks.fingerprints_after(self._index_seq, limit=5000)
+                if not rows:
+                    return
+                for row in rows:
+                    self._index.add(row.artwork_id, row.artist_id,
+                                    ImageFingerprint.from_bytes(row.data))
+                    self._index_seq = row.seq
+
+    def _store_files(self, actor: Actor, clean: CleanImage) -> tuple[str, str]:
+        name = uuid.uuid4().hex
+        image_key = f"artworks/{actor.id}/{name}{clean.extension}"
+        marked_key = f"artworks/{actor.id}/{name}_wm.jpg"
+        self._store.put(image_key, clean.data, clean.content_type)
+        try:
+            marked = self._watermarker.apply(clean.data, f"© {actor.username} · CultureUp")
+            self._store.put(marked_key, marked, "image/jpeg")
+        except BaseException:
+            self._store.delete(image_key)
+            raise
+        return image_key, marked_key
+
+    def _delete_files(self, *keys: str) -> None:
+        for key in keys:
+            self._store.delete(key)
+
+    def _visible(self, view: ArtworkView, actor: Actor | None) -> ArtworkView:
+        if view.moderation_status == "REJECTED" and not _is_staff(actor) and (
+                actor is None or actor.id != view.artist.id):
+            raise NotFound("Artwork not found.")
+        return view
+
+    def _visible_entity(self, artwork: Artwork, actor: Actor) -> None:
+        if artwork.moderation_status.value == "REJECTED" and not _is_staff(actor) \
+                and actor.id != artwork.artist_id:
+            raise NotFound("Artwork not found.")
+
+
+def _is_staff(actor: Actor | None) -> bool:
+    return actor is not None and (actor.is_staff or actor.is_superuser)
+
