@@ -266,3 +266,24 @@ def test_listing_artworks_is_a_constant_number_of_queries(
     market.client.simulate_get("/api/artworks/?page_size=6")
     # The page, the count, and the BEGIN that SQLite connections send for each transaction.
     assert count_queries.count == small <= 3
+
+
+def test_the_rescan_command_refingerprints_every_artwork(
+        market: Marketplace, category: int) -> None:
+    from typer.testing import CliRunner
+
+    from cultureup.entrypoints.cli.app import app
+
+    owner, copier = market.user("artist"), market.user("artist")
+    upload(market, owner, jpeg(60), category_id=category)
+    upload(market, owner, jpeg(61), category_id=category)
+    settings = market.services.settings
+    result = CliRunner().invoke(app, ["artworks", "rescan"], env={
+        "CULTUREUP_DATABASE_URL": settings.database_url,
+        "CULTUREUP_MEDIA_ROOT": settings.media_root,
+        "CULTUREUP_SECRET_KEY": settings.secret_key})
+    assert result.exit_code == 0, result.output
+    assert "Rescanned 2 artworks." in result.output
+    # The rebuilt index still recognises a copy.
+    copy = upload(market, copier, resized_recompressed_copy(60), category_id=category)
+    assert copy.status_code == 400

@@ -210,6 +210,11 @@ class ArtworkService:
             uow.commit()
         return removed, count
 
+    def count_all(self) -> int:
+        """Every artwork, rejected ones included."""
+        return self._queries.list_artworks(ArtworkFilters(include_rejected=True),
+                                           PageRequest.of(1, 1)).total
+
     def rescan(self, progress: Callable[[int], None] | None = None) -> int:
         """Fingerprint every artwork's stored image again and rebuild the index."""
         done = 0

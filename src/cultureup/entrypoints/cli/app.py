@@ -23,6 +23,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+artworks_app = typer.Typer(help="Artwork maintenance.", no_args_is_help=True)
+app.add_typer(artworks_app, name="artworks")
 audit_app = typer.Typer(help="The audit log of logins, security changes and admin actions.",
                         no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
@@ -144,6 +146,20 @@ def setup_admin(
         typer.echo(f"exists   {line}")
     for line in report["warnings"]:
         typer.secho(f"WARNING: {line}", fg="yellow", err=True)
+
+
+@artworks_app.command("rescan")
+def artworks_rescan() -> None:
+    """Fingerprint every stored artwork image again and rebuild the duplicate index (after
+    changing the fingerprint method, or restoring images from a backup)."""
+    services = _services()
+    try:
+        total = services.artworks.count_all()
+        with typer.progressbar(length=total, label="Fingerprinting artworks") as bar:
+            done = services.artworks.rescan(progress=bar.update)
+    finally:
+        services.close()
+    typer.echo(f"Rescanned {done} artworks.")
 
 
 @audit_app.command("list")

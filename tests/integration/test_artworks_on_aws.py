@@ -1,0 +1,106 @@
+"""The same artwork use cases on the production adapters (S3 storage, Rekognition analysis),
+chosen by settings alone, against moto's server: boto3 speaks real HTTP, nothing reaches AWS."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import attrs
+import boto3
+import falcon.testing
+import pytest
+from moto.server import ThreadedMotoServer
+
+from cultureup.bootstrap import Services, bootstrap, http_app
+from cultureup.config import Settings
+from tests.integration.artwork_images import jpeg, resized_recompressed_copy
+from tests.integration.conftest import Marketplace, SteppingClock
+from tests.integration.test_artworks_api import upload
+
+BUCKET, REGION = "cultureup-artworks", "us-east-1"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def moto_endpoint() -> Iterator[str]:
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    with pytest.MonkeyPatch.context() as env:
+        # Only moto's fake credentials can be found: no real profile, no instance metadata.
+        env.setenv("AWS_ACCESS_KEY_ID", "testing")
+        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        env.setenv("AWS_DEFAULT_REGION", REGION)
+        env.setenv("AWS_EC2_METADATA_DISABLED", "true")
+        server.start()
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.stop()
+
+
+@pytest.fixture
+def aws_market(moto_endpoint: str, settings: Settings, clock: SteppingClock,
+               services: Services) -> Iterator[Marketplace]:
+    s3 = boto3.client("s3", region_name=REGION, endpoint_url=moto_endpoint)
+    if BUCKET not in [bucket["Name"] for bucket in s3.list_buckets()["Buckets"]]:
+        s3.create_bucket(Bucket=BUCKET)
+    aws_settings = attrs.evolve(settings, storage_backend="s3", image_analysis="rekognition",
+                                aws_storage_bucket_name=BUCKET, aws_s3_region_name=REGION,
+                                aws_endpoint_url=moto_endpoint)
+    aws_services = bootstrap(aws_settings, clock=clock)
+    yield Marketplace(falcon.testing.TestClient(http_app(aws_services)), aws_services, clock)
+    aws_services.close()
+
+
+def _objects(endpoint: str) -> set[str]:
+    s3 = boto3.client("s3", region_name=REGION, endpoint_url=endpoint)
+    return {item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])}
+
+
+def test_upload_update_and_delete_run_on_s3_and_rekognition(
+        aws_market: Marketplace, moto_endpoint: str) -> None:
+    before = _objects(moto_endpoint)
+    category = aws_market.category("Painting")
+    artist = aws_market.user("artist")
+    created = upload(aws_market, artist, jpeg(101), category_id=category)
+    assert created.status_code == 201, created.json
+    artwork = created.json["artwork"]
+    assert artwork["s3_image_url"].startswith(moto_endpoint + f"/{BUCKET}/artworks/")
+    assert artwork["s3_watermarked_url"].endswith("_wm.jpg")
+    assert created.json["rekognition_labels"], "Rekognition labels come back"
+    assert all(0 <= label["confidence"] <= 100 for label in created.json["rekognition_labels"])
+    stored = _objects(moto_endpoint) - before
+    assert len(stored) == 2
+
+    replaced = upload(aws_market, artist, jpeg(102), category_id=category, method="PATCH",
+                      path=f"/api/artworks/{artwork['id']}/")
+    assert replaced.status_code == 200, replaced.json
+    after_replace = _objects(moto_endpoint) - before
+    assert len(after_replace) == 2 and not after_replace & stored
+
+    deleted = aws_market.client.simulate_delete(f"/api/artworks/{artwork['id']}/",
+                                                headers=artist.headers)
+    assert deleted.status_code == 204
+    assert _objects(moto_endpoint) - before == set()
+
+
+def test_a_copy_by_another_artist_is_refused_on_the_aws_adapters(
+        aws_market: Marketplace, moto_endpoint: str) -> None:
+    category = aws_market.category("Digital Art")
+    owner, copier = aws_market.user("artist"), aws_market.user("artist")
+    original = upload(aws_market, owner, jpeg(103), category_id=category).json["artwork"]
+    before = _objects(moto_endpoint)
+    copy = upload(aws_market, copier, resized_recompressed_copy(103), category_id=category)
+    assert copy.status_code == 400
+    assert copy.json["duplicate_detected"] is True
+    assert copy.json["matched_artwork"]["id"] == original["id"]
+    assert _objects(moto_endpoint) == before
+    # The original artist may upload a variation of their own work.
+    own = upload(aws_market, owner, resized_recompressed_copy(103), category_id=category)
+    assert own.status_code == 201, own.json
