@@ -147,17 +147,20 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
         store=store, sanitizer=PillowImageSanitizer(), watermarker=PillowWatermarker(),
         fingerprinter=PerceptualFingerprinter(), index_factory=InMemoryFingerprintIndex,
         analyzer=_visual_analyzer(settings), max_upload_bytes=settings.max_upload_mb * 2**20)
+    artist_profiles = ArtistProfileService(uow=uow, queries=profile_queries, clock=clock)
+    buyer_profiles = BuyerProfileService(uow=uow, queries=profile_queries, clock=clock)
+    equipment = EquipmentService(uow=uow, queries=SqlAlchemyEquipmentQueries(engine),
+                                 clock=clock)
     return Services(
         settings=settings, engine=engine, clock=clock, events=events, limiter=limiter,
         accounts=accounts, two_factor=two_factor, categories=categories, jobs=jobs, bids=bids,
         artworks=artworks,
         audit=AuditService(queries=SqlAlchemyAuditQueries(engine)),
         sample_data=SampleDataService(accounts=accounts, categories=categories, jobs=jobs,
-                                      bids=bids, uow=uow, clock=clock),
-        artist_profiles=ArtistProfileService(uow=uow, queries=profile_queries, clock=clock),
-        buyer_profiles=BuyerProfileService(uow=uow, queries=profile_queries, clock=clock),
-        equipment=EquipmentService(uow=uow, queries=SqlAlchemyEquipmentQueries(engine),
-                                   clock=clock),
+                                      bids=bids, uow=uow, clock=clock,
+                                      artist_profiles=artist_profiles,
+                                      buyer_profiles=buyer_profiles, equipment=equipment),
+        artist_profiles=artist_profiles, buyer_profiles=buyer_profiles, equipment=equipment,
     )
 
 

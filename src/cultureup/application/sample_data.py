@@ -9,14 +9,19 @@ import attrs
 from cultureup.application.accounts import AccountService, Registration
 from cultureup.application.audit import record
 from cultureup.application.bids import BidService
+from cultureup.application.catalog_views import EquipmentFilters
 from cultureup.application.categories import CategoryService
+from cultureup.application.equipment import EquipmentService
 from cultureup.application.jobs import JobService
 from cultureup.application.ports import Clock, UnitOfWorkFactory
+from cultureup.application.profiles import ArtistProfileService, BuyerProfileService
 from cultureup.application.views import JobFilters, PageRequest
 from cultureup.domain.audit import AuditAction
+from cultureup.domain.equipment import EquipmentTerms
 from cultureup.domain.errors import NotFound, PermissionDenied
 from cultureup.domain.jobs import BidTerms, JobTerms
 from cultureup.domain.money import Money
+from cultureup.domain.profiles import ArtistProfileTerms, BuyerProfileTerms
 from cultureup.domain.users import Actor, StaffRole, User
 
 STANDARD_CATEGORIES = (
@@ -49,6 +54,18 @@ SAMPLE_BUYERS = (
     ("buyer_sarah", "Sarah", "Johnson"),
     ("buyer_omar", "Omar", "Farooq"),
 )
+ARTIST_PROFILES = (
+    ("Digital Painting, Character Design, Concept Art", "expert", "5000.00"),
+    ("Oil Painting, Portraits", "intermediate", "3000.00"),
+    ("Arabic Calligraphy, Illumination", "beginner", "1500.00"),
+)
+SAMPLE_EQUIPMENT = (
+    ("Professional Oil Painting Brush Set", "brush", "4599.00", 50),
+    ("Stretched Cotton Canvas 60x90 cm", "canvas", "3200.00", 25),
+    ("Acrylic Paint Set, 24 Colours", "paint", "5400.00", 40),
+    ("Walnut Frame 40x50 cm", "frame", "2800.00", 0),
+    ("Calligraphy Qalam Set", "other", "1200.00", 15),
+)
 SAMPLE_JOBS = (
     ("buyer_sarah", "Logo Design for Tech Startup", "Graphic Design", "500.00", "1000.00", 7,
      "Logo Design, Branding, Adobe Illustrator", "expert"),
@@ -69,10 +86,13 @@ class SetupReport:
 
 class SampleDataService:
     def __init__(self, *, accounts: AccountService, categories: CategoryService,
-                 jobs: JobService, bids: BidService, uow: UnitOfWorkFactory,
-                 clock: Clock) -> None:
+                 jobs: JobService, bids: BidService, uow: UnitOfWorkFactory, clock: Clock,
+                 artist_profiles: ArtistProfileService, buyer_profiles: BuyerProfileService,
+                 equipment: EquipmentService) -> None:
         self._accounts, self._categories = accounts, categories
         self._jobs, self._bids, self._uow, self._clock = jobs, bids, uow, clock
+        self._artist_profiles, self._buyer_profiles = artist_profiles, buyer_profiles
+        self._equipment = equipment
 
     sample_password = SAMPLE_PASSWORD
 
@@ -129,6 +149,8 @@ class SampleDataService:
                     skipped.append(f"{user_type} {username}")
                 assert user is not None
                 people[username] = user.as_actor()
+        self._ensure_profiles(people, created, skipped)
+        self._ensure_equipment(actor, created, skipped)
         self._ensure_jobs(people, category_ids, created, skipped)
         with self._uow() as uow:
             record(uow, now=self._clock.now(), action=AuditAction.SAMPLE_DATA_CREATED,
@@ -180,6 +202,48 @@ class SampleDataService:
                     cover_letter=f"Hello, I am {artist.username} and would love to work on "
                                  f"'{title}'. Portfolio available on request."))
                 created.append(f"bid by {artist.username} on {title}")
+
+    def _ensure_profiles(self, people: dict[str, Actor], created: list[str],
+                         skipped: list[str]) -> None:
+        for index, (username, first, _last) in enumerate(SAMPLE_ARTISTS):
+            actor = people[username]
+            if self._has_profile(self._artist_profiles, actor.id):
+                skipped.append(f"artist profile {username}")
+                continue
+            skills, level, rate = ARTIST_PROFILES[index % len(ARTIST_PROFILES)]
+            self._artist_profiles.create_profile(actor, ArtistProfileTerms(
+                bio=f"{first} is a {level} artist from Lahore.", skills=skills,
+                experience_level=level, hourly_rate=Money(rate),
+                portfolio_description=f"Selected work by {first}."))
+            created.append(f"artist profile {username}")
+        for username, first, _last in SAMPLE_BUYERS:
+            actor = people[username]
+            if self._has_profile(self._buyer_profiles, actor.id):
+                skipped.append(f"buyer profile {username}")
+                continue
+            self._buyer_profiles.create_profile(actor, BuyerProfileTerms(
+                company_name=f"{first}'s Studio", address="Gulberg III, Lahore, Pakistan"))
+            created.append(f"buyer profile {username}")
+
+    def _ensure_equipment(self, actor: Actor, created: list[str], skipped: list[str]) -> None:
+        existing = {item.name for item in self._equipment.list_equipment(
+            EquipmentFilters(), PageRequest.of(1, 100)).items}
+        for name, kind, price, stock in SAMPLE_EQUIPMENT:
+            if name in existing:
+                skipped.append(f"equipment {name}")
+                continue
+            self._equipment.add_equipment(actor, EquipmentTerms(
+                name=name, description=f"{name}, sample stock.", equipment_type=kind,
+                price=Money(price), stock_quantity=stock))
+            created.append(f"equipment {name}")
+
+    @staticmethod
+    def _has_profile(service: ArtistProfileService | BuyerProfileService, user_id: int) -> bool:
+        try:
+            service.get_profile(user_id)
+        except NotFound:
+            return False
+        return True
 
     def _find(self, username: str) -> User | None:
         with self._uow() as uow:

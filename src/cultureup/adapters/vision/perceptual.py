@@ -68,8 +68,8 @@ CROP_HYPOTHESES = (
 assert len(CROP_HYPOTHESES) == PROBE_COUNT
 
 # Calibrated on benchmarks/duplicate_eval.py: every in-specification copy kind is within it
-# for >= 98.5% of sources, about 1 in 100,000 pairs of different images is. Distances between
-# codes are even (every code has exactly 32 bits set), so 12 means "at most 6 bits for a probe".
+# for >= 98.5% of sources, about 1 in 100,000 pairs of different images is. A code has 32 bits
+# set (barring ties at the median), so distances are even and a probe may differ by 6 bits.
 DUPLICATE_DISTANCE = 12
 PROBE_PENALTY = 6
 UNRELATED_DISTANCE = CODE_BITS // 2
