@@ -74,6 +74,7 @@ def test_upload_update_and_delete_run_on_s3_and_rekognition(
     assert artwork["s3_image_url"].startswith(moto_endpoint + f"/{BUCKET}/artworks/")
     assert artwork["s3_watermarked_url"].endswith("_wm.jpg")
     assert created.json["rekognition_labels"], "Rekognition labels come back"
+    assert artwork["rekognition_checked"] is True
     assert all(0 <= label["confidence"] <= 100 for label in created.json["rekognition_labels"])
     stored = _objects(moto_endpoint) - before
     assert len(stored) == 2

@@ -49,6 +49,8 @@ class DuplicateCheck:
     total_compared: int
     duplicate_found: bool
     similarity_score: float
+    # Whether Rekognition took part (labels and faces), not only the perceptual index.
+    rekognition_checked: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -252,9 +254,11 @@ class ArtworkService:
                    in self._index.nearest(fingerprint, limit=CANDIDATES + 1)
                    if artwork_id != exclude][:CANDIDATES]
         labels: list[Label] = []
+        rekognition_checked = False
         if self._analyzer is not None:
             try:
                 labels = self._analyzer.detect_labels(clean.data)
+                rekognition_checked = True
             except VisualAnalysisUnavailable:
                 labels = []
         with self._uow(read_only=True) as uow:
@@ -286,7 +290,8 @@ class ArtworkService:
         return _Analysis(clean=clean, fingerprint=fingerprint.to_bytes(), labels=labels,
                          check=DuplicateCheck(checked=True, total_compared=len(candidates),
                                               duplicate_found=False,
-                                              similarity_score=round(verdict.score, 2)))
+                                              similarity_score=round(verdict.score, 2),
+                                              rekognition_checked=rekognition_checked))
 
     def _faces(self, image: bytes, their_key: str) -> float | None:
         assert self._analyzer is not None

@@ -63,7 +63,7 @@ def uploaded_artwork(req: falcon.Request, view: ArtworkView, labels: list[dict[s
         "s3_watermarked_url": absolute(req, view.watermarked_url),
         "image": absolute(req, view.watermarked_url),
         "watermarked_image": absolute(req, view.watermarked_url),
-        "rekognition_checked": check.checked,
+        "rekognition_checked": check.rekognition_checked,
         "rekognition_labels": labels,
         "similarity_score": f"{check.similarity_score:.2f}",
         "is_available": view.is_available,
