@@ -26,7 +26,7 @@ unit = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
 maybe_unit = st.none() | unit
 signals = st.builds(SimilaritySignals, perceptual=maybe_unit, labels=maybe_unit,
                     faces=maybe_unit)
-codes = st.integers(min_value=0, max_value=2**64 - 1)
+codes = st.integers(min_value=0, max_value=2**128 - 1)
 fingerprints = st.builds(ImageFingerprint, whole=codes, center=codes,
                          probes=st.lists(codes, min_size=PROBE_COUNT, max_size=PROBE_COUNT))
 candidates = st.lists(st.tuples(st.integers(1, 10_000), st.integers(1, 5), signals),
@@ -152,11 +152,11 @@ def test_a_fingerprint_survives_its_stored_form(fingerprint: ImageFingerprint) -
 
 @pytest.mark.parametrize("fields", [
     {"whole": -1, "center": 0, "probes": (0,) * PROBE_COUNT},
-    {"whole": 2**64, "center": 0, "probes": (0,) * PROBE_COUNT},
+    {"whole": 2**128, "center": 0, "probes": (0,) * PROBE_COUNT},
     {"whole": 0, "center": 0, "probes": (0,) * (PROBE_COUNT - 1)},
     {"whole": 0, "center": True, "probes": (0,) * PROBE_COUNT},
 ])
-def test_fingerprints_hold_exactly_their_64_bit_codes(fields: dict) -> None:
+def test_fingerprints_hold_exactly_their_128_bit_codes(fields: dict) -> None:
     with pytest.raises(ValueError):
         ImageFingerprint(**fields)
 

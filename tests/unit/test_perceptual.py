@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageEnhance, ImageFont, ImageOps
 
-from cultureup.adapters.vision.fingerprint_index import InMemoryFingerprintIndex
+from cultureup.adapters.vision.fingerprint_index import InMemoryFingerprintIndex, split_codes
 from cultureup.adapters.vision.perceptual import (
     DUPLICATE_DISTANCE,
     UNRELATED_DISTANCE,
@@ -116,8 +116,8 @@ def test_the_index_finds_the_source_of_each_copy_among_hundreds() -> None:
     for seed in range(60):
         index.add(1000 + seed, 2, fingerprinter.fingerprint(encode(artwork(500 + seed,
                                                                            (200, 150)))))
-    codes = rng.integers(0, 2**63, (others, 2), dtype=np.uint64)
-    index.add_many(np.arange(2000, 2000 + others), np.full(others, 3), codes[:, 0], codes[:, 1])
+    whole, center = rng.integers(0, 2**63, (2, others, 2), dtype=np.uint64)
+    index.add_many(np.arange(2000, 2000 + others), np.full(others, 3), whole, center)
     for i, fingerprint in enumerate(SOURCE_PRINTS):
         index.add(i, 1, fingerprint)
     assert len(index) == 60 + others + len(SOURCES)
@@ -140,6 +140,10 @@ def test_the_index_agrees_with_the_pairwise_distance() -> None:
         assert match.similarity == pytest.approx(expected)
 
 
+def test_an_empty_index_finds_nothing() -> None:
+    assert InMemoryFingerprintIndex().nearest(SOURCE_PRINTS[0]) == []
+
+
 def test_removed_and_replaced_artworks_are_forgotten() -> None:
     index = InMemoryFingerprintIndex()
     index.add(1, 10, SOURCE_PRINTS[0])
@@ -157,13 +161,14 @@ def test_the_index_keeps_finding_rows_across_rebuilds_and_compaction() -> None:
     index = InMemoryFingerprintIndex()
     rng = np.random.default_rng(2)
     n = 20_000
-    codes = rng.integers(0, 2**63, (n, 2), dtype=np.uint64)
-    index.add_many(np.arange(n), np.arange(n) % 7, codes[:, 0], codes[:, 1])
+    whole, center = rng.integers(0, 2**63, (2, n, 2), dtype=np.uint64)
+    index.add_many(np.arange(n), np.arange(n) % 7, whole, center)
     for artwork_id in range(0, 12_000, 2):  # past a quarter dead: compacted
         index.remove(artwork_id)
     index.add(n, 1, SOURCE_PRINTS[4])  # in the unsorted tail
     for row in (1, 9_999, 19_999):
-        probe = ImageFingerprint(whole=0, center=0, probes=(int(codes[row, 1]),) * 9)
+        code = int(center[row, 0]) | int(center[row, 1]) << 64
+        probe = ImageFingerprint(whole=0, center=0, probes=(code,) * 9)
         assert index.nearest(probe, limit=1)[0].artwork_id == row
     assert index.nearest(SOURCE_PRINTS[4], limit=1)[0].artwork_id == n
     assert len(index) == n + 1 - 6_000
@@ -172,14 +177,15 @@ def test_the_index_keeps_finding_rows_across_rebuilds_and_compaction() -> None:
 
 def test_bulk_loading_refuses_inconsistent_arrays() -> None:
     index = InMemoryFingerprintIndex()
+    codes = split_codes([1, 2])
     with pytest.raises(ValueError, match="unique"):
-        index.add_many([1, 1], [1, 1], np.zeros(2, np.uint64), np.zeros(2, np.uint64))
+        index.add_many([1, 1], [1, 1], codes, codes)
     with pytest.raises(ValueError, match="length"):
-        index.add_many([1, 2], [1], np.zeros(2, np.uint64), np.zeros(2, np.uint64))
+        index.add_many([1, 2], [1], codes, codes)
 
 
 def test_similarity_is_calibrated_on_the_duplicate_boundary() -> None:
-    values = [similarity_from_distance(bits) for bits in range(65)]
+    values = [similarity_from_distance(bits) for bits in range(129)]
     assert values[0] == 1.0
     assert values[DUPLICATE_DISTANCE] == pytest.approx(BOUNDARY)
     assert values[UNRELATED_DISTANCE] == 0.0

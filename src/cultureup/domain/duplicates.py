@@ -36,7 +36,8 @@ import attrs
 DUPLICATE_THRESHOLD = 85.0
 LABELS_WEIGHT = 60.0
 FACES_WEIGHT = 40.0
-CODE_BITS = 64
+CODE_BITS = 128
+CODE_BYTES = CODE_BITS // 8
 # Crop hypotheses probed per image (four sides, four corners, centred); see the adapter.
 PROBE_COUNT = 9
 
@@ -126,7 +127,7 @@ def _probes(instance: object, attribute: attrs.Attribute[tuple[int, ...]],
 
 @attrs.frozen
 class ImageFingerprint:
-    """Perceptual hash codes of one image, each a 64-bit unsigned integer.
+    """Perceptual hash codes of one image, each a 128-bit unsigned integer.
 
     ``whole`` hashes the whole image; ``center`` hashes its central region (what any modest
     crop of it still shows); ``probes`` hash, for each crop hypothesis, the region of this image
@@ -139,13 +140,17 @@ class ImageFingerprint:
     probes: tuple[int, ...] = attrs.field(converter=tuple, validator=_probes)
 
     def to_bytes(self) -> bytes:
-        """A compact, stable form to store: every code as 8 big-endian bytes."""
+        """A compact, stable form to store: every code as 16 big-endian bytes."""
         codes = (self.whole, self.center, *self.probes)
-        return b"".join(code.to_bytes(8, "big") for code in codes)
+        return b"".join(code.to_bytes(CODE_BYTES, "big") for code in codes)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> ImageFingerprint:
-        if len(data) != 8 * (2 + PROBE_COUNT):
-            raise ValueError("not a stored image fingerprint")
-        codes = [int.from_bytes(data[i:i + 8], "big") for i in range(0, len(data), 8)]
+        expected = CODE_BYTES * (2 + PROBE_COUNT)
+        if len(data) != expected:
+            # An older format (64-bit codes were 88 bytes) cannot be converted: recompute it.
+            raise ValueError(f"not a stored image fingerprint of this format: {len(data)} "
+                             f"bytes, expected {expected}; fingerprint the image again")
+        codes = [int.from_bytes(data[i:i + CODE_BYTES], "big")
+                 for i in range(0, len(data), CODE_BYTES)]
         return cls(whole=codes[0], center=codes[1], probes=tuple(codes[2:]))

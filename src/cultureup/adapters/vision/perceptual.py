@@ -6,10 +6,13 @@ How an image becomes codes:
 1. Decode small. JPEGs are decoded at up to 1/8 scale by libjpeg's DCT scaling
    (``Image.draft``), other formats are reduced by whole factors (``Image.reduce``), then the
    image is squashed to a 64 x 64 grey canvas (box filter, so every pixel counts).
-2. Each code is a pHash of one window of the canvas: the lowest 64 2-D DCT frequencies of the
-   window (the DC term left out), one bit per coefficient, set when it is above their median.
-   The DCT of a window is computed straight from the canvas with two small matrices that
-   integrate the cosine basis over each canvas pixel, so windows cost no resampling.
+2. Each code is a 128-bit pHash of one window of the canvas, from the window's 2-D DCT (DC
+   left out): the low 64 bits are the 64 lowest frequencies, each set when above their median;
+   the high 64 bits the next 64 frequencies, the same way. The low half is robust and is what
+   the index searches on; the high half adds detail that tells apart images that merely share
+   a coarse layout (it cut false positives fourfold in the benchmark). The DCT of a window is
+   computed straight from the canvas with two small matrices that integrate the cosine basis
+   over each canvas pixel, so windows cost no resampling.
 3. ``whole`` hashes the whole canvas; ``center`` the central region ``[m, 1 - m]^2`` (m = 10%),
    which any crop of up to 10% per side still shows in full. A plain whole-image pHash misses
    most 10% crops (half the bits flip), so each image also carries one probe per crop
@@ -20,11 +23,10 @@ How an image becomes codes:
 Comparing: the distance from a query Q to a stored S is the smallest of the Hamming distances
 ``whole(Q)``-``whole(S)``, ``center(Q)``-``center(S)`` and, plus ``PROBE_PENALTY``, any probe
 of Q to ``center(S)`` (``forward_distance``); the symmetric ``distance`` also tries the roles
-swapped. Probe matches pay a penalty because they get 18 chances per pair to match by accident:
-in the benchmark they caused nine in ten false positives, while true crops match their probe
-within 6 bits. The distance is calibrated into a similarity in [0, 1] that is 0.85 (the
-domain's duplicate threshold) at ``DUPLICATE_DISTANCE``, 1.0 for identical codes and 0.0 at
-the distance of unrelated images. ``benchmarks/duplicate_eval.py`` measured the boundary.
+swapped. Probe matches pay a penalty because they get 18 chances per pair to match by accident.
+The distance is calibrated into a similarity in [0, 1] that is 0.85 (the domain's duplicate
+threshold) at ``DUPLICATE_DISTANCE``, 1.0 for identical codes and 0.0 at the distance of
+unrelated images. ``benchmarks/duplicate_eval.py`` measured the boundary.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from cultureup.domain.errors import ValidationFailed
 
 __all__ = [
     "DUPLICATE_DISTANCE",
+    "HALF",
     "PROBE_PENALTY",
     "PerceptualFingerprinter",
     "distance",
@@ -55,8 +58,9 @@ __all__ = [
 ]
 
 CANVAS = 64
-# DCT frequencies per axis considered; the 64 lowest (by u + v) of the 12 x 12 are kept.
-FREQUENCIES = 12
+# DCT frequencies per axis considered; the 128 lowest (by u + v) of the 16 x 16 are kept.
+FREQUENCIES = 16
+HALF = CODE_BITS // 2
 CENTER_MARGIN = 0.1
 CROP = 0.1
 # Crop hypotheses as fractions cut off (left, top, right, bottom) of the original.
@@ -68,10 +72,10 @@ CROP_HYPOTHESES = (
 assert len(CROP_HYPOTHESES) == PROBE_COUNT
 
 # Calibrated on benchmarks/duplicate_eval.py: every in-specification copy kind is within it
-# for >= 98.5% of sources, about 1 in 100,000 pairs of different images is. A code has 32 bits
-# set (barring ties at the median), so distances are even and a probe may differ by 6 bits.
-DUPLICATE_DISTANCE = 12
-PROBE_PENALTY = 6
+# for >= 99% of sources, about 3 in 1,000,000 pairs of different images are. Each half of a
+# code has 32 bits set (barring ties at the median), so distances are even.
+DUPLICATE_DISTANCE = 32
+PROBE_PENALTY = 8
 UNRELATED_DISTANCE = CODE_BITS // 2
 DEFAULT_MAX_PIXELS = 80_000_000
 FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP", "TIFF")
@@ -109,7 +113,7 @@ def _probe_window(left: float, top: float, right: float, bottom: float) -> tuple
 
 @cache
 def _projections() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per window, the matrices taking the canvas to its low DCT coefficients; and which 64."""
+    """Per window, the matrices taking the canvas to its low DCT coefficients; and which 128."""
     windows = [(0.0, 1.0, 0.0, 1.0),
                (CENTER_MARGIN, 1 - CENTER_MARGIN, CENTER_MARGIN, 1 - CENTER_MARGIN),
                *(_probe_window(*crop) for crop in CROP_HYPOTHESES)]
@@ -136,10 +140,12 @@ class PerceptualFingerprinter:
         canvas = self.canvas(image_bytes)
         down, across, selected = _projections()
         coefficients = (down @ canvas @ across.transpose(0, 2, 1)).reshape(len(down), -1)
-        coefficients = coefficients[:, selected]
-        bits = coefficients > np.median(coefficients, axis=1, keepdims=True)
-        packed = np.ascontiguousarray(np.packbits(bits, axis=1, bitorder="little")).view("<u8")
-        codes = [int(code) for code in packed[:, 0]]
+        # Rows: (window, half); each half thresholded at its own median.
+        halves = coefficients[:, selected].reshape(-1, HALF)
+        bits = halves > np.median(halves, axis=1, keepdims=True)
+        packed = np.ascontiguousarray(np.packbits(bits, axis=1, bitorder="little"))
+        packed = packed.view("<u8")[:, 0]
+        codes = [int(low) | int(high) << HALF for low, high in packed.reshape(-1, 2).tolist()]
         return ImageFingerprint(whole=codes[0], center=codes[1], probes=tuple(codes[2:]))
 
     def canvas(self, image_bytes: bytes) -> np.ndarray:
