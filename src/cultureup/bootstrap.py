@@ -30,6 +30,7 @@ from cultureup.adapters.sqlalchemy.queries import (
     SqlAlchemyCategoryQueries,
     SqlAlchemyJobQueries,
 )
+from cultureup.adapters.sqlalchemy.search_queries import search_queries_for
 from cultureup.adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork
 from cultureup.adapters.storage.local import LocalImageStore
 from cultureup.adapters.storage.s3 import S3ImageStore
@@ -49,6 +50,7 @@ from cultureup.application.jobs import JobService
 from cultureup.application.ports import Clock, RateLimiter
 from cultureup.application.profiles import ArtistProfileService, BuyerProfileService
 from cultureup.application.sample_data import SampleDataService
+from cultureup.application.search import SearchService
 from cultureup.application.services import UseCases
 from cultureup.application.storage import ImageStore, VisualAnalyzer
 from cultureup.application.two_factor import TwoFactorService
@@ -161,6 +163,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
                                       artist_profiles=artist_profiles,
                                       buyer_profiles=buyer_profiles, equipment=equipment),
         artist_profiles=artist_profiles, buyer_profiles=buyer_profiles, equipment=equipment,
+        search=SearchService(queries=search_queries_for(engine, url_for=store.url)),
     )
 
 

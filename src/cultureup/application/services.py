@@ -13,6 +13,7 @@ from cultureup.application.equipment import EquipmentService
 from cultureup.application.jobs import JobService
 from cultureup.application.profiles import ArtistProfileService, BuyerProfileService
 from cultureup.application.sample_data import SampleDataService
+from cultureup.application.search import SearchService
 from cultureup.application.two_factor import TwoFactorService
 
 
@@ -29,3 +30,4 @@ class UseCases:
     artist_profiles: ArtistProfileService
     buyer_profiles: BuyerProfileService
     equipment: EquipmentService
+    search: SearchService

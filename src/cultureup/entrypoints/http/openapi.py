@@ -345,8 +345,10 @@ def build_document() -> Schema:
     # Imported here: the catalogue's module builds its part with the helpers above.
     from cultureup.entrypoints.http.artwork_openapi import ARTWORK_SCHEMAS, artwork_paths
     from cultureup.entrypoints.http.catalog_openapi import CATALOG_PATHS, CATALOG_SCHEMAS
+    from cultureup.entrypoints.http.search_openapi import SEARCH_SCHEMAS, search_paths
     paths.update(CATALOG_PATHS)
     paths.update(artwork_paths())
+    paths.update(search_paths())
     return {
         "openapi": "3.1.0",
         "info": {
@@ -359,7 +361,7 @@ def build_document() -> Schema:
         "servers": [{"url": "/"}],
         "paths": paths,
         "components": {
-            "schemas": {**SCHEMAS, **CATALOG_SCHEMAS, **ARTWORK_SCHEMAS},
+            "schemas": {**SCHEMAS, **CATALOG_SCHEMAS, **ARTWORK_SCHEMAS, **SEARCH_SCHEMAS},
             "securitySchemes": {"TokenAuth": {
                 "type": "apiKey", "in": "header", "name": "Authorization",
                 "description": "Token <key>, as returned by /api/auth/login/"}},

@@ -6,6 +6,7 @@ from alembic import context
 
 import cultureup.adapters.sqlalchemy.artwork_tables
 import cultureup.adapters.sqlalchemy.catalog_tables  # noqa: F401  (its tables join metadata)
+from cultureup.adapters.sqlalchemy.search_tables import include_in_autogenerate
 from cultureup.adapters.sqlalchemy.tables import metadata
 
 connection = context.config.attributes["connection"]
@@ -14,6 +15,7 @@ context.configure(
     target_metadata=metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    include_name=include_in_autogenerate,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -1,0 +1,583 @@
+"""GET /api/search/: the documented body, matching rules, visibility, an index that follows
+every write in the same transaction, hostile queries, and proof that the full-text index (not a
+scan) answers."""
+
+from __future__ import annotations
+
+import itertools
+import time
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import falcon.testing
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, event, text, update
+
+import cultureup.adapters.sqlalchemy.artwork_tables
+import cultureup.adapters.sqlalchemy.catalog_tables  # noqa: F401  (their tables join metadata)
+from cultureup.adapters.sqlalchemy.artwork_tables import artworks
+from cultureup.adapters.sqlalchemy.search_tables import include_in_autogenerate
+from cultureup.adapters.sqlalchemy.tables import jobs, metadata, users
+from cultureup.bootstrap import Services
+from tests.integration.artwork_images import jpeg
+from tests.integration.conftest import (
+    STRONG_PASSWORD,
+    ApiUser,
+    Marketplace,
+    QueryCounter,
+    is_postgres,
+)
+from tests.integration.test_artworks_api import upload
+
+ENVELOPE_KEYS = {"success", "error", "detail", "details"}
+_seeds = itertools.count(500)
+
+
+# -- building the marketplace through the API ----------------------------------------------
+
+def register(market: Marketplace, username: str, user_type: str, first_name: str = "Test",
+             last_name: str = "User") -> ApiUser:
+    response = market.client.simulate_post("/api/auth/register/", json={
+        "username": username, "email": f"{username}@example.com", "password": STRONG_PASSWORD,
+        "password_confirm": STRONG_PASSWORD, "user_type": user_type,
+        "first_name": first_name, "last_name": last_name})
+    assert response.status_code == 201, response.json
+    login = market.client.simulate_post("/api/auth/login/", json={
+        "username": username, "password": STRONG_PASSWORD})
+    assert login.status_code == 200, login.json
+    return ApiUser(id=response.json["id"], username=username, token=login.json["token"],
+                   user_type=user_type)
+
+
+def artist_profile(market: Marketplace, artist: ApiUser, **fields: Any) -> None:
+    body = {"bio": "", "skills": "", "experience_level": "expert", "hourly_rate": "150.00",
+            **fields}
+    response = market.client.simulate_post("/api/artist-profiles/", headers=artist.headers,
+                                           json=body)
+    assert response.status_code == 201, response.json
+
+
+def artwork(market: Marketplace, artist: ApiUser, category: int, title: str,
+            description: str = "A painting", price: str = "299.99") -> dict[str, Any]:
+    response = upload(market, artist, jpeg(next(_seeds)), category_id=category, title=title,
+                      description=description, price=price)
+    assert response.status_code == 201, response.json
+    return response.json["artwork"]
+
+
+def search(market: Marketplace, q: str) -> dict[str, Any]:
+    response = market.client.simulate_get("/api/search/", params={"q": q})
+    assert response.status_code == 200, (q, response.status_code, response.text)
+    return response.json
+
+
+def found(market: Marketplace, q: str) -> dict[str, list[Any]]:
+    """The ids found in each group."""
+    results = search(market, q)["results"]
+    return {group: [item["id"] for item in items] for group, items in results.items()}
+
+
+def refused(response: falcon.testing.Result, field: str = "q") -> dict[str, Any]:
+    assert response.status_code == 400, (response.status_code, response.text)
+    body = response.json
+    assert set(body) == ENVELOPE_KEYS and body["success"] is False, body
+    assert field in body["details"], body
+    return body
+
+
+@pytest.fixture
+def category(market: Marketplace) -> int:
+    return market.category("Digital Art")
+
+
+@pytest.fixture
+def john(market: Marketplace) -> ApiUser:
+    artist = register(market, "artist_john", "artist", "John", "Doe")
+    artist_profile(market, artist, bio="Brand identities for small companies",
+                   skills="Logo Design, Branding, Adobe Illustrator")
+    return artist
+
+
+@pytest.fixture
+def sarah(market: Marketplace) -> ApiUser:
+    return register(market, "buyer_sarah", "buyer", "Sarah", "Khan")
+
+
+# -- the documented body -------------------------------------------------------------------
+
+def test_the_search_answers_with_the_documented_body(
+        market: Marketplace, category: int, john: ApiUser, sarah: ApiUser) -> None:
+    art = artwork(market, john, category, "Modern Logo Design", price="299.99")
+    artwork(market, john, category, "Sunset Over Mountains")
+    job = market.job(sarah, category, title="Logo Design for Tech Startup",
+                     budget_min="500.00", budget_max="1000.00")
+    market.job(sarah, category, title="Portrait of my family", description="Oil on canvas")
+
+    response = market.client.simulate_get("/api/search/?q=logo%20design")
+    assert response.status_code == 200
+    assert response.json == {
+        "query": "logo design",
+        "results": {
+            "artworks": [{"id": art["id"], "title": "Modern Logo Design",
+                          "artist_name": "artist_john", "price": "299.99",
+                          "image": art["s3_watermarked_url"]}],
+            "jobs": [{"id": job["id"], "title": "Logo Design for Tech Startup",
+                      "buyer_name": "buyer_sarah", "budget_min": "500.00",
+                      "budget_max": "1000.00", "status": "open"}],
+            "artists": [{"id": john.id, "username": "artist_john", "full_name": "John Doe",
+                         "skills": "Logo Design, Branding, Adobe Illustrator",
+                         "rating": 0.0}],
+        },
+        "total_results": 3,
+    }
+    image = response.json["results"]["artworks"][0]["image"]
+    assert image.startswith("http://") and "original" not in image
+    assert market.client.simulate_get("/api/search?q=logo").status_code == 200
+
+
+def test_nothing_found_is_an_empty_200(market: Marketplace, john: ApiUser) -> None:
+    assert search(market, "zebra") == {
+        "query": "zebra", "results": {"artworks": [], "jobs": [], "artists": []},
+        "total_results": 0}
+
+
+# -- matching ------------------------------------------------------------------------------
+
+def test_matching_ignores_case_and_takes_the_last_word_as_a_prefix(
+        market: Marketplace, category: int, john: ApiUser) -> None:
+    art = artwork(market, john, category, "Modern Logo Design")
+    for q in ("logo design", "LOGO DESIGN", "Logo Des", "logo d", "modern", "MODERN LOGO",
+              "desig", "design modern"):
+        assert found(market, q)["artworks"] == [art["id"]], q
+    for q in ("ogo", "esign", "logos", "design logotype", "des logo", "modern sunset"):
+        assert found(market, q)["artworks"] == [], q
+
+
+def test_each_group_is_found_by_its_own_fields(
+        market: Marketplace, category: int, sarah: ApiUser) -> None:
+    artist = register(market, "zara_sculpts", "artist", "Zainab", "Qureshi")
+    artist_profile(market, artist, bio="Terracotta and bronze figures",
+                   skills="Sculpture, Ceramics")
+    art = artwork(market, artist, category, "Quiet Harbour",
+                  description="Fishing boats at dawn in Gwadar")
+    job = market.job(sarah, category, title="Mural for a cafe",
+                     description="A wall of calligraphy in the reading room")
+
+    assert found(market, "harbour")["artworks"] == [art["id"]]
+    assert found(market, "gwadar")["artworks"] == [art["id"]]
+    assert found(market, "mural")["jobs"] == [job["id"]]
+    assert found(market, "calligraphy")["jobs"] == [job["id"]]
+    for q in ("zara_sculpts", "zara", "sculpts", "zainab", "qureshi", "terracotta", "ceramics",
+              "Zainab Qureshi"):
+        assert found(market, q)["artists"] == [artist.id], q
+    # The buyer's name finds no job, the artist's name no artwork: only the fields listed.
+    assert found(market, "sarah") == {"artworks": [], "jobs": [], "artists": []}
+    assert found(market, "zainab")["artworks"] == []
+
+
+def test_accents_and_other_scripts_are_words_too(
+        market: Marketplace, category: int, john: ApiUser) -> None:
+    french = artwork(market, john, category, "École de Lahore")
+    urdu = artwork(market, john, category, "خطاطی کا شاہکار")
+    assert found(market, "école")["artworks"] == [french["id"]]
+    assert found(market, "ÉCOLE")["artworks"] == [french["id"]]
+    assert found(market, "خطاطی")["artworks"] == [urdu["id"]]
+    assert found(market, "شاہ")["artworks"] == [urdu["id"]]
+
+
+def test_operators_and_punctuation_are_not_query_syntax(
+        market: Marketplace, category: int, john: ApiUser) -> None:
+    art = artwork(market, john, category, "Modern Logo Design")
+    for q in ('"logo design"', "logo AND design", "logo OR design", "NOT logo",
+              "NEAR(logo design)", "logo* design*", "+logo -design", "(logo) (design)",
+              "logo: design", "{logo}", "logo & design", "logo | design", "logo:*",
+              "^logo", "logo-design", "logo,design!", "'logo'"):
+        assert found(market, q)["artworks"] == [art["id"]], q
+
+
+def test_hostile_queries_never_fail(market: Marketplace, category: int, john: ApiUser) -> None:
+    artwork(market, john, category, "Modern Logo Design")
+    hostile = ['"', '""', "'", "''", '"logo', "logo\"", "*", "**", "^", "-", "+", "(", ")",
+               "()", "NEAR", "NEAR(", "AND", "OR NOT", "logo NEAR/3 design", ":", "::", ":*",
+               "!", "&", "|", "<->", "<2>", "\\", "\\'", "%", "_", "%_%", ";", "--",
+               "'; DROP TABLE artworks; --", "logo' OR '1'='1", "{", "}", "[", "]",
+               "💥", "🎨 logo", "\u0301", "\u200b", "\ufeff", "\ue000", "ﷺ", "ﬁ", "Ⅻ",
+               "a" * 200, "a " * 100, "x" * 199 + "*", "日本語のロゴ",
+               "\U0001d529\U0001d52c\U0001d524\U0001d52c", "\t\nlogo\r\n", "logo\x01design", "\x7f"]
+    for q in hostile:
+        response = market.client.simulate_get("/api/search/", params={"q": q})
+        assert response.status_code == 200, (q, response.status_code, response.text)
+        assert response.json["query"] == q
+    # Raw bytes that are not UTF-8, or encode a lone surrogate.
+    for raw in ("q=%FF", "q=%ED%A0%80", "q=%C0%AF", "q=logo%F0%9F", "q=%22%00"):
+        response = market.client.simulate_get("/api/search/", query_string=raw)
+        assert response.status_code in (200, 400), (raw, response.status_code)
+    assert artwork_count(market.services.engine) == 1
+
+
+def artwork_count(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT count(*) FROM artworks")).scalar_one()
+
+
+def test_q_is_required_and_bounded(market: Marketplace) -> None:
+    refused(market.client.simulate_get("/api/search/"))
+    for raw in ("q=", "q=%20%20", "q=%09", "q=logo%00design", "q=" + "a" * 201):
+        refused(market.client.simulate_get("/api/search/", query_string=raw))
+    body = refused(market.client.simulate_get("/api/search/"))
+    assert body["details"]["q"] == ["This field is required."]
+    assert market.client.simulate_get("/api/search/", params={"q": "a" * 200}).status_code == 200
+    assert market.client.simulate_post("/api/search/", json={"q": "x"}).status_code == 405
+
+
+def test_a_query_without_words_matches_nothing_and_costs_no_query(
+        market: Marketplace, count_queries: QueryCounter) -> None:
+    count_queries.count = 0
+    assert search(market, "*** !!!")["total_results"] == 0
+    assert search(market, "AND OR NOT")["total_results"] == 0
+    assert count_queries.count == 0
+
+
+# -- groups, caps and totals ---------------------------------------------------------------
+
+def test_each_group_shows_ten_and_the_total_counts_every_match(
+        market: Marketplace, category: int, john: ApiUser, sarah: ApiUser) -> None:
+    posted = [market.job(sarah, category, title=f"Poster design {n}")["id"] for n in range(12)]
+    art = artwork(market, john, category, "Poster for a concert")
+    body = search(market, "poster")
+    assert len(body["results"]["jobs"]) == 10
+    # Equally relevant, so the newest come first.
+    assert [job["id"] for job in body["results"]["jobs"]] == sorted(posted, reverse=True)[:10]
+    assert [item["id"] for item in body["results"]["artworks"]] == [art["id"]]
+    assert body["total_results"] == 13
+
+
+def test_the_best_match_comes_first(market: Marketplace, category: int, sarah: ApiUser
+                                    ) -> None:
+    weak = market.job(sarah, category, title="Wedding card",
+                      description="Some calligraphy on the envelope, and a lot of other "
+                      "work besides: printing, folding, packing and delivery.")
+    strong = market.job(sarah, category, title="Calligraphy calligraphy",
+                        description="Calligraphy.")
+    assert found(market, "calligraphy")["jobs"] == [strong["id"], weak["id"]]
+
+
+def test_one_query_per_group_whatever_the_number_of_matches(
+        market: Marketplace, category: int, john: ApiUser, sarah: ApiUser) -> None:
+    for n in range(4):
+        market.job(sarah, category, title=f"Logo job {n}")
+        artwork(market, john, category, f"Logo art {n}")
+        other = register(market, f"logo_artist_{n}", "artist")
+        artist_profile(market, other, skills="Logo")
+    statements = _statements(market.services.engine, lambda: search(market, "logo"))
+    assert [len(search(market, "logo")["results"][group]) for group in
+            ("artworks", "jobs", "artists")] == [4, 4, 5]
+    assert len(statements) == 3
+
+
+# -- visibility ----------------------------------------------------------------------------
+
+def test_rejected_artworks_are_not_found(market: Marketplace, category: int,
+                                         john: ApiUser) -> None:
+    kept = artwork(market, john, category, "Calligraphy in gold")
+    hidden = artwork(market, john, category, "Calligraphy in silver")
+    with market.services.engine.begin() as connection:
+        connection.execute(update(artworks).where(artworks.c.id == hidden["id"])
+                           .values(moderation_status="REJECTED"))
+    body = search(market, "calligraphy")
+    assert [item["id"] for item in body["results"]["artworks"]] == [kept["id"]]
+    assert body["total_results"] == 1
+
+
+def test_artists_need_a_profile_and_an_active_account(market: Marketplace) -> None:
+    without_profile = register(market, "nadia_paints", "artist", "Nadia", "Malik")
+    with_profile = register(market, "omar_paints", "artist", "Omar", "Malik")
+    artist_profile(market, with_profile, skills="Watercolour")
+    assert found(market, "malik")["artists"] == [with_profile.id]
+    assert without_profile.id not in found(market, "nadia")["artists"]
+    with market.services.engine.begin() as connection:
+        connection.execute(update(users).where(users.c.id == with_profile.id)
+                           .values(is_active=False))
+    assert found(market, "malik")["artists"] == []
+
+
+def test_jobs_of_every_status_are_found(market: Marketplace, category: int,
+                                        sarah: ApiUser) -> None:
+    job = market.job(sarah, category, title="Album cover")
+    cancelled = market.client.simulate_post(f"/api/jobs/{job['id']}/cancel/",
+                                            headers=sarah.headers)
+    assert cancelled.status_code == 200, cancelled.json
+    assert search(market, "album")["results"]["jobs"][0]["status"] == "cancelled"
+
+
+# -- the index follows every change ---------------------------------------------------------
+
+def test_an_edited_artwork_is_found_by_its_new_words_only(
+        market: Marketplace, category: int, john: ApiUser) -> None:
+    art = artwork(market, john, category, "Sunset Over Mountains",
+                  description="Warm colours over the Karakoram")
+    response = market.client.simulate_patch(
+        f"/api/artworks/{art['id']}/", headers=john.headers,
+        json={"title": "Moonrise Over Lakes", "description": "Cold light on Saiful Muluk"})
+    assert response.status_code == 200, response.json
+    for q in ("moonrise", "lakes", "saiful muluk"):
+        assert found(market, q)["artworks"] == [art["id"]], q
+    for q in ("sunset", "mountains", "karakoram"):
+        assert found(market, q)["artworks"] == [], q
+    assert search(market, "moonrise")["results"]["artworks"][0]["title"] == \
+        "Moonrise Over Lakes"
+
+
+def test_an_edited_job_profile_and_name_are_found_by_their_new_words_only(
+        market: Marketplace, category: int, john: ApiUser, sarah: ApiUser) -> None:
+    job = market.job(sarah, category, title="Logo for a bakery")
+    response = market.client.simulate_patch(f"/api/jobs/{job['id']}/", headers=sarah.headers,
+                                            json={"title": "Menu for a tea house"})
+    assert response.status_code == 200, response.json
+    assert found(market, "menu tea")["jobs"] == [job["id"]]
+    assert found(market, "bakery")["jobs"] == []
+
+    response = market.client.simulate_patch(f"/api/artist-profiles/{john.id}/",
+                                            headers=john.headers,
+                                            json={"skills": "Miniature painting"})
+    assert response.status_code == 200, response.json
+    assert found(market, "miniature")["artists"] == [john.id]
+    assert found(market, "illustrator")["artists"] == []
+    assert found(market, "brand identities")["artists"] == [john.id]  # bio untouched
+
+    response = market.client.simulate_patch("/api/auth/profile/", headers=john.headers,
+                                            json={"first_name": "Jahangir"})
+    assert response.status_code == 200, response.json
+    assert found(market, "jahangir")["artists"] == [john.id]
+    assert search(market, "jahangir")["results"]["artists"][0]["full_name"] == "Jahangir Doe"
+    assert found(market, "john doe")["artists"] == [john.id]  # still in the username
+    assert found(market, "miniature")["artists"] == [john.id]
+
+
+def test_deleted_things_disappear(market: Marketplace, category: int, john: ApiUser,
+                                  sarah: ApiUser) -> None:
+    art = artwork(market, john, category, "Truck art panel")
+    job = market.job(sarah, category, title="Truck art for a rickshaw")
+    assert found(market, "truck") == {"artworks": [art["id"]], "jobs": [job["id"]],
+                                      "artists": []}
+    assert market.client.simulate_delete(f"/api/artworks/{art['id']}/",
+                                         headers=john.headers).status_code == 204
+    assert market.client.simulate_delete(f"/api/jobs/{job['id']}/",
+                                         headers=sarah.headers).status_code == 204
+    assert market.client.simulate_delete(f"/api/artist-profiles/{john.id}/",
+                                         headers=john.headers).status_code == 204
+    assert search(market, "truck")["total_results"] == 0
+    assert found(market, "john")["artists"] == []
+
+
+def test_writes_outside_the_application_keep_the_index_right(
+        market: Marketplace, category: int, sarah: ApiUser) -> None:
+    job = market.job(sarah, category, title="Ceiling fresco")
+    with market.services.engine.begin() as connection:
+        connection.execute(update(jobs).where(jobs.c.id == job["id"])
+                           .values(title="Floor mosaic"))
+    assert found(market, "mosaic")["jobs"] == [job["id"]]
+    assert found(market, "fresco")["jobs"] == []
+    # A write that leaves the words alone (a login, a view count) does not touch the index.
+    market.client.simulate_get(f"/api/jobs/{job['id']}/")
+    assert found(market, "mosaic")["jobs"] == [job["id"]]
+    # Deleting a user deletes the profile (ON DELETE CASCADE), and the profile its document.
+    artist = register(market, "laila_draws", "artist", "Laila", "Sheikh")
+    artist_profile(market, artist, skills="Charcoal")
+    assert found(market, "charcoal")["artists"] == [artist.id]
+    with market.services.engine.begin() as connection:
+        connection.execute(text("DELETE FROM auth_tokens WHERE user_id = :id"),
+                           {"id": artist.id})
+        connection.execute(text("DELETE FROM users WHERE id = :id"), {"id": artist.id})
+    assert search(market, "charcoal")["total_results"] == 0
+    with market.services.engine.connect() as connection:
+        assert connection.execute(text(
+            "SELECT count(*) FROM search_documents WHERE kind = 'artist' AND ref_id = :id"),
+            {"id": artist.id}).scalar_one() == 0
+
+
+def _someone_waits_for_an_advisory_lock(engine: Engine) -> bool:
+    for _ in range(1000):
+        # A new transaction each time: statistics views keep one snapshot per transaction.
+        with engine.connect() as watcher:
+            if watcher.execute(text("SELECT count(*) FROM pg_stat_activity "
+                                    "WHERE wait_event = 'advisory' "
+                                    "AND datname = current_database()")).scalar_one():
+                return True
+        time.sleep(0.01)
+    return False
+
+
+def test_concurrent_changes_to_one_artist_keep_both(market: Marketplace,
+                                                    john: ApiUser) -> None:
+    """A rename and a profile edit of one artist in two transactions at once: the second
+    waits for the first (an advisory lock in the triggers), then builds the document from
+    what the first committed, so neither change is lost."""
+    if not is_postgres(market.services):
+        pytest.skip("SQLite writers never overlap: BEGIN IMMEDIATE takes the database lock")
+    engine = market.services.engine
+    rename = engine.connect()
+    rename.begin()
+    rename.execute(update(users).where(users.c.id == john.id).values(first_name="Jahangir"))
+
+    def edit_profile() -> None:
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE artist_profiles SET bio = 'Miniatures' "
+                                    "WHERE user_id = :id"), {"id": john.id})
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        try:
+            edited = pool.submit(edit_profile)
+            assert _someone_waits_for_an_advisory_lock(engine), \
+                "the profile edit did not wait for the rename"
+            rename.commit()
+        finally:
+            rename.close()  # rolls back when the assertion failed, releasing the edit
+        edited.result(timeout=30)
+    assert found(market, "jahangir miniatures")["artists"] == [john.id]
+
+
+def test_the_index_holds_exactly_what_the_tables_say(
+        market: Marketplace, category: int, john: ApiUser, sarah: ApiUser) -> None:
+    art = artwork(market, john, category, "Blue pottery")
+    artwork(market, john, category, "Camel skin lamp")
+    job = market.job(sarah, category, title="Blue tiles")
+    market.client.simulate_patch(f"/api/artworks/{art['id']}/", headers=john.headers,
+                                 json={"description": "From Multan"})
+    market.client.simulate_patch(f"/api/jobs/{job['id']}/", headers=sarah.headers,
+                                 json={"description": "For a mosque in Lahore"})
+    other = register(market, "hina_glazes", "artist", "Hina", "Baig")
+    artist_profile(market, other, bio="Glazes", skills="Pottery")
+    market.client.simulate_patch("/api/auth/profile/", headers=other.headers,
+                                 json={"last_name": "Mirza"})
+    engine = market.services.engine
+    with engine.connect() as connection:
+        stored = set(connection.execute(text(
+            "SELECT kind, ref_id, body FROM search_documents")).all())
+        expected = set(connection.execute(text(
+            "SELECT 'artwork', id, title || ' ' || description FROM artworks "
+            "UNION ALL SELECT 'job', id, title || ' ' || description FROM jobs "
+            "UNION ALL SELECT 'artist', p.user_id, u.username || ' ' || u.first_name || ' ' "
+            "|| u.last_name || ' ' || p.bio || ' ' || p.skills FROM artist_profiles p "
+            "JOIN users u ON u.id = p.user_id")).all())
+        if engine.dialect.name == "sqlite":
+            # FTS5 checks its index against the content table, and raises when they differ.
+            connection.execute(text("INSERT INTO search_documents_fts(search_documents_fts) "
+                                    "VALUES ('integrity-check')"))
+    assert stored == expected
+    assert len(stored) == 5
+
+
+# -- the schema -----------------------------------------------------------------------------
+
+TRIGGERS = {"search_artworks_ai", "search_artworks_au", "search_artworks_ad",
+            "search_jobs_ai", "search_jobs_au", "search_jobs_ad",
+            "search_artist_profiles_ai", "search_artist_profiles_au",
+            "search_artist_profiles_ad", "search_users_au"}
+
+
+def test_every_search_trigger_exists(services: Services) -> None:
+    """SQLite drops a table's triggers with the table: a later migration that rebuilds one of
+    these tables in batch mode must create them again, or this fails."""
+    expected = set(TRIGGERS)
+    with services.engine.connect() as connection:
+        if is_postgres(services):
+            names = set(connection.execute(text(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")).scalars())
+        else:
+            names = set(connection.execute(text(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
+            expected |= {"search_documents_ai", "search_documents_ad", "search_documents_au"}
+    assert names >= expected
+
+
+def test_autogenerate_finds_nothing_to_change(services: Services) -> None:
+    """The search tables live outside `metadata`; autogenerate must leave them alone (and the
+    rest of the schema must match the migrations)."""
+    with services.engine.connect() as connection, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SQLite cannot reflect the expression indexes
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True, "include_name": include_in_autogenerate})
+        assert compare_metadata(context, metadata) == []
+
+
+# -- the index answers, not a scan -----------------------------------------------------------
+
+def _statements(engine: Engine, run: Any) -> list[tuple[str, Any]]:
+    captured: list[tuple[str, Any]] = []
+
+    def remember(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.split(maxsplit=1)[0].upper() not in {"BEGIN", "COMMIT", "ROLLBACK"}:
+            captured.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+    return captured
+
+
+def _fill_postgres(engine: Engine, category: int, artist_id: int, buyer_id: int) -> None:
+    """Enough rows of each kind that the planner's choice is the one it makes in production,
+    with statistics, as autovacuum keeps them."""
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO jobs (buyer_id, title, description, category_id, budget_min, "
+            "budget_max, duration_days, experience_level, deadline, status, created_at, "
+            "updated_at) SELECT :buyer, 'Filler job ' || g, md5(g::text), :category, 100, "
+            "200, 3, 'expert', now(), 'open', now(), now() FROM generate_series(1, 1500) g"),
+            {"buyer": buyer_id, "category": category})
+        connection.execute(text(
+            "INSERT INTO artworks (artist_id, title, description, category_id, artwork_type, "
+            "price, image_key, watermarked_key, created_at, updated_at) SELECT :artist, "
+            "'Filler art ' || g, md5(g::text), :category, 'digital', 100, 'k', 'w', now(), "
+            "now() FROM generate_series(1, 1500) g"),
+            {"artist": artist_id, "category": category})
+        connection.execute(text(
+            "INSERT INTO users (username, email, password_hash, first_name, last_name, "
+            "user_type, created_at, updated_at) SELECT 'filler' || g, 'filler' || g || "
+            "'@example.com', 'x', 'F', 'G', 'artist', now(), now() "
+            "FROM generate_series(1, 1500) g"))
+        connection.execute(text(
+            "INSERT INTO artist_profiles (user_id, bio, skills, experience_level, hourly_rate, "
+            "created_at, updated_at) SELECT id, md5(id::text), 'Filler', 'expert', 100, now(), "
+            "now() FROM users WHERE username LIKE 'filler%'"))
+        connection.execute(text("ANALYZE search_documents"))
+
+
+def test_the_full_text_index_answers_every_group(
+        market: Marketplace, category: int, john: ApiUser, sarah: ApiUser) -> None:
+    artwork(market, john, category, "Modern Logo Design")
+    market.job(sarah, category, title="Logo Design for Tech Startup")
+    engine = market.services.engine
+    if is_postgres(market.services):
+        _fill_postgres(engine, category, john.id, sarah.id)
+    statements = _statements(engine, lambda: search(market, "logo des"))
+    assert len(statements) == 3
+    with engine.connect() as connection:
+        for (statement, parameters), kind in zip(statements, ("artwork", "job", "artist"),
+                                                 strict=True):
+            if is_postgres(market.services):
+                connection.exec_driver_sql("SET enable_seqscan = off")
+                plan = "\n".join(row[0] for row in connection.exec_driver_sql(
+                    "EXPLAIN " + statement, parameters))
+                assert f"Bitmap Index Scan on ix_search_documents_{kind}" in plan, plan
+                assert "Seq Scan" not in plan, plan
+            else:
+                steps = [row[-1] for row in connection.exec_driver_sql(
+                    "EXPLAIN QUERY PLAN " + statement, parameters)]
+                plan = "\n".join(steps)
+                # FTS5 answers MATCH from its index (an "M" in the index string) and drives
+                # the join; every table row is then reached by its primary key.
+                tables = [step for step in steps if step.startswith(("SCAN ", "SEARCH "))
+                          and not step.startswith("SCAN (sub")]
+                assert tables[0].startswith(
+                    "SCAN search_documents_fts VIRTUAL TABLE INDEX 0:M"), plan
+                assert [step for step in tables[1:] if step.startswith("SCAN ")] == [], plan
+                assert "SEARCH search_documents USING INTEGER PRIMARY KEY" in plan, plan
+        connection.rollback()
+    assert [len(items) for items in search(market, "logo des")["results"].values()] == [1, 1, 1]
