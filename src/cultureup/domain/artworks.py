@@ -41,15 +41,8 @@ class ArtworkDetails:
 
     def validate(self, *, category: Category | None) -> None:
         errors = FieldErrors()
-        if not self.title.strip():
-            errors.add("title", "This field may not be blank.")
-        elif len(self.title) > TITLE_MAX:
-            errors.add("title", f"Ensure this field has no more than {TITLE_MAX} characters.")
-        if not self.description.strip():
-            errors.add("description", "This field may not be blank.")
-        elif len(self.description) > DESCRIPTION_MAX:
-            errors.add("description",
-                       f"Ensure this field has no more than {DESCRIPTION_MAX} characters.")
+        errors.check_text("title", self.title, max_length=TITLE_MAX)
+        errors.check_text("description", self.description, max_length=DESCRIPTION_MAX)
         if category is None:
             errors.add("category_id", f'Invalid pk "{self.category_id}" - object does not exist.')
         elif not category.is_active:

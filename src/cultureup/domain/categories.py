@@ -22,12 +22,8 @@ class Category:
     def create(cls, *, name: str, description: str = "", is_active: bool = True,
                now: datetime) -> Category:
         errors = FieldErrors()
-        if not name.strip():
-            errors.add("name", "This field may not be blank.")
-        elif len(name) > 100:
-            errors.add("name", "Ensure this field has no more than 100 characters.")
-        if len(description) > 1000:
-            errors.add("description", "Ensure this field has no more than 1000 characters.")
+        errors.check_text("name", name, max_length=100)
+        errors.check_text("description", description, max_length=1000, required=False)
         errors.raise_if_any()
         return cls(name=name.strip(), description=description.strip(), is_active=is_active,
                    created_at=now, updated_at=now)

@@ -54,13 +54,9 @@ class EquipmentTerms:
 
     def validate(self) -> None:
         errors = FieldErrors()
-        if not self.name.strip():
-            errors.add("name", "This field may not be blank.")
-        elif len(self.name) > NAME_MAX:
-            errors.add("name", f"Ensure this field has no more than {NAME_MAX} characters.")
-        if len(self.description) > DESCRIPTION_MAX:
-            errors.add("description",
-                       f"Ensure this field has no more than {DESCRIPTION_MAX} characters.")
+        errors.check_text("name", self.name, max_length=NAME_MAX)
+        errors.check_text("description", self.description, max_length=DESCRIPTION_MAX,
+                          required=False)
         if self.equipment_type not in EQUIPMENT_TYPES:
             errors.add("equipment_type", f'"{self.equipment_type}" is not a valid choice. '
                        f"Choose one of: {', '.join(EQUIPMENT_TYPES)}.")

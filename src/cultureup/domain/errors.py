@@ -65,6 +65,14 @@ class FieldErrors:
     def fields(self) -> frozenset[str]:
         return frozenset(self._details)
 
+    def check_text(self, field: str, value: str, *, max_length: int,
+                   required: bool = True) -> None:
+        """The usual rules for a text field: not blank when required, and not too long."""
+        if required and not value.strip():
+            self.add(field, "This field may not be blank.")
+        elif len(value) > max_length:
+            self.add(field, f"Ensure this field has no more than {max_length} characters.")
+
     def raise_if_any(self) -> None:
         if self._details:
             raise ValidationFailed(self._details)

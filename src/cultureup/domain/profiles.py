@@ -45,11 +45,6 @@ class ArtistLevel(enum.StrEnum):
 ARTIST_LEVELS = tuple(level.value for level in ArtistLevel)
 
 
-def _too_long(errors: FieldErrors, field: str, value: str, limit: int) -> None:
-    if len(value) > limit:
-        errors.add(field, f"Ensure this field has no more than {limit} characters.")
-
-
 @attrs.frozen(kw_only=True)
 class ArtistProfileTerms:
     """What an artist states about themselves; `experience_level` in any case."""
@@ -63,9 +58,10 @@ class ArtistProfileTerms:
 
     def validate(self) -> None:
         errors = FieldErrors()
-        _too_long(errors, "bio", self.bio, BIO_MAX)
-        _too_long(errors, "skills", self.skills, SKILLS_MAX)
-        _too_long(errors, "portfolio_description", self.portfolio_description, PORTFOLIO_MAX)
+        errors.check_text("bio", self.bio, max_length=BIO_MAX, required=False)
+        errors.check_text("skills", self.skills, max_length=SKILLS_MAX, required=False)
+        errors.check_text("portfolio_description", self.portfolio_description,
+                          max_length=PORTFOLIO_MAX, required=False)
         if ArtistLevel.parse(self.experience_level) is None:
             errors.add("experience_level",
                        f'"{self.experience_level}" is not a valid choice. '
@@ -137,8 +133,9 @@ class BuyerProfileTerms:
 
     def validate(self) -> None:
         errors = FieldErrors()
-        _too_long(errors, "company_name", self.company_name, COMPANY_NAME_MAX)
-        _too_long(errors, "address", self.address, ADDRESS_MAX)
+        errors.check_text("company_name", self.company_name, max_length=COMPANY_NAME_MAX,
+                          required=False)
+        errors.check_text("address", self.address, max_length=ADDRESS_MAX, required=False)
         errors.raise_if_any()
 
 
