@@ -18,9 +18,9 @@ from cultureup.application.views import AuditFilters, PageRequest
 from cultureup.bootstrap import Services
 from cultureup.domain.audit import AuditEntry
 from cultureup.entrypoints.cli.app import app
+from tests.integration.assertions import assert_error
 from tests.integration.conftest import STRONG_PASSWORD, ApiUser, SteppingClock
 from tests.integration.two_factor_flow import (
-    assert_error,
     code_at,
     enable_2fa,
     login,

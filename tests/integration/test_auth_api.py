@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 
 from cultureup.adapters.sqlalchemy.tables import auth_tokens, users
 from cultureup.bootstrap import Services
+from tests.integration.assertions import assert_error
 from tests.integration.conftest import STRONG_PASSWORD, Marketplace
 
 USER_KEYS = {"id", "username", "email", "first_name", "last_name", "user_type", "phone_number",
              "is_verified", "profile_image", "created_at"}
-ENVELOPE_KEYS = {"success", "error", "detail", "details"}
 
 
 def registration(**overrides: Any) -> dict[str, Any]:
@@ -40,21 +40,6 @@ def login(client: falcon.testing.TestClient, username: str,
                                 json={"username": username, "password": password})
 
 
-def assert_error(response: falcon.testing.Result, status: int,
-                 field: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body = response.json
-    assert set(body) == ENVELOPE_KEYS, body
-    assert body["success"] is False
-    assert isinstance(body["error"], str) and body["error"]
-    assert body["detail"] == body["error"]
-    assert isinstance(body["details"], dict)
-    if field is not None:
-        assert field in body["details"], body
-        messages = body["details"][field]
-        assert isinstance(messages, list) and messages
-        assert all(isinstance(message, str) and message for message in messages)
-    return body
 
 
 # -- registration -------------------------------------------------------------------------

@@ -7,22 +7,13 @@ from typing import Any
 import falcon.testing
 import pytest
 
+from tests.integration.assertions import assert_error
 from tests.integration.conftest import ApiUser, Marketplace, SteppingClock
 
 BID_KEYS = {"id", "job", "artist", "bid_amount", "delivery_time", "cover_letter", "status",
             "created_at", "bid_rank"}
-ENVELOPE_KEYS = {"success", "error", "detail", "details"}
 
 
-def assert_error(response: falcon.testing.Result, status: int,
-                 field: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body = response.json
-    assert set(body) == ENVELOPE_KEYS, body
-    assert body["success"] is False and body["error"] and body["detail"] == body["error"]
-    if field is not None:
-        assert body["details"].get(field), body
-    return body
 
 
 def ids(response: falcon.testing.Result) -> list[int]:

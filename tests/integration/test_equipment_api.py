@@ -18,6 +18,7 @@ from cultureup.application.accounts import Registration
 from cultureup.bootstrap import Services
 from cultureup.domain.errors import ConcurrentUpdate
 from cultureup.domain.users import StaffRole
+from tests.integration.assertions import assert_error as refused
 from tests.integration.conftest import STRONG_PASSWORD, ApiUser, Marketplace, QueryCounter
 
 BRUSHES = {
@@ -28,7 +29,6 @@ BRUSHES = {
     "stock_quantity": 50,
     "is_available": True,
 }
-ENVELOPE_KEYS = {"success", "error", "detail", "details"}
 
 
 def login(market: Marketplace, username: str, user_type: str = "admin") -> ApiUser:
@@ -66,17 +66,6 @@ def add(market: Marketplace, who: ApiUser, **overrides: Any) -> dict[str, Any]:
     return response.json
 
 
-def refused(response: falcon.testing.Result, status: int, field: str | None = None
-            ) -> dict[str, Any]:
-    assert response.status_code == status, (response.status_code, response.text)
-    body = response.json
-    assert set(body) == ENVELOPE_KEYS and body["success"] is False, body
-    assert body["error"] and body["detail"] == body["error"]
-    if field is not None:
-        assert field in body["details"], body
-    if status == 401:
-        assert response.headers.get("WWW-Authenticate") == "Token"
-    return body
 
 
 # -- creating and reading ---------------------------------------------------------------------

@@ -7,20 +7,8 @@ from typing import Any
 import falcon.testing
 import pytest
 
+from tests.integration.assertions import assert_error
 from tests.integration.conftest import ApiUser, Marketplace
-
-ENVELOPE_KEYS = {"success", "error", "detail", "details"}
-
-
-def assert_error(response: falcon.testing.Result, status: int,
-                 field: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body = response.json
-    assert set(body) == ENVELOPE_KEYS, body
-    assert body["success"] is False and body["error"] and body["detail"] == body["error"]
-    if field is not None:
-        assert body["details"].get(field), body
-    return body
 
 
 @pytest.fixture

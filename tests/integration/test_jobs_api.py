@@ -9,13 +9,13 @@ from typing import Any
 import falcon.testing
 import pytest
 
+from tests.integration.assertions import assert_error
 from tests.integration.conftest import ApiUser, Marketplace, SteppingClock
 
 JOB_KEYS = {"id", "buyer", "title", "description", "category", "budget_min", "budget_max",
             "duration_days", "required_skills", "experience_level", "status", "hired_artist",
             "final_amount", "deadline", "created_at", "updated_at", "average_bid",
             "total_bids", "deadline_approaching"}
-ENVELOPE_KEYS = {"success", "error", "detail", "details"}
 
 
 def iso(clock: SteppingClock, **delta: float) -> str:
@@ -27,15 +27,6 @@ def ids(response: falcon.testing.Result) -> list[int]:
     return [job["id"] for job in response.json["results"]]
 
 
-def assert_error(response: falcon.testing.Result, status: int,
-                 field: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body = response.json
-    assert set(body) == ENVELOPE_KEYS, body
-    assert body["success"] is False and body["error"] and body["detail"] == body["error"]
-    if field is not None:
-        assert body["details"].get(field), body
-    return body
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from sqlalchemy import event, select, update
 
 from cultureup.adapters.sqlalchemy.tables import metadata, users
 from cultureup.bootstrap import Services
+from tests.integration.assertions import assert_error as refused
 from tests.integration.conftest import ApiUser, Marketplace, QueryCounter
 
 ARTIST_BODY = {
@@ -27,7 +28,6 @@ ARTIST_BODY = {
 }
 BUYER_BODY = {"company_name": "Tech Innovations Inc",
               "address": "123 Main Street, Lahore, Pakistan"}
-ENVELOPE_KEYS = {"success", "error", "detail", "details"}
 
 
 def artist_profile(market: Marketplace, artist: ApiUser, **overrides: Any) -> dict[str, Any]:
@@ -44,17 +44,6 @@ def buyer_profile(market: Marketplace, buyer: ApiUser, **overrides: Any) -> dict
     return response.json
 
 
-def refused(response: falcon.testing.Result, status: int, field: str | None = None
-            ) -> dict[str, Any]:
-    assert response.status_code == status, (response.status_code, response.text)
-    body = response.json
-    assert set(body) == ENVELOPE_KEYS and body["success"] is False, body
-    assert body["error"] and body["detail"] == body["error"]
-    if field is not None:
-        assert field in body["details"], body
-    if status == 401:
-        assert response.headers.get("WWW-Authenticate") == "Token"
-    return body
 
 
 def hired_job(market: Marketplace, buyer: ApiUser, artist: ApiUser, *, amount: str,

@@ -22,8 +22,9 @@ import pytest
 
 from cultureup.bootstrap import Services, bootstrap, http_app
 from cultureup.config import Settings
+from tests.integration.assertions import assert_error
 from tests.integration.conftest import STRONG_PASSWORD, Marketplace, SteppingClock
-from tests.integration.two_factor_flow import assert_error, login
+from tests.integration.two_factor_flow import login
 
 REDIS_URL = "redis://127.0.0.1:6379/5"
 HOUR = 3600

@@ -14,10 +14,10 @@ import pytest
 from PIL import Image
 
 from cultureup.bootstrap import Services
+from tests.integration.assertions import assert_error
 from tests.integration.conftest import STRONG_PASSWORD, ApiUser, Marketplace, SteppingClock
 from tests.integration.two_factor_flow import (
     TwoFactorUser,
-    assert_error,
     code_at,
     enable_2fa,
     login,

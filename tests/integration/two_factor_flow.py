@@ -12,24 +12,6 @@ import falcon.testing
 from tests.integration.conftest import STRONG_PASSWORD, ApiUser, SteppingClock
 from tests.integration.totp_reference import totp
 
-ENVELOPE_KEYS = {"success", "error", "detail", "details"}
-
-
-def assert_error(response: falcon.testing.Result, status: int,
-                 field: str | None = None) -> dict[str, Any]:
-    """The documented error envelope, with `field` among the details when given."""
-    assert response.status_code == status, (response.status_code, response.text)
-    body = response.json
-    assert set(body) == ENVELOPE_KEYS, body
-    assert body["success"] is False
-    assert isinstance(body["error"], str) and body["error"]
-    assert body["detail"] == body["error"]
-    assert isinstance(body["details"], dict)
-    if field is not None:
-        assert field in body["details"], body
-        assert body["details"][field] and all(isinstance(m, str) for m in body["details"][field])
-    return body
-
 
 def code_at(secret: str, clock: SteppingClock, offset_steps: int = 0) -> str:
     return totp(secret, clock.now(), offset_steps=offset_steps)
