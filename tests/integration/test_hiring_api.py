@@ -84,7 +84,8 @@ def test_hire_with_the_bid_amount(life: Lifecycle, job: dict[str, Any],
 
 
 @pytest.mark.parametrize(("final_amount", "expected"), [
-    ("850.00", "850.00"), (850, "850.00"), ("12.5", "12.50"), (1200.25, "1200.25"),
+    ("950.00", "950.00"), (950, "950.00"), ("912.5", "912.50"), (999.99, "999.99"),
+    ("900", "900.00"), ("1000.00", "1000.00"),
 ])
 def test_hire_with_a_negotiated_amount(life: Lifecycle, bids: list[dict[str, Any]],
                                        final_amount: Any, expected: str) -> None:
@@ -92,6 +93,38 @@ def test_hire_with_a_negotiated_amount(life: Lifecycle, bids: list[dict[str, Any
     assert response.status_code == 200, response.text
     assert response.json["job"]["final_amount"] == expected
     assert life.job()["final_amount"] == expected
+
+
+def test_hire_amounts_outside_the_bid_and_budget_are_refused(
+        client: falcon.testing.TestClient, market: Marketplace, buyer: ApiUser,
+        artists: list[ApiUser]) -> None:
+    job = market.job(buyer, budget_min="100.00", budget_max="1000.00")
+    bid = market.bid(artists[0], job["id"], "500.00")
+    life = Lifecycle(client, job["id"], buyer)
+    before = (life.job(), life.bid_statuses())
+    for amount in ("0.01", "499.99", 1, "1000.01", "9999999999.99", 9999999999.99):
+        response = life.hire({"bid_id": bid["id"], "final_amount": amount})
+        assert_error(response, 400, "final_amount")
+        assert "between 500.00" in response.json["details"]["final_amount"][0]
+    assert (life.job(), life.bid_statuses()) == before
+    response = life.hire({"bid_id": bid["id"], "final_amount": "1000.00"})
+    assert response.status_code == 200, response.text
+    assert life.job()["final_amount"] == "1000.00"
+
+
+def test_a_bid_above_a_lowered_budget_is_hired_at_its_own_amount(
+        client: falcon.testing.TestClient, market: Marketplace, buyer: ApiUser,
+        artists: list[ApiUser], job: dict[str, Any], bids: list[dict[str, Any]]) -> None:
+    lowered = client.simulate_patch(f"/api/jobs/{job['id']}/", headers=buyer.headers,
+                                    json={"budget_min": "500.00", "budget_max": "800.00"})
+    assert lowered.status_code == 200, lowered.text
+    life = Lifecycle(client, job["id"], buyer)
+    for amount in ("800.00", "899.99", "900.01"):
+        assert_error(life.hire({"bid_id": bids[2]["id"], "final_amount": amount}), 400,
+                     "final_amount")
+    response = life.hire({"bid_id": bids[2]["id"], "final_amount": "900.00"})
+    assert response.status_code == 200, response.text
+    assert response.json["job"]["final_amount"] == "900.00"
 
 
 def test_the_artists_see_the_outcome_in_their_bids(client: falcon.testing.TestClient,

@@ -48,7 +48,8 @@ BUDGETS = [(Money("500.00"), Money("1000.00")), (Money("500.00"), Money("1000.00
 # Hypothesis favours the first elements of a list: the usual cases come first.
 AMOUNTS = [Money(value) for value in ("650.00", "800.00", "500.00", "1000.00", "400.00",
                                       "1200.00")]
-FINAL_AMOUNTS = [None, None, Money("999.99"), Money("0.00")]
+FINAL_AMOUNTS = [None, None, Money("999.99"), Money("0.00"), Money("0.01"), Money("700.00"),
+                 Money("1000.00"), Money("9999999999.99")]
 EDITS = ["title", "narrow_budget", "widen_budget", "invert_budget", "extend_deadline",
          "past_deadline"]
 DEADLINE_DAYS = [10, 30, 2]
@@ -298,7 +299,8 @@ class JobLifecycle(RuleBasedStateMachine):
             if job.status is not JobStatus.OPEN:
                 expected = InvalidState
             elif (bid is None or bid.job_id != job_id or bid.status is not BidStatus.PENDING
-                  or (final_amount is not None and not final_amount.is_positive)):
+                  or (final_amount is not None
+                      and not bid.amount <= final_amount <= max(bid.amount, job.budget_max))):
                 expected = ValidationFailed
         self.market.events.clear()
         result = self.attempt(expected, lambda: self.market.jobs.hire(
@@ -417,7 +419,9 @@ class JobLifecycle(RuleBasedStateMachine):
             if job.status in (JobStatus.IN_PROGRESS, JobStatus.COMPLETED):
                 assert len(accepted) == 1
                 assert job.hired_artist_id == accepted[0].artist_id
-                assert job.final_amount is not None and job.final_amount.is_positive
+                assert job.final_amount is not None
+                assert (accepted[0].bid_amount <= job.final_amount
+                        <= max(accepted[0].bid_amount, job.budget_max))
             if job.status is JobStatus.OPEN:
                 assert accepted == []
                 assert job.hired_artist_id is None and job.final_amount is None

@@ -6,7 +6,10 @@ import itertools
 from collections.abc import Callable
 from datetime import timedelta
 
+import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cultureup.domain.categories import Category
 from cultureup.domain.errors import InvalidState, NotFound, PermissionDenied, ValidationFailed
@@ -570,3 +573,66 @@ def test_a_cancelled_or_completed_job_cannot_be_cancelled(status: JobStatus) -> 
     with pytest.raises(InvalidState):
         job.cancel(by=BUYER, now=LATER)
     assert job.status is status
+
+
+# -- the hire amount ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("budget", "bid", "final", "accepted"), [
+    (("100.00", "1000.00"), "500.00", "0.01", False),
+    (("100.00", "1000.00"), "500.00", "9999999999.99", False),
+    (("100.00", "1000.00"), "500.00", "499.99", False),
+    (("100.00", "1000.00"), "500.00", "1000.01", False),
+    (("100.00", "1000.00"), "500.00", "500.00", True),
+    (("100.00", "1000.00"), "500.00", "1000.00", True),
+    (("100.00", "1000.00"), "500.00", "742.10", True),
+])
+def test_the_final_amount_lies_between_the_bid_and_the_maximum_budget(
+        budget: tuple[str, str], bid: str, final: str, accepted: bool) -> None:
+    job = posted_job(budget_min=Money(budget[0]), budget_max=Money(budget[1]))
+    chosen = place(job, ARTIST, bid)
+    if accepted:
+        job.hire(bid_id=chosen.id or 0, by=BUYER, final_amount=Money(final), now=LATER)
+        assert job.final_amount == Money(final)
+    else:
+        with pytest.raises(ValidationFailed) as error:
+            job.hire(bid_id=chosen.id or 0, by=BUYER, final_amount=Money(final), now=LATER)
+        assert fields_of(error) == {"final_amount"}
+        assert job.status is JobStatus.OPEN and job.final_amount is None
+
+
+def test_a_bid_above_a_lowered_budget_is_hired_only_at_its_own_amount() -> None:
+    job, (chosen,) = job_with_bids("900.00")
+    job.edit(by=BUYER, terms=attrs.evolve(job.terms, budget_max=Money("800.00")),
+             category=CATEGORY, now=NOW)
+    assert job.final_amount_range(chosen) == (Money("900.00"), Money("900.00"))
+    for wrong in ("800.00", "900.01"):
+        with pytest.raises(ValidationFailed):
+            job.hire(bid_id=chosen.id or 0, by=BUYER, final_amount=Money(wrong), now=LATER)
+    job.hire(bid_id=chosen.id or 0, by=BUYER, final_amount=None, now=LATER)
+    assert job.final_amount == Money("900.00")
+
+
+CENTS = st.integers(min_value=1, max_value=10**12 - 1).map(Money.from_cents)
+
+
+@given(low=CENTS, high=CENTS, bid=CENTS, final=st.none() | CENTS)
+def test_a_hire_succeeds_exactly_within_the_range_and_changes_nothing_otherwise(
+        low: Money, high: Money, bid: Money, final: Money | None) -> None:
+    low, high = min(low, high), max(low, high)
+    bid = min(max(bid, low), high)  # bids are placed within the budget
+    job = posted_job(budget_min=low, budget_max=high)
+    chosen = place(job, ARTIST, str(bid))
+    job.events.clear()
+    lowest, highest = job.final_amount_range(chosen)
+    assert lowest == bid and highest == max(bid, high)
+    expected = bid if final is None else final
+    if lowest <= expected <= highest:
+        job.hire(bid_id=chosen.id or 0, by=BUYER, final_amount=final, now=LATER)
+        assert job.final_amount == expected
+        assert job.status is JobStatus.IN_PROGRESS
+    else:
+        with pytest.raises(ValidationFailed):
+            job.hire(bid_id=chosen.id or 0, by=BUYER, final_amount=final, now=LATER)
+        assert job.status is JobStatus.OPEN and job.final_amount is None
+        assert chosen.status is BidStatus.PENDING and job.events == []

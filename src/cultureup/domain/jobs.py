@@ -283,8 +283,13 @@ class Job:
         if chosen.status is not BidStatus.PENDING:
             raise ValidationFailed({"bid_id": ["Only a pending bid can be accepted."]})
         amount = chosen.bid_amount if final_amount is None else final_amount
-        if not amount.is_positive:
-            raise ValidationFailed({"final_amount": ["Ensure this value is greater than 0."]})
+        lowest, highest = self.final_amount_range(chosen)
+        if not lowest <= amount <= highest:
+            raise ValidationFailed({"final_amount": [
+                f"Ensure this value is between {lowest} (the bid amount) and {highest} "
+                "(the job's maximum budget)." if lowest != highest else
+                f"Ensure this value is {lowest}, the bid amount (the bid is at or above the "
+                "job's maximum budget)."]})
         rejected: list[int] = []
         for bid in self.bids:
             if bid is chosen:
@@ -302,6 +307,13 @@ class Job:
             buyer_id=self.buyer_id, final_amount=str(amount), rejected_bid_ids=tuple(rejected),
         ))
         return chosen
+
+    def final_amount_range(self, bid: Bid) -> tuple[Money, Money]:
+        """The amounts a buyer may hire `bid` at: never below what the artist asked (a lower
+        price is the artist's to offer, by changing the bid before the hire), and never above
+        the job's maximum budget, unless the bid itself is above it (the budget was lowered
+        after the bid), in which case the bid amount is the only one."""
+        return bid.bid_amount, max(bid.bid_amount, self.budget_max)
 
     def complete(self, *, by: Actor, now: datetime) -> None:
         self._ensure_buyer(by, "complete")
