@@ -10,8 +10,7 @@ import attrs
 import falcon
 from sqlalchemy import Engine
 
-from cultureup.adapters.ratelimit.memory import InMemoryRateLimiter
-from cultureup.adapters.ratelimit.redis import RedisRateLimiter
+from cultureup.adapters.ratelimit.moving_window import LimitsRateLimiter
 from cultureup.adapters.security.password_policy import StandardPasswordPolicy
 from cultureup.adapters.security.passwords import Argon2PasswordHasher
 from cultureup.adapters.security.qr import PillowQrCodeRenderer
@@ -40,19 +39,25 @@ from cultureup.adapters.vision.perceptual import PerceptualFingerprinter
 from cultureup.adapters.vision.rekognition import RekognitionVisualAnalyzer
 from cultureup.adapters.vision.sanitize import PillowImageSanitizer
 from cultureup.adapters.vision.watermark import PillowWatermarker
-from cultureup.application.accounts import AccountService, LoginThrottle
+from cultureup.application.accounts import AccountService
 from cultureup.application.artworks import ArtworkService
 from cultureup.application.audit import AuditService
 from cultureup.application.bids import BidService
 from cultureup.application.categories import CategoryService
 from cultureup.application.equipment import EquipmentService
 from cultureup.application.jobs import JobService
-from cultureup.application.ports import Clock, RateLimiter
+from cultureup.application.ports import Clock
 from cultureup.application.profiles import ArtistProfileService, BuyerProfileService
 from cultureup.application.sample_data import SampleDataService
 from cultureup.application.search import SearchService
 from cultureup.application.services import UseCases
 from cultureup.application.storage import ImageStore, VisualAnalyzer
+from cultureup.application.throttling import (
+    LoginThrottle,
+    PasswordAttempts,
+    RequestBudgets,
+    RequestLimiter,
+)
 from cultureup.application.two_factor import TwoFactorService
 from cultureup.config import Settings, SettingsError
 from cultureup.entrypoints.http import create_app
@@ -76,10 +81,13 @@ def _visual_analyzer(settings: Settings) -> VisualAnalyzer | None:
         settings.aws_s3_region_name, endpoint_url=settings.aws_endpoint_url or None)
 
 
-def _rate_limiter(settings: Settings) -> RateLimiter:
+def _rate_limiter(settings: Settings, clock: Clock) -> LimitsRateLimiter:
     if settings.rate_limit_backend == "redis":
-        return RedisRateLimiter.from_url(settings.redis_url)
-    return InMemoryRateLimiter()
+        return LimitsRateLimiter.in_redis(settings.redis_url)
+    if settings.rate_limit_backend == "memory":
+        return LimitsRateLimiter.in_memory()
+    return LimitsRateLimiter.in_file(settings.rate_limit_file,
+                                     clock=lambda: clock.now().timestamp())
 
 
 @attrs.frozen(kw_only=True)
@@ -90,7 +98,7 @@ class Services(UseCases):
     engine: Engine
     clock: Clock
     events: InProcessEventPublisher
-    limiter: RateLimiter
+    limiter: LimitsRateLimiter
 
     def upgrade_database(self) -> None:
         """Apply pending schema migrations."""
@@ -98,6 +106,7 @@ class Services(UseCases):
 
     def close(self) -> None:
         self.engine.dispose()
+        self.limiter.close()
 
 
 def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
@@ -123,22 +132,23 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
     job_queries = SqlAlchemyJobQueries(engine)
     hasher = Argon2PasswordHasher(time_cost=settings.password_hash_time_cost,
                                   memory_cost=settings.password_hash_memory_kib)
-    limiter = _rate_limiter(settings)
+    limiter = _rate_limiter(settings, clock)
     tokens = SecretTokenService()
+    attempts = PasswordAttempts(
+        limiter=limiter, hasher=hasher, clock=clock,
+        throttle=LoginThrottle(per_account=settings.login_failures_per_username,
+                               per_client=settings.login_failures_per_client,
+                               window=timedelta(minutes=settings.login_failure_window_minutes)))
     accounts = AccountService(
         uow=uow, clock=clock, hasher=hasher, policy=StandardPasswordPolicy(),
         tokens=tokens, events=events,
         token_ttl=timedelta(days=settings.token_ttl_days) if settings.token_ttl_days else None,
-        limiter=limiter,
-        throttle=LoginThrottle(per_username=settings.login_failures_per_username,
-                               per_client=settings.login_failures_per_client,
-                               window=timedelta(minutes=settings.login_failure_window_minutes)),
-    )
+        attempts=attempts)
     secret_key = settings.resolve_secret_key()
     two_factor = TwoFactorService(
         uow=uow, clock=clock, otp=PyOtpOneTimePasswords(), qr=PillowQrCodeRenderer(),
         sealer=AesGcmSecretSealer(secret_key), backup_digest=HmacDigest(secret_key),
-        hasher=hasher, tokens=tokens, issue_token=accounts.issue_token)
+        attempts=attempts, tokens=tokens, issue_token=accounts.issue_token)
     categories = CategoryService(uow=uow, queries=SqlAlchemyCategoryQueries(engine), clock=clock)
     jobs = JobService(uow=uow, queries=job_queries, clock=clock, events=events)
     bids = BidService(uow=uow, queries=job_queries, clock=clock, events=events)
@@ -172,9 +182,9 @@ def http_app(services: Services) -> falcon.App:
     settings = services.settings
     rate_limit = None
     if settings.rate_limit_enabled:
-        rate_limit = RateLimit(services.limiter, services.clock,
-                               anonymous_per_hour=settings.rate_limit_anonymous_per_hour,
-                               user_per_hour=settings.rate_limit_user_per_hour)
+        rate_limit = RateLimit(RequestLimiter(limiter=services.limiter, budgets=RequestBudgets(
+            anonymous_per_hour=settings.rate_limit_anonymous_per_hour,
+            user_per_hour=settings.rate_limit_user_per_hour)))
     media_root = Path(settings.media_root) if settings.storage_backend == "local" else None
     return create_app(services, rate_limit=rate_limit,
                       trust_forwarded_for=settings.trust_forwarded_for, media_root=media_root,

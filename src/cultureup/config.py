@@ -51,9 +51,12 @@ class Settings:
     secret_key: str = attrs.field(default="", repr=False)
     secret_key_file: str = ".cultureup-secret-key"  # noqa: S105 - a path, not a secret
     rate_limit_enabled: bool = attrs.field(default=True, converter=lambda v: _bool(v))
-    # "memory" (per process) or "redis" (shared by every process using redis_url).
-    rate_limit_backend: str = attrs.field(default="memory", validator=attrs.validators.in_(
-        ("memory", "redis")))
+    # Where request budgets and failed-password counts are kept: "file" (rate_limit_file,
+    # shared by every process on the machine that uses it: the workers of a server), "redis"
+    # (shared by every process and host using redis_url) or "memory" (each process alone).
+    rate_limit_backend: str = attrs.field(default="file", validator=attrs.validators.in_(
+        ("file", "redis", "memory")))
+    rate_limit_file: str = ".cultureup-rate-limits.sqlite3"
     redis_url: str = "redis://127.0.0.1:6379/0"
     rate_limit_anonymous_per_hour: int = attrs.field(default=100, converter=_positive_int)
     rate_limit_user_per_hour: int = attrs.field(default=1000, converter=_positive_int)

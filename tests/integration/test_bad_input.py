@@ -65,6 +65,7 @@ class World:
 def world(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     settings = Settings(database_url=database_url,
                         media_root=str(tmp_path_factory.mktemp("media")),
+                        rate_limit_file=str(tmp_path_factory.mktemp("limits") / "rate.db"),
                         password_hash_time_cost=1, password_hash_memory_kib=1024)
     clock = SteppingClock(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
     services = bootstrap(settings, clock=clock)

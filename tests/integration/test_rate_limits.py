@@ -1,9 +1,12 @@
-"""Request budgets (anonymous 100/hour, users 1000/hour, admins unlimited) through the app that
-`bootstrap.http_app` builds from settings, shared budgets across server processes via Redis,
-and login throttling per username and per client."""
+"""Abuse limits through the app that `bootstrap.http_app` builds from settings: request budgets
+(anonymous 100/hour, users 1000/hour, admins unlimited, sliding windows), held across the two
+workers of one real server by the default file storage and across servers by Redis; failed
+passwords counted per account (username and e-mail alike) wherever a password is checked,
+throttled and audited; replayed TOTP codes that cannot lock a user out."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -13,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +24,24 @@ import attrs
 import falcon.testing
 import pytest
 
+from cultureup.adapters.ratelimit.moving_window import REDIS_PREFIX
+from cultureup.application.two_factor import REPLAYED_MESSAGE
+from cultureup.application.views import AuditFilters, PageRequest
 from cultureup.bootstrap import Services, bootstrap, http_app
 from cultureup.config import Settings
+from cultureup.domain.audit import AuditAction
 from tests.integration.assertions import assert_error
 from tests.integration.conftest import STRONG_PASSWORD, Marketplace, SteppingClock
-from tests.integration.two_factor_flow import login
+from tests.integration.two_factor_flow import (
+    code_at,
+    enable_2fa,
+    login,
+    next_step,
+    start_login,
+    verify,
+)
 
-REDIS_URL = "redis://127.0.0.1:6379/5"
+REDIS_URL = "redis://127.0.0.1:6379/7"
 HOUR = 3600
 
 AppFactory = Callable[..., tuple[falcon.testing.TestClient, Services]]
@@ -177,7 +192,7 @@ def test_limits_come_from_the_environment() -> None:
             defaults.rate_limit_enabled) == (100, 1000, True)
 
 
-# -- two server processes, one budget in Redis ----------------------------------------------
+# -- the real server: the budget holds across its workers ------------------------------------
 
 
 def _free_port() -> int:
@@ -186,15 +201,131 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _get(base: str, path: str) -> tuple[int, dict[str, str]]:
-    """Status and headers (names in lower case) of a GET."""
+def _call(base: str, path: str, body: dict[str, str] | None = None
+          ) -> tuple[int, dict[str, str]]:
+    """Status and headers (names in lower case) of a GET, or of a JSON POST with `body`; every
+    request on a new connection, so the server's workers take turns accepting them."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(base + path, data=data,
+                                     headers={"Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(base + path, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=30) as response:
             response.read()
             return response.status, {k.lower(): v for k, v in response.headers.items()}
     except urllib.error.HTTPError as error:
         error.read()
         return error.code, {k.lower(): v for k, v in error.headers.items()}
+
+
+@attrs.frozen
+class Served:
+    base: str
+    log: Path
+
+    def worker_pids(self, path: str) -> set[str]:
+        """The process ids (gunicorn's access log ends with it) that answered `path`."""
+        return {line.rsplit("<", 1)[1].rstrip(">\n ")
+                for line in self.log.read_text().splitlines()
+                if f" {path} HTTP/" in line and line.rstrip().endswith(">")}
+
+
+@pytest.fixture
+def serve(services: Services, tmp_path: Path) -> Iterator[Callable[..., Served]]:
+    """Starts `cultureup serve` on a free port, in its own working directory, with the
+    default settings but for `env`."""
+    processes: list[subprocess.Popen[bytes]] = []
+
+    def start(*, workers: int, **env: str) -> Served:
+        home = tmp_path / f"server-{len(processes)}"
+        home.mkdir()
+        port, log = _free_port(), home / "server.log"
+        environment = {**{k: v for k, v in os.environ.items()
+                          if not k.startswith("CULTUREUP_")},
+                       "CULTUREUP_DATABASE_URL": services.settings.database_url,
+                       "CULTUREUP_MEDIA_ROOT": str(home / "media"),
+                       "CULTUREUP_SECRET_KEY": "rate-limit-tests-secret-key-0123456789abcdef",
+                       "CULTUREUP_PASSWORD_HASH_TIME_COST": "1",
+                       "CULTUREUP_PASSWORD_HASH_MEMORY_KIB": "1024",
+                       "CULTUREUP_MIGRATE_ON_START": "false", **env}
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "cultureup", "serve", "--port", str(port),
+                 "--workers", str(workers), "--threads", "4"],
+                env=environment, cwd=home, stdout=output, stderr=subprocess.STDOUT)
+        processes.append(process)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if _call(base, "/api/health/")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"server did not start:\n{log.read_text()}")
+            time.sleep(0.1)  # waiting for the server to listen, not timing the test
+        return Served(base=base, log=log)
+
+    yield start
+    for process in processes:
+        process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_the_anonymous_budget_holds_across_the_workers_of_one_server(
+        serve: Callable[..., Served]) -> None:
+    # The defaults: two workers, 100 anonymous requests an hour, the budget in a file that the
+    # workers share (created in the server's working directory).
+    server = serve(workers=2)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        first = list(pool.map(lambda _: _call(server.base, "/api/jobs/"), range(100)))
+    statuses = [status for status, _ in first]
+    assert statuses == [200] * 100, statuses
+    # One count: the last of the hundred saw none left (each worker counting alone would
+    # have seen about fifty left).
+    remaining = [int(headers["x-ratelimit-remaining"]) for _, headers in first]
+    assert min(remaining) == 0 and max(remaining) <= 99
+    pids = server.worker_pids("/api/jobs/")
+    assert len(pids) == 2, server.log.read_text()[-3000:]
+
+    status, headers = _call(server.base, "/api/jobs/")
+    assert status == 429
+    assert (headers["x-ratelimit-limit"], headers["x-ratelimit-remaining"]) == ("100", "0")
+    assert 1 <= int(headers["retry-after"]) <= HOUR
+    more = [_call(server.base, "/api/categories/")[0] for _ in range(6)]
+    assert more == [429] * 6
+    assert len(server.worker_pids("/api/categories/") | pids) == 2
+    assert (server.log.parent / ".cultureup-rate-limits.sqlite3").is_file()
+    print(f"\none server, 2 workers (pids {sorted(pids)}), default settings: requests 1-100 "
+          f"-> 200, 101st -> 429, 102-107 -> 429")
+
+
+def test_login_throttling_holds_across_the_workers_of_one_server(
+        serve: Callable[..., Served], market: Marketplace) -> None:
+    users = [market.user("artist") for _ in range(6)]
+    # Request budgets off (login throttling stays on), and no per-client limit in the way.
+    server = serve(workers=2, CULTUREUP_RATE_LIMIT_ENABLED="false",
+                   CULTUREUP_LOGIN_FAILURES_PER_CLIENT="1000")
+    # Five wrong passwords per account, by username or e-mail, spread over both workers.
+    guesses = [(user.username if n % 2 else f"{user.username}@example.com".upper(), n)
+               for user in users for n in range(5)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        failures = list(pool.map(lambda guess: _call(server.base, "/api/auth/login/", {
+            "username": guess[0], "password": f"Wrong-Guess-{guess[1]}"})[0], guesses))
+    assert failures == [400] * 30
+    assert len(server.worker_pids("/api/auth/login/")) == 2, server.log.read_text()[-3000:]
+    for user in users:
+        for name in (user.username, f"{user.username}@example.com"):
+            status, headers = _call(server.base, "/api/auth/login/",
+                                    {"username": name, "password": STRONG_PASSWORD})
+            assert status == 429 and 1 <= int(headers["retry-after"]) <= 900
+
+
+# -- two servers, one budget in Redis -----------------------------------------------------------
 
 
 @pytest.fixture
@@ -205,77 +336,31 @@ def redis_db() -> Iterator[Any]:
         client.ping()
     except redis.ConnectionError:
         pytest.skip(f"no Redis at {REDIS_URL}")
-    client.flushdb()
+
+    def forget() -> None:
+        for key in client.scan_iter(f"{REDIS_PREFIX}:*"):
+            client.delete(key)
+
+    forget()
     yield client
-    client.flushdb()
+    forget()
     client.close()
 
 
-@pytest.fixture
-def two_servers(services: Services, redis_db: Any, tmp_path: Path) -> Iterator[list[str]]:
-    env = {**os.environ,
-           "CULTUREUP_DATABASE_URL": services.settings.database_url,
-           "CULTUREUP_MEDIA_ROOT": str(tmp_path / "media"),
-           "CULTUREUP_SECRET_KEY": "rate-limit-tests-secret-key-0123456789abcdef",
-           "CULTUREUP_PASSWORD_HASH_TIME_COST": "1",
-           "CULTUREUP_PASSWORD_HASH_MEMORY_KIB": "1024",
-           "CULTUREUP_MIGRATE_ON_START": "false",
-           "CULTUREUP_RATE_LIMIT_ENABLED": "true",
-           "CULTUREUP_RATE_LIMIT_BACKEND": "redis",
-           "CULTUREUP_REDIS_URL": REDIS_URL,
+def test_two_servers_share_one_budget_in_redis(serve: Callable[..., Served],
+                                               redis_db: Any) -> None:
+    env = {"CULTUREUP_RATE_LIMIT_BACKEND": "redis", "CULTUREUP_REDIS_URL": REDIS_URL,
            "CULTUREUP_RATE_LIMIT_ANONYMOUS_PER_HOUR": "10"}
-    processes, bases = [], []
-    for _ in range(2):
-        port = _free_port()
-        processes.append(subprocess.Popen(
-            [sys.executable, "-m", "cultureup", "serve", "--port", str(port), "--workers", "1",
-             "--threads", "4"],
-            env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
-        bases.append(f"http://127.0.0.1:{port}")
-    try:
-        deadline = time.monotonic() + 60
-        for process, base in zip(processes, bases, strict=True):
-            while True:
-                try:
-                    if _get(base, "/api/health/")[0] == 200:
-                        break
-                except OSError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    output = process.stdout.read().decode() if process.stdout else ""
-                    pytest.fail(f"server did not start:\n{output}")
-                time.sleep(0.1)  # waiting for the server to listen, not timing the test
-        yield bases
-    finally:
-        for process in processes:
-            process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
-
-def test_two_server_processes_share_one_budget_in_redis(two_servers: list[str],
-                                                        redis_db: Any) -> None:
-    # The servers count in fixed hourly windows of the real clock; should an hour end during
-    # the run, the budget restarts, so that run proves nothing and is repeated once.
-    for _ in range(2):
-        redis_db.flushdb()
-        hour = int(time.time()) // HOUR
-        results = [_get(two_servers[n % 2], "/api/jobs/") for n in range(12)]
-        if int(time.time()) // HOUR == hour:
-            break
+    servers = [serve(workers=1, **env), serve(workers=1, **env)]
+    results = [_call(servers[n % 2].base, "/api/jobs/") for n in range(12)]
     statuses = [status for status, _ in results]
-    assert statuses[:10] == [200] * 10, statuses
-    assert statuses[10] == 429 and statuses[11] == 429, statuses
-    refused_headers = results[10][1]
-    assert int(refused_headers["retry-after"]) >= 1
-    # Both processes answered: five 200s each before the shared budget ran out.
+    assert statuses == [200] * 10 + [429] * 2, statuses
+    assert 1 <= int(results[10][1]["retry-after"]) <= HOUR
+    # Both servers answered: five 200s each before the shared budget ran out.
     remaining = [int(headers["x-ratelimit-remaining"]) for _, headers in results[:10]]
     assert remaining == list(range(9, -1, -1))
-    keys = redis_db.keys("cultureup:rate:requests:client:*")
-    assert len(keys) == 1 and int(redis_db.get(keys[0])) >= 11
+    (key,) = list(redis_db.scan_iter(f"{REDIS_PREFIX}:*requests:client:*"))
+    assert redis_db.llen(key) == 10  # one timestamp per counted request, refusals not kept
     print(f"\ntwo servers sharing Redis, 10/hour: {statuses}")
 
 
@@ -340,3 +425,96 @@ def test_the_per_client_limit_triggers_across_usernames(
         assert int(response.headers["Retry-After"]) == 900
     # Another client logs in normally.
     assert login(client, user.username, remote_addr="198.51.100.20").status_code == 200
+
+
+def test_username_and_email_share_one_login_budget_and_the_window_slides(
+        client: falcon.testing.TestClient, market: Marketplace, clock: SteppingClock) -> None:
+    user = market.user("artist")
+    email = f"{user.username}@example.com"
+    clock.advance(minutes=14, seconds=41)
+    for n, name in enumerate([user.username, email, email.upper(), user.username.upper(),
+                              email]):
+        assert_error(login(client, name, f"Wrong-Guess-{n}"), 400, "non_field_errors")
+    for name in (user.username, email):
+        refused = login(client, name)
+        assert_error(refused, 429)
+        assert refused.headers["Retry-After"] == "900"
+    # A fixed quarter-hour would have ended 19 s later; the failures still count.
+    clock.advance(seconds=19)
+    assert login(client, email).headers["Retry-After"] == str(900 - 19)
+    clock.advance(minutes=14, seconds=41)
+    assert login(client, email).status_code == 200
+
+
+def test_wrong_current_passwords_are_throttled_and_audited(
+        client: falcon.testing.TestClient, market: Marketplace, services: Services) -> None:
+    user = market.user("buyer")
+    answers = [client.simulate_post("/api/auth/password/", headers=user.headers, json={
+        "current_password": f"Wrong-Current-{n}", "new_password": "Fresh-Canvas-77!",
+        "new_password_confirm": "Fresh-Canvas-77!"}, remote_addr="203.0.113.7")
+        for n in range(25)]
+    assert [a.status_code for a in answers] == [400] * 5 + [429] * 20
+    assert assert_error(answers[0], 400)["details"] == {"current_password": ["Invalid password"]}
+    assert assert_error(answers[5], 429)["error"] == "Too many wrong passwords. Try again later."
+    assert answers[-1].headers["Retry-After"] == "900"
+    entries = services.audit.list_entries(
+        None, AuditFilters(action="password."), PageRequest.of(1, 100)).items
+    actions = [entry.action for entry in entries]
+    assert actions.count(AuditAction.PASSWORD_CHECK_FAILED) == 5
+    assert actions.count(AuditAction.PASSWORD_CHECK_THROTTLED) == 20
+    assert {(e.actor_id, e.ip_address, e.details["purpose"]) for e in entries} == {
+        (user.id, "203.0.113.7", "password_change")}
+    # The same account budget closes login, and the token still works.
+    assert_error(login(client, user.username), 429)
+    assert client.simulate_get("/api/auth/profile/", headers=user.headers).status_code == 200
+    print("\npassword change: 25 wrong current passwords -> 400 x5, 429 x20 "
+          "(Retry-After 900), 5 password.check_failed + 20 password.check_throttled audited")
+
+
+@pytest.mark.parametrize(("path", "purpose"), [("/api/auth/2fa/disable/", "2fa_disable"),
+                                               ("/api/auth/2fa/backup-codes/", "backup_codes")])
+def test_two_factor_password_confirmations_are_throttled_and_audited(
+        client: falcon.testing.TestClient, market: Marketplace, services: Services,
+        clock: SteppingClock, path: str, purpose: str) -> None:
+    secured = enable_2fa(client, clock, market.user("artist"))
+    code = {"backup_code": secured.backup_codes[0]} if purpose == "2fa_disable" else {}
+    statuses = [client.simulate_post(path, headers=secured.headers, json={
+        "password": f"Wrong-Password-{n}", **code}).status_code for n in range(8)]
+    assert statuses == [400] * 5 + [429] * 3
+    right = client.simulate_post(path, headers=secured.headers,
+                                 json={"password": STRONG_PASSWORD, **code})
+    assert_error(right, 429)
+    entries = services.audit.list_entries(
+        None, AuditFilters(action="password."), PageRequest.of(1, 100)).items
+    assert sorted(entry.action for entry in entries) == (
+        [AuditAction.PASSWORD_CHECK_FAILED] * 5 + [AuditAction.PASSWORD_CHECK_THROTTLED] * 4)
+    assert {entry.details["purpose"] for entry in entries} == {purpose}
+    status = client.simulate_get("/api/auth/2fa/status/", headers=secured.headers).json
+    assert status == {"two_factor_enabled": True, "backup_codes_count": 10}
+    clock.advance(minutes=15)
+    assert client.simulate_post(path, headers=secured.headers, json={
+        "password": STRONG_PASSWORD, **code}).status_code == 200
+
+
+def test_a_replayed_totp_code_does_not_lock_the_real_user_out(
+        client: falcon.testing.TestClient, market: Marketplace, services: Services,
+        clock: SteppingClock) -> None:
+    secured = enable_2fa(client, clock, market.user("artist"))
+    seen = code_at(secured.secret, clock)
+    assert verify(client, start_login(client, secured), totp_code=seen).status_code == 200
+    # Someone who saw the code replays it while it is still current: 15 times, three locks'
+    # worth of failures if they counted.
+    for _ in range(15):
+        replay = verify(client, start_login(client, secured), totp_code=seen)
+        body = assert_error(replay, 400, "totp_code")
+        assert body["details"] == {"totp_code": [REPLAYED_MESSAGE]}
+    next_step(clock)
+    fresh = verify(client, start_login(client, secured),
+                   totp_code=code_at(secured.secret, clock))
+    assert fresh.status_code == 200, fresh.text
+    entries = services.audit.list_entries(None, AuditFilters(action="2fa."),
+                                          PageRequest.of(1, 100)).items
+    actions = [entry.action for entry in entries]
+    assert actions.count(AuditAction.TWO_FACTOR_REPLAYED) == 15
+    assert AuditAction.TWO_FACTOR_FAILED not in actions
+    assert AuditAction.TWO_FACTOR_LOCKED not in actions

@@ -7,11 +7,12 @@ from typing import Any
 
 import attrs
 
-from cultureup.application.accounts import AccountService, LoginThrottle
+from cultureup.application.accounts import AccountService
 from cultureup.application.audit import AuditService
 from cultureup.application.bids import BidService
 from cultureup.application.categories import CategoryService
 from cultureup.application.jobs import JobService
+from cultureup.application.throttling import LoginThrottle, PasswordAttempts
 from cultureup.application.two_factor import TwoFactorService
 from cultureup.domain.jobs import BidTerms, JobTerms
 from cultureup.domain.money import Money
@@ -102,17 +103,19 @@ class Marketplace:
                throttle: LoginThrottle | None = None) -> Marketplace:
         store, clock, events = InMemoryStore(), FakeClock(), RecordingEventPublisher()
         hasher, policy, tokens = FakePasswordHasher(), FakePasswordPolicy(), FakeTokenService()
-        limiter, otp, sealer = FakeRateLimiter(), FakeOneTimePasswords(), FakeSecretSealer()
+        limiter, otp, sealer = FakeRateLimiter(clock), FakeOneTimePasswords(), FakeSecretSealer()
         job_queries = InMemoryJobQueries(store)
+        attempts = PasswordAttempts(limiter=limiter, throttle=throttle or LoginThrottle(),
+                                    hasher=hasher, clock=clock)
         accounts = AccountService(uow=store.unit_of_work, clock=clock, hasher=hasher,
                                   policy=policy, tokens=tokens, events=events,
-                                  token_ttl=token_ttl, limiter=limiter, throttle=throttle)
+                                  token_ttl=token_ttl, attempts=attempts)
         return cls(
             store=store, clock=clock, events=events, hasher=hasher, policy=policy,
             tokens=tokens, limiter=limiter, otp=otp, sealer=sealer, accounts=accounts,
             two_factor=TwoFactorService(
                 uow=store.unit_of_work, clock=clock, otp=otp, qr=FakeQrCodeRenderer(),
-                sealer=sealer, backup_digest=FakeKeyedDigest(), hasher=hasher, tokens=tokens,
+                sealer=sealer, backup_digest=FakeKeyedDigest(), attempts=attempts, tokens=tokens,
                 issue_token=accounts.issue_token),
             audit=AuditService(queries=InMemoryAuditQueries(store)),
             categories=CategoryService(uow=store.unit_of_work,

@@ -158,35 +158,40 @@ class RecordingEventPublisher:
 
 
 class FakeRateLimiter:
-    """A sliding log per key: exact, deterministic, driven by the `now` it is given."""
+    """A sliding log per key: exact, deterministic, in the time of the clock it is given.
+    Like the real limiter, a refused event is not counted."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: FakeClock | None = None) -> None:
+        self.clock = clock or FakeClock()
         self.events: dict[str, list[datetime]] = {}
 
-    def _recent(self, key: str, window: timedelta, now: datetime) -> list[datetime]:
+    def _recent(self, key: str, window: timedelta) -> list[datetime]:
+        now = self.clock.now()
         recent = [at for at in self.events.get(key, []) if now - window < at <= now]
         self.events[key] = recent
         return recent
 
-    def _decide(self, recent: list[datetime], count: int, limit: int, window: timedelta,
-                now: datetime) -> RateDecision:
-        allowed = count <= limit
+    def _decide(self, recent: list[datetime], *, allowed: bool, limit: int,
+                window: timedelta) -> RateDecision:
         retry_after = 0
         if not allowed and recent:
-            retry_after = max(1, math.ceil((recent[0] + window - now).total_seconds()))
-        return RateDecision(allowed=allowed, limit=limit, remaining=max(0, limit - count),
-                            retry_after=retry_after)
+            retry_after = max(1, math.ceil((recent[0] + window - self.clock.now())
+                                           .total_seconds()))
+        return RateDecision(allowed=allowed, limit=limit,
+                            remaining=max(0, limit - len(recent)), retry_after=retry_after)
 
-    def hit(self, key: str, *, limit: int, window: timedelta, now: datetime) -> RateDecision:
-        recent = self._recent(key, window, now)
-        recent.append(now)
-        return self._decide(recent, len(recent), limit, window, now)
+    def hit(self, key: str, *, limit: int, window: timedelta) -> RateDecision:
+        recent = self._recent(key, window)
+        allowed = len(recent) < limit
+        if allowed:
+            recent.append(self.clock.now())
+        return self._decide(recent, allowed=allowed, limit=limit, window=window)
 
-    def peek(self, key: str, *, limit: int, window: timedelta, now: datetime) -> RateDecision:
-        recent = self._recent(key, window, now)
-        return self._decide(recent, len(recent) + 1, limit, window, now)
+    def peek(self, key: str, *, limit: int, window: timedelta) -> RateDecision:
+        recent = self._recent(key, window)
+        return self._decide(recent, allowed=len(recent) < limit, limit=limit, window=window)
 
-    def reset(self, key: str, *, window: timedelta, now: datetime) -> None:
+    def reset(self, key: str, *, limit: int, window: timedelta) -> None:
         self.events.pop(key, None)
 
 

@@ -9,11 +9,11 @@ import pytest
 
 from cultureup.application.accounts import (
     INVALID_CREDENTIALS,
-    LoginThrottle,
     ProfileChanges,
     Registration,
 )
 from cultureup.application.bids import BidChanges
+from cultureup.application.throttling import LoginThrottle
 from cultureup.application.views import BidFilters, JobFilters, PageRequest
 from cultureup.domain.audit import AuditAction
 from cultureup.domain.errors import (
@@ -252,7 +252,7 @@ def test_login_keeps_a_current_hash(market: Marketplace, ayesha: Actor) -> None:
 
 
 def test_failed_passwords_for_one_username_are_throttled_for_a_while() -> None:
-    market = Marketplace.create(throttle=LoginThrottle(per_username=3, per_client=100,
+    market = Marketplace.create(throttle=LoginThrottle(per_account=3, per_client=100,
                                                        window=timedelta(minutes=15)))
     market.accounts.register(registration())
     for _ in range(3):
@@ -267,7 +267,7 @@ def test_failed_passwords_for_one_username_are_throttled_for_a_while() -> None:
 
 
 def test_unknown_usernames_are_throttled_like_known_ones() -> None:
-    market = Marketplace.create(throttle=LoginThrottle(per_username=2, per_client=100))
+    market = Marketplace.create(throttle=LoginThrottle(per_account=2, per_client=100))
     for _ in range(2):
         with pytest.raises(ValidationFailed):
             market.accounts.login(username="nobody", password=PASSWORD)
@@ -276,7 +276,7 @@ def test_unknown_usernames_are_throttled_like_known_ones() -> None:
 
 
 def test_a_successful_login_forgets_the_earlier_failures() -> None:
-    market = Marketplace.create(throttle=LoginThrottle(per_username=2, per_client=100))
+    market = Marketplace.create(throttle=LoginThrottle(per_account=2, per_client=100))
     market.accounts.register(registration())
     tokens = []
     for _ in range(3):
@@ -287,7 +287,7 @@ def test_a_successful_login_forgets_the_earlier_failures() -> None:
 
 
 def test_failed_passwords_from_one_client_are_throttled_across_usernames() -> None:
-    market = Marketplace.create(throttle=LoginThrottle(per_username=100, per_client=2))
+    market = Marketplace.create(throttle=LoginThrottle(per_account=100, per_client=2))
     market.accounts.register(registration())
     for name in ("first_guess", "second_guess"):
         with pytest.raises(ValidationFailed):

@@ -12,14 +12,18 @@ from cultureup.application.ports import (
     EventPublisher,
     PasswordHasher,
     PasswordPolicy,
-    RateLimiter,
     TokenService,
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from cultureup.application.throttling import (
+    LOGIN_THROTTLED_MESSAGE,
+    AttemptKeys,
+    PasswordAttempts,
+)
 from cultureup.application.views import UserView
 from cultureup.domain.audit import AuditAction
-from cultureup.domain.errors import FieldErrors, NotAuthenticated, RateLimited, ValidationFailed
+from cultureup.domain.errors import FieldErrors, NotAuthenticated, ValidationFailed
 from cultureup.domain.events import UserRegistered
 from cultureup.domain.two_factor import LoginChallenge
 from cultureup.domain.users import (
@@ -71,15 +75,6 @@ class LoginResult:
         return self.token is None
 
 
-@attrs.frozen(kw_only=True)
-class LoginThrottle:
-    """How many failed passwords are tolerated per username and per client in a window."""
-
-    per_username: int = 5
-    per_client: int = 20
-    window: timedelta = timedelta(minutes=15)
-
-
 def user_view(user: User) -> UserView:
     assert user.id is not None
     return UserView(
@@ -93,12 +88,10 @@ def user_view(user: User) -> UserView:
 class AccountService:
     def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, hasher: PasswordHasher,
                  policy: PasswordPolicy, tokens: TokenService, events: EventPublisher,
-                 token_ttl: timedelta | None, limiter: RateLimiter,
-                 throttle: LoginThrottle | None = None) -> None:
+                 token_ttl: timedelta | None, attempts: PasswordAttempts) -> None:
         self._uow, self._clock, self._hasher = uow, clock, hasher
         self._policy, self._tokens, self._events = policy, tokens, events
-        self._token_ttl, self._limiter = token_ttl, limiter
-        self._throttle = throttle or LoginThrottle()
+        self._token_ttl, self._attempts = token_ttl, attempts
         # Verifying against a real hash when the user is unknown keeps both answers equally slow.
         self._decoy_hash = hasher.hash("decoy password that never matches anything")
 
@@ -167,12 +160,19 @@ class AccountService:
     def login(self, *, username: str, password: str, ip: str | None = None) -> LoginResult:
         """Check the password; issue a token, or a 2FA session when the account has 2FA.
         Unknown users and wrong passwords get the same answer after the same work, and
-        repeated failures per username or per client are refused for a while."""
+        repeated failures per account (or name typed) and per client are refused for a while
+        (see `PasswordAttempts`)."""
         now = self._clock.now()
-        keys = self._throttle_keys(username, ip)
-        self._ensure_not_throttled(keys, now, username, ip)
         with self._uow() as uow:
             user = uow.users.find_by_login(username) if username else None
+            keys = self._attempts.keys(user=user, typed=username, ip=ip)
+            refused = self._attempts.refusal(keys, LOGIN_THROTTLED_MESSAGE)
+            if refused is not None:
+                # Throttled before any hashing, for known and unknown names alike.
+                record(uow, now=now, action=AuditAction.LOGIN_THROTTLED, actor_id=None,
+                       actor_username=username[:150], target_type="login", ip_address=ip)
+                uow.commit()
+                raise refused
             if user is None:
                 self._hasher.verify(self._decoy_hash, password)
             if user is None or not self._hasher.verify(user.password_hash, password):
@@ -181,7 +181,7 @@ class AccountService:
             assert user.id is not None
             if not user.is_active:
                 raise ValidationFailed({"non_field_errors": ["This account is disabled."]})
-            self._limiter.reset(keys[0], window=self._throttle.window, now=now)
+            self._attempts.succeeded(keys)
             if self._hasher.needs_rehash(user.password_hash):
                 user.password_hash = self._hasher.hash(password)
             if uow.two_factor.get(user.id).enabled:
@@ -213,34 +213,9 @@ class AccountService:
                        expires_at=expires)
         return token
 
-    def _throttle_keys(self, username: str, ip: str | None) -> tuple[str, str | None]:
-        # Keyed by what was typed, so throttling looks the same for unknown usernames.
-        return (f"login-failures:user:{username.strip().lower()}",
-                f"login-failures:client:{ip}" if ip else None)
-
-    def _ensure_not_throttled(self, keys: tuple[str, str | None], now: datetime,
-                              username: str, ip: str | None) -> None:
-        window = self._throttle.window
-        checks = [(keys[0], self._throttle.per_username), (keys[1], self._throttle.per_client)]
-        for key, limit in checks:
-            if key is None:
-                continue
-            decision = self._limiter.peek(key, limit=limit, window=window, now=now)
-            if not decision.allowed:
-                with self._uow() as uow:
-                    record(uow, now=now, action=AuditAction.LOGIN_THROTTLED, actor_id=None,
-                           actor_username=username[:150], target_type="login",
-                           ip_address=ip)
-                    uow.commit()
-                raise RateLimited("Too many failed login attempts. Try again later.",
-                                  retry_after=decision.retry_after)
-
-    def _record_failure(self, uow: UnitOfWork, keys: tuple[str, str | None], now: datetime,
+    def _record_failure(self, uow: UnitOfWork, keys: AttemptKeys, now: datetime,
                         username: str, user: User | None, ip: str | None) -> None:
-        window = self._throttle.window
-        self._limiter.hit(keys[0], limit=self._throttle.per_username, window=window, now=now)
-        if keys[1] is not None:
-            self._limiter.hit(keys[1], limit=self._throttle.per_client, window=window, now=now)
+        self._attempts.failed(keys)
         record(uow, now=now, action=AuditAction.LOGIN_FAILED,
                actor_id=user.id if user else None, actor_username=username[:150],
                target_type="login", ip_address=ip)
@@ -263,9 +238,9 @@ class AccountService:
         now = self._clock.now()
         with self._uow() as uow:
             user = uow.users.get(actor.id)
-            if not self._hasher.verify(user.password_hash, current_password):
-                raise ValidationFailed({"current_password": ["Invalid password"]},
-                                       "The current password is wrong.")
+            self._attempts.confirm(uow, actor, user, current_password,
+                                   purpose="password_change", field="current_password", ip=ip,
+                                   message="The current password is wrong.")
             errors = FieldErrors()
             if new_password != new_password_confirm:
                 errors.add("new_password_confirm", "Passwords do not match.")

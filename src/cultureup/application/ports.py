@@ -288,14 +288,18 @@ class KeyedDigest(Protocol):
 
 
 class RateLimiter(Protocol):
-    def hit(self, key: str, *, limit: int, window: timedelta, now: datetime) -> RateDecision:
-        """Count one event for `key` in the current window and say whether it is allowed."""
+    """Sliding-window budgets: at most `limit` events per key in any `window`-long span,
+    counted in the limiter's own clock and shared as far as its storage reaches."""
+
+    def hit(self, key: str, *, limit: int, window: timedelta) -> RateDecision:
+        """Count one event for `key` if it fits the budget and say whether it did (a refused
+        event is not counted)."""
         ...
 
-    def peek(self, key: str, *, limit: int, window: timedelta, now: datetime) -> RateDecision:
-        """Whether one more event would be allowed, without counting one."""
+    def peek(self, key: str, *, limit: int, window: timedelta) -> RateDecision:
+        """Whether one more event would fit, without counting one."""
         ...
 
-    def reset(self, key: str, *, window: timedelta, now: datetime) -> None:
-        """Forget the events of `key` in the current window."""
+    def reset(self, key: str, *, limit: int, window: timedelta) -> None:
+        """Forget the events of `key` for this budget."""
         ...

@@ -13,13 +13,13 @@ from cultureup.application.ports import (
     Clock,
     KeyedDigest,
     OneTimePasswords,
-    PasswordHasher,
     QrCodeRenderer,
     SecretSealer,
     TokenService,
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from cultureup.application.throttling import PasswordAttempts
 from cultureup.domain.audit import AuditAction
 from cultureup.domain.errors import InvalidState, ValidationFailed
 from cultureup.domain.two_factor import BACKUP_CODE_COUNT, TwoFactorAccount
@@ -28,6 +28,7 @@ from cultureup.domain.users import Actor, User
 ISSUER = "CultureUp"
 T = TypeVar("T")
 
+REPLAYED_MESSAGE = "This code was already used. Wait for the next code in your app."
 MISSING_CODE_MESSAGE = ("To disable 2FA, you need: 1) Your password AND 2) TOTP code from "
                         "authenticator app OR backup code")
 
@@ -63,10 +64,10 @@ def normalize_backup_code(code: str) -> str:
 class TwoFactorService:
     def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, otp: OneTimePasswords,
                  qr: QrCodeRenderer, sealer: SecretSealer, backup_digest: KeyedDigest,
-                 hasher: PasswordHasher, tokens: TokenService,
+                 attempts: PasswordAttempts, tokens: TokenService,
                  issue_token: Callable[[UnitOfWork, User], str]) -> None:
         self._uow, self._clock, self._otp, self._qr = uow, clock, otp, qr
-        self._sealer, self._backup_digest, self._hasher = sealer, backup_digest, hasher
+        self._sealer, self._backup_digest, self._attempts = sealer, backup_digest, attempts
         self._tokens, self._issue_token = tokens, issue_token
 
     # -- setup -----------------------------------------------------------------------------
@@ -171,9 +172,8 @@ class TwoFactorService:
         def work(uow: UnitOfWork, account: TwoFactorAccount) -> None:
             if not account.enabled:
                 raise InvalidState("Two-factor authentication is not enabled.")
-            user = uow.users.get(actor.id)
-            if not self._hasher.verify(user.password_hash, password or ""):
-                raise ValidationFailed({"password": ["Invalid password"]}, "Invalid password")
+            self._attempts.confirm(uow, actor, uow.users.get(actor.id), password or "",
+                                   purpose="2fa_disable", field="password", ip=ip)
             self._check(uow, account, actor.id, actor.username, ip, totp_code=totp_code,
                         backup_code=backup_code)
             account.disable(now)
@@ -199,8 +199,9 @@ class TwoFactorService:
             if totp_code:
                 self._check(uow, account, actor.id, actor.username, ip, totp_code=totp_code,
                             backup_code=None)
-            elif not self._hasher.verify(uow.users.get(actor.id).password_hash, password or ""):
-                raise ValidationFailed({"password": ["Invalid password"]}, "Invalid password")
+            else:
+                self._attempts.confirm(uow, actor, uow.users.get(actor.id), password or "",
+                                       purpose="backup_codes", field="password", ip=ip)
             account.replace_backup_codes(self._digests(codes), now)
             record(uow, now=now, action=AuditAction.BACKUP_CODES_REGENERATED,
                    actor_id=actor.id, actor_username=actor.username, target_type="user",
@@ -239,6 +240,8 @@ class TwoFactorService:
             if step is not None and account.accept_step(step, now):
                 uow.two_factor.save(account)
                 return "totp"
+            if step is not None:
+                self._replayed(uow, user_id, username, ip)
             self._fail(uow, account, user_id, username, ip, "totp_code",
                        "Invalid TOTP code. Check your authenticator app.",
                        error="Invalid TOTP code")
@@ -249,6 +252,17 @@ class TwoFactorService:
         self._fail(uow, account, user_id, username, ip, "backup_code",
                    "Invalid or already used backup code.", error="Invalid backup code")
         raise AssertionError("unreachable")
+
+    def _replayed(self, uow: UnitOfWork, user_id: int, username: str,
+                  ip: str | None) -> None:
+        """A right code for a step already used (a double submit, or someone who saw the
+        code): refused and audited, but not counted towards the lock, so that replaying a
+        seen code cannot lock the real user out."""
+        record(uow, now=self._clock.now(), action=AuditAction.TWO_FACTOR_REPLAYED,
+               actor_id=user_id, actor_username=username, target_type="user",
+               target_id=user_id, ip_address=ip)
+        uow.commit()
+        raise InvalidCode({"totp_code": [REPLAYED_MESSAGE]}, REPLAYED_MESSAGE)
 
     def _fail(self, uow: UnitOfWork, account: TwoFactorAccount, user_id: int, username: str,
               ip: str | None, field: str, message: str, *, error: str | None = None) -> None:

@@ -18,11 +18,16 @@ class AuditAction:
     LOGOUT = "logout"
     TWO_FACTOR_VERIFIED = "2fa.verified"
     TWO_FACTOR_FAILED = "2fa.failed"
+    # A right code for a time step already used: refused, but not counted towards the lock.
+    TWO_FACTOR_REPLAYED = "2fa.replayed"
     TWO_FACTOR_LOCKED = "2fa.locked"
     TWO_FACTOR_ENABLED = "2fa.enabled"
     TWO_FACTOR_DISABLED = "2fa.disabled"
     BACKUP_CODES_REGENERATED = "2fa.backup_codes_regenerated"
     PASSWORD_CHANGED = "password.changed"  # noqa: S105 - an action name
+    # A wrong password, or one refused unchecked, where a signed-in user confirms a change.
+    PASSWORD_CHECK_FAILED = "password.check_failed"  # noqa: S105 - an action name
+    PASSWORD_CHECK_THROTTLED = "password.check_throttled"  # noqa: S105 - an action name
     SUPERUSER_CREATED = "admin.superuser_created"
     STAFF_USER_CREATED = "admin.staff_user_created"
     CATEGORY_CREATED = "admin.category_created"

@@ -1,1 +1,3 @@
-"""Rate limiters: fixed windows counted in process memory or in Redis."""
+"""Rate limiters: the `limits` library's moving window over a storage chosen by settings (a
+SQLite file shared by the processes of one machine, Redis shared by every host, or the memory
+of one process)."""

@@ -22,6 +22,9 @@ class CultureUpServer(BaseApplication):  # type: ignore[misc]
             "threads": threads,
             "worker_class": "gthread",
             "accesslog": "-",
+            # gunicorn's default line plus the worker's process id.
+            "access_log_format": '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" '
+                                 "%(p)s",
             "errorlog": "-",
             "loglevel": settings.log_level,
             "timeout": 60,
