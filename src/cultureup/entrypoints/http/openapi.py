@@ -244,7 +244,7 @@ def build_document() -> Schema:
         "/api/auth/password/": {"post": op(
             "Change the password (revokes every token, returns a new one)", "Authentication",
             auth=True, body="PasswordChange", ok=("200", "Changed", ref("PasswordChanged")),
-            errors=(400,))},
+            errors=(400, 429))},
         "/api/auth/2fa/setup/": {"get": op(
             "Start (or resume, for 30 minutes) 2FA setup", "Two-factor authentication",
             auth=True, ok=("200", "Secret and QR code", ref("TwoFactorSetup")), errors=(409,))},
