@@ -31,8 +31,8 @@ from cultureup.adapters.sqlalchemy.queries import (
 )
 from cultureup.adapters.sqlalchemy.search_queries import search_queries_for
 from cultureup.adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork
-from cultureup.adapters.storage.local import LocalImageStore
-from cultureup.adapters.storage.s3 import S3ImageStore
+from cultureup.adapters.storage.local import LocalImageStore, LocalPrivateFileStore
+from cultureup.adapters.storage.s3 import S3ImageStore, S3PrivateFileStore, s3_client
 from cultureup.adapters.system import InProcessEventPublisher, SystemClock
 from cultureup.adapters.vision.fingerprint_index import InMemoryFingerprintIndex
 from cultureup.adapters.vision.perceptual import PerceptualFingerprinter
@@ -40,18 +40,19 @@ from cultureup.adapters.vision.rekognition import RekognitionVisualAnalyzer
 from cultureup.adapters.vision.sanitize import PillowImageSanitizer
 from cultureup.adapters.vision.watermark import PillowWatermarker
 from cultureup.application.accounts import AccountService
-from cultureup.application.artworks import ArtworkService
+from cultureup.application.artworks import ORIGINAL_FILE_KIND, ArtworkService
 from cultureup.application.audit import AuditService
 from cultureup.application.bids import BidService
 from cultureup.application.categories import CategoryService
 from cultureup.application.equipment import EquipmentService
 from cultureup.application.jobs import JobService
 from cultureup.application.ports import Clock
+from cultureup.application.private_files import PrivateFileService
 from cultureup.application.profiles import ArtistProfileService, BuyerProfileService
 from cultureup.application.sample_data import SampleDataService
 from cultureup.application.search import SearchService
 from cultureup.application.services import UseCases
-from cultureup.application.storage import ImageStore, VisualAnalyzer
+from cultureup.application.storage import ImageStore, PrivateFileStore, VisualAnalyzer
 from cultureup.application.throttling import (
     LoginThrottle,
     PasswordAttempts,
@@ -62,6 +63,7 @@ from cultureup.application.two_factor import TwoFactorService
 from cultureup.config import Settings, SettingsError
 from cultureup.entrypoints.http import create_app
 from cultureup.entrypoints.http.ratelimit import RateLimit
+from cultureup.entrypoints.http.resources.private_files import private_file_path
 
 
 def _image_store(settings: Settings) -> ImageStore:
@@ -72,6 +74,24 @@ def _image_store(settings: Settings) -> ImageStore:
             settings.aws_storage_bucket_name, settings.aws_s3_region_name, None, None,
             endpoint_url=settings.aws_endpoint_url or None)
     return LocalImageStore(Path(settings.media_root), url_prefix=settings.media_url)
+
+
+def _private_store(settings: Settings) -> PrivateFileStore:
+    if settings.storage_backend == "s3":
+        bucket = settings.private_bucket_name or settings.aws_storage_bucket_name
+        if not bucket:
+            raise SettingsError("the s3 storage backend needs AWS_STORAGE_BUCKET_NAME")
+        client = s3_client(settings.aws_s3_region_name,
+                           endpoint_url=settings.aws_endpoint_url or None)
+        return S3PrivateFileStore(
+            client, bucket, prefix="" if settings.private_bucket_name else "private/",
+            url_ttl_seconds=settings.private_url_ttl_seconds)
+    private_root = Path(settings.private_root).resolve()
+    media_root = Path(settings.media_root).resolve()
+    if private_root.is_relative_to(media_root):
+        raise SettingsError("CULTUREUP_PRIVATE_ROOT must not lie inside CULTUREUP_MEDIA_ROOT, "
+                            "which is served to everyone")
+    return LocalPrivateFileStore(private_root)
 
 
 def _visual_analyzer(settings: Settings) -> VisualAnalyzer | None:
@@ -153,16 +173,23 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
     jobs = JobService(uow=uow, queries=job_queries, clock=clock, events=events)
     bids = BidService(uow=uow, queries=job_queries, clock=clock, events=events)
     profile_queries = SqlAlchemyProfileQueries(engine)
-    store = _image_store(settings)
+    store, private = _image_store(settings), _private_store(settings)
+    artwork_queries = SqlAlchemyArtworkQueries(
+        engine, url_for=store.url,
+        original_url_for=lambda artwork_id: private_file_path(ORIGINAL_FILE_KIND, artwork_id))
     artworks = ArtworkService(
-        uow=uow, queries=SqlAlchemyArtworkQueries(engine, url_for=store.url), clock=clock,
-        store=store, sanitizer=PillowImageSanitizer(), watermarker=PillowWatermarker(),
+        uow=uow, queries=artwork_queries, clock=clock, store=store,
+        private=private,
+        sanitizer=PillowImageSanitizer(max_pixels=settings.max_image_pixels),
+        watermarker=PillowWatermarker(),
         fingerprinter=PerceptualFingerprinter(), index_factory=InMemoryFingerprintIndex,
         analyzer=_visual_analyzer(settings), max_upload_bytes=settings.max_upload_mb * 2**20)
     artist_profiles = ArtistProfileService(uow=uow, queries=profile_queries, clock=clock)
     buyer_profiles = BuyerProfileService(uow=uow, queries=profile_queries, clock=clock)
     equipment = EquipmentService(uow=uow, queries=SqlAlchemyEquipmentQueries(engine),
                                  clock=clock)
+    private_files = PrivateFileService(store=private)
+    private_files.register(ORIGINAL_FILE_KIND, artworks.original_file)
     return Services(
         settings=settings, engine=engine, clock=clock, events=events, limiter=limiter,
         accounts=accounts, two_factor=two_factor, categories=categories, jobs=jobs, bids=bids,
@@ -174,6 +201,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
                                       buyer_profiles=buyer_profiles, equipment=equipment),
         artist_profiles=artist_profiles, buyer_profiles=buyer_profiles, equipment=equipment,
         search=SearchService(queries=search_queries_for(engine, url_for=store.url)),
+        private_files=private_files,
     )
 
 

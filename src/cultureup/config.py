@@ -73,6 +73,15 @@ class Settings:
     image_analysis: str = attrs.field(default="perceptual", validator=attrs.validators.in_(
         ("perceptual", "rekognition")))
     max_upload_mb: int = attrs.field(default=20, converter=_positive_int)
+    # The largest image decoded at full size, in pixels (checked on the header before any
+    # decoding); larger baseline JPEGs are decoded at 1/2, 1/4 or 1/8 of their size.
+    max_image_pixels: int = attrs.field(default=16_000_000, converter=_positive_int)
+    # Private files (artwork originals): a folder that no route serves (local storage), or
+    # private S3 objects in private_bucket_name (empty: the media bucket, under "private/").
+    private_root: str = "private"
+    private_bucket_name: str = ""
+    # Lifetime of the presigned URLs that hand private S3 objects to their owners.
+    private_url_ttl_seconds: int = attrs.field(default=300, converter=_positive_int)
     # Read also from the unprefixed names the API document uses (AWS_STORAGE_BUCKET_NAME...).
     # Credentials come from boto3's usual chain (AWS_ACCESS_KEY_ID, profiles, roles).
     aws_storage_bucket_name: str = ""

@@ -62,6 +62,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(database_url=database_url, media_root=str(tmp_path / "media"),
                     rate_limit_file=str(tmp_path / "rate-limits.sqlite3"),
+                    private_root=str(tmp_path / "private"),
                     password_hash_time_cost=1, password_hash_memory_kib=1024,
                     secret_key="integration-tests-secret-key-0123456789abcdef",
                     # Budgets are tested on their own; elsewhere they would only get in the way.

@@ -46,8 +46,11 @@ def upload(market: Marketplace, artist: ApiUser, image: bytes, *, category_id: i
 
 
 def stored_files(market: Marketplace) -> list[Path]:
-    root = Path(market.services.settings.media_root)
-    return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
+    """Every stored file: public media (watermarked copies) and private files (originals)."""
+    settings = market.services.settings
+    roots = [Path(settings.media_root), Path(settings.private_root)]
+    return sorted(path for root in roots if root.exists()
+                  for path in root.rglob("*") if path.is_file())
 
 
 def artwork_rows(market: Marketplace) -> int:

@@ -3,18 +3,29 @@ chosen by settings alone, against moto's server: boto3 speaks real HTTP, nothing
 
 from __future__ import annotations
 
+import io
+import json
 import socket
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import attrs
 import boto3
 import falcon.testing
 import pytest
 from moto.server import ThreadedMotoServer
+from PIL import Image
 
 from cultureup.bootstrap import Services, bootstrap, http_app
 from cultureup.config import Settings
-from tests.integration.artwork_images import jpeg, resized_recompressed_copy
+from tests.integration.artwork_images import (
+    artwork_image,
+    encode,
+    jpeg,
+    resized_recompressed_copy,
+)
 from tests.integration.conftest import Marketplace, SteppingClock
 from tests.integration.test_artworks_api import upload
 
@@ -71,7 +82,8 @@ def test_upload_update_and_delete_run_on_s3_and_rekognition(
     created = upload(aws_market, artist, jpeg(101), category_id=category)
     assert created.status_code == 201, created.json
     artwork = created.json["artwork"]
-    assert artwork["s3_image_url"].startswith(moto_endpoint + f"/{BUCKET}/artworks/")
+    assert artwork["s3_image_url"].endswith(f"/api/files/artwork-original/{artwork['id']}/")
+    assert artwork["s3_watermarked_url"].startswith(moto_endpoint + f"/{BUCKET}/artworks/")
     assert artwork["s3_watermarked_url"].endswith("_wm.jpg")
     assert created.json["rekognition_labels"], "Rekognition labels come back"
     assert artwork["rekognition_checked"] is True
@@ -105,3 +117,59 @@ def test_a_copy_by_another_artist_is_refused_on_the_aws_adapters(
     # The original artist may upload a variation of their own work.
     own = upload(aws_market, owner, resized_recompressed_copy(103), category_id=category)
     assert own.status_code == 201, own.json
+
+
+def _http_get(url: str) -> tuple[int, bytes]:
+    """A plain, unsigned HTTP GET, as any browser or scraper would send it."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_originals_are_private_objects_handed_out_by_presigned_urls(
+        aws_market: Marketplace, moto_endpoint: str) -> None:
+    s3 = boto3.client("s3", region_name=REGION, endpoint_url=moto_endpoint)
+    # The documented policy: anonymous reads of the public prefix only.
+    s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                       "Resource": f"arn:aws:s3:::{BUCKET}/artworks/*"}]}))
+    category = aws_market.category("Painting")
+    artist = aws_market.user("artist")
+    image = encode(artwork_image(104), "PNG")
+    before = _objects(moto_endpoint)
+    created = upload(aws_market, artist, image, category_id=category).json["artwork"]
+    original_path = urlsplit(created["s3_image_url"]).path
+    stored = {key: s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
+              for key in _objects(moto_endpoint) - before}
+    (private_key,) = [key for key in stored if key.startswith("private/")]
+    original = stored[private_key]
+    with Image.open(io.BytesIO(original)) as decoded:
+        assert decoded.format == "PNG" and decoded.size == (640, 480)
+
+    # The public copy is public; the original's object answers nobody without a signature,
+    # under its own name or any name derived from the public one.
+    marked_url = created["watermarked_image"]
+    assert _http_get(marked_url)[0] == 200
+    base = f"{moto_endpoint}/{BUCKET}/"
+    for url in [base + private_key, marked_url.replace("_wm.jpg", ".png"),
+                marked_url.replace("_wm.jpg", ".jpg"), base + private_key.upper(),
+                base + "artworks/../" + private_key, base + "artworks/%2e%2e/" + private_key]:
+        status, body = _http_get(url)
+        assert status != 200 and original not in body, url
+
+    # Its owner and staff get a short-lived presigned URL; anyone else gets none.
+    anonymous = aws_market.client.simulate_get(original_path)
+    assert anonymous.status_code == 401 and "Location" not in anonymous.headers
+    stranger = aws_market.client.simulate_get(original_path,
+                                              headers=aws_market.user("artist").headers)
+    assert stranger.status_code == 403 and "Location" not in stranger.headers
+    answer = aws_market.client.simulate_get(original_path, headers=artist.headers)
+    assert answer.status_code == 302
+    assert answer.headers["Cache-Control"] == "private, no-store"
+    signed = answer.headers["Location"]
+    assert signed.startswith(base + private_key + "?") and "X-Amz-Expires=300" in signed
+    status, body = _http_get(signed)
+    assert status == 200 and body == original

@@ -137,10 +137,47 @@ def test_a_png_decompression_bomb_is_refused(sanitizer: PillowImageSanitizer) ->
 
 def test_an_image_over_our_pixel_limit_is_refused_with_its_size(
         sanitizer: PillowImageSanitizer) -> None:
-    # 64 megapixels: under Pillow's own warning level, over ours.
-    message = refusal(sanitizer, png_bomb(8000, 8000))
-    assert message == ("The image is 8000x8000 pixels (64 megapixels); the largest allowed is "
-                       "50 megapixels.")
+    # 20 megapixels: far under Pillow's own warning level, over ours.
+    message = refusal(sanitizer, png_bomb(5000, 4000))
+    assert message == ("The image is 5000x4000 pixels (20 megapixels); the largest allowed is "
+                       "16 megapixels.")
+
+
+def test_the_pixel_limit_is_judged_from_the_header_before_any_decoding(
+        sanitizer: PillowImageSanitizer) -> None:
+    """A PNG whose header claims 7000x7000 pixels and whose data is garbage: refused for its
+    size, which proves nothing was inflated or decoded to judge it."""
+    header = png_bomb(7000, 7000)
+    ihdr_end = 8 + 8 + 13 + 4
+    idat = b"not even zlib"
+    forged = (header[:ihdr_end] + struct.pack(">I", len(idat)) + b"IDAT" + idat
+              + struct.pack(">I", zlib.crc32(b"IDAT" + idat)) + header[-12:])
+    assert refusal(sanitizer, forged).startswith("The image is 7000x7000 pixels (49 megapixels)")
+
+
+def test_a_baseline_jpeg_over_the_limit_is_decoded_and_stored_at_a_reduced_size() -> None:
+    small_cap = PillowImageSanitizer(max_pixels=100 * 100)
+    # 300x200 is 60,000 pixels: half size is still 15,000; a quarter (75x50) fits.
+    clean = small_cap.inspect_and_clean(encode(two_colour((300, 200)), "JPEG"),
+                                        max_bytes=LIMIT)
+    assert (clean.width, clean.height) == (75, 50)
+    with Image.open(io.BytesIO(clean.data)) as stored:
+        assert stored.size == (75, 50)
+        rgb = stored.convert("RGB")
+        assert close_to(rgb.getpixel((10, 25)), (255, 0, 0))
+        assert close_to(rgb.getpixel((65, 25)), (0, 0, 255))
+    # Beyond an eighth of each side nothing is decoded at all.
+    message = refusal(small_cap, encode(noise((900, 900)), "JPEG"))
+    assert message == ("The image is 900x900 pixels (810,000 pixels); the largest allowed is "
+                       "640,000 pixels.")
+
+
+def test_a_progressive_jpeg_over_the_limit_is_refused_not_reduced() -> None:
+    # libjpeg holds every coefficient of a progressive file whatever the output size.
+    small_cap = PillowImageSanitizer(max_pixels=100 * 100)
+    data = encode(noise((300, 200)), "JPEG", progressive=True)
+    assert refusal(small_cap, data) == ("The image is 300x200 pixels (60,000 pixels); the "
+                                        "largest allowed is 10,000 pixels.")
 
 
 def test_the_pixel_limit_is_configurable() -> None:
@@ -157,15 +194,36 @@ def test_an_animation_with_too_many_frames_is_refused() -> None:
     assert message == "The animation has more than 5 frames."
 
 
-def test_a_sound_gif_is_kept_byte_for_byte_with_its_animation(
+def test_a_gif_is_re_encoded_with_its_frames_and_timing(
         sanitizer: PillowImageSanitizer) -> None:
     frames = [Image.new("RGB", (30, 20), (0, index * 60, 0)) for index in range(4)]
     data = encode(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=80, loop=0)
     clean = sanitizer.inspect_and_clean(data, max_bytes=LIMIT)
-    assert clean.data == data
     with Image.open(io.BytesIO(clean.data)) as reread:
         assert reread.n_frames == 4
+        assert reread.info["duration"] == 80
+        for index in range(4):
+            reread.seek(index)
+            assert close_to(reread.convert("RGB").getpixel((5, 5)), (0, index * 60, 0))
     assert (clean.width, clean.height) == (30, 20)
+
+
+SCRIPT = b"<script>alert(document.cookie)</script>"
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "GIF", "WEBP"])
+@pytest.mark.parametrize("animated", [False, True])
+def test_nothing_appended_to_an_image_survives(sanitizer: PillowImageSanitizer, fmt: str,
+                                               animated: bool) -> None:
+    if animated and fmt == "JPEG":
+        pytest.skip("JPEG has no animation")
+    frames = [noise((40, 30)).rotate(index * 90) for index in range(3 if animated else 1)]
+    options: dict[str, object] = {"save_all": True, "append_images": frames[1:],
+                                  "duration": 100} if animated else {}
+    original = encode(frames[0], fmt, **options) + SCRIPT
+    clean = sanitizer.inspect_and_clean(original, max_bytes=LIMIT)
+    assert SCRIPT not in clean.data
+    assert b"<script" not in clean.data
 
 
 def test_an_animated_webp_keeps_its_frames(sanitizer: PillowImageSanitizer) -> None:

@@ -67,6 +67,10 @@ class ArtworkRepository(Protocol):
         """(artwork id, artist id, image key) of artworks with a larger id, by id."""
         ...
 
+    def move_image_key(self, artwork_id: int, old_key: str, new_key: str) -> bool:
+        """Point the artwork at `new_key` if its image is still `old_key`; False otherwise."""
+        ...
+
     def labels_of(self, artwork_ids: list[int]) -> dict[int, list[tuple[str, float]]]: ...
 
     def image_keys_of(self, artwork_ids: list[int]) -> dict[int, tuple[str, str, int]]:
@@ -101,7 +105,7 @@ class ArtworkView:
     category_description: str
     artwork_type: str
     price: Money
-    image_url: str
+    image_url: str  # where the original is fetched (owner and staff only), not a public URL
     watermarked_url: str
     is_available: bool
     is_featured: bool

@@ -18,10 +18,13 @@ from cultureup.application.artwork_ports import (
 from cultureup.application.audit import record
 from cultureup.application.images import FingerprintIndex, ImageFingerprinter
 from cultureup.application.ports import Clock, UnitOfWorkFactory
+from cultureup.application.private_files import PrivateFile
 from cultureup.application.storage import (
+    IMAGE_TYPES,
     CleanImage,
     ImageSanitizer,
     ImageStore,
+    PrivateFileStore,
     VisualAnalysisUnavailable,
     VisualAnalyzer,
     Watermarker,
@@ -35,12 +38,17 @@ from cultureup.domain.artworks import (
 )
 from cultureup.domain.audit import AuditAction
 from cultureup.domain.duplicates import ImageFingerprint, SimilaritySignals, judge
-from cultureup.domain.errors import DomainError, NotFound
+from cultureup.domain.errors import DomainError, NotFound, PermissionDenied
 from cultureup.domain.labels import Label, label_similarity
 from cultureup.domain.users import Actor
 
 CANDIDATES = 10
 FACE_COMPARISONS = 3
+# Originals live in the private store under this prefix; an image key without it is an
+# original stored before originals were private, still in the public store until
+# `protect_originals` moves it.
+ORIGINALS_PREFIX = "originals/"
+ORIGINAL_FILE_KIND = "artwork-original"
 
 
 @attrs.frozen(kw_only=True)
@@ -70,12 +78,15 @@ class _Analysis:
 
 class ArtworkService:
     def __init__(self, *, uow: UnitOfWorkFactory, queries: ArtworkQueries, clock: Clock,
-                 store: ImageStore, sanitizer: ImageSanitizer, watermarker: Watermarker,
-                 fingerprinter: ImageFingerprinter,
+                 store: ImageStore, private: PrivateFileStore, sanitizer: ImageSanitizer,
+                 watermarker: Watermarker, fingerprinter: ImageFingerprinter,
                  index_factory: Callable[[], FingerprintIndex],
                  analyzer: VisualAnalyzer | None, max_upload_bytes: int) -> None:
+        """`store` holds what everyone may see (the watermarked copies); `private` holds the
+        originals, handed out only through `original_file`."""
         self._uow, self._queries, self._clock = uow, queries, clock
         self._store, self._sanitizer, self._watermarker = store, sanitizer, watermarker
+        self._private = private
         self._fingerprinter, self._analyzer = fingerprinter, analyzer
         self._index_factory = index_factory
         self._index = index_factory()
@@ -100,6 +111,21 @@ class ArtworkService:
                 uow.commit()
             view = attrs.evolve(view, views_count=view.views_count + 1)
         return view
+
+    def original_file(self, actor: Actor, artwork_id: int) -> PrivateFile:
+        """Where the artwork's original is, for its artist and staff only (the resolver of
+        the "artwork-original" private files)."""
+        with self._uow(read_only=True) as uow:
+            artwork = uow.artworks.get(artwork_id)
+        self._visible_entity(artwork, actor)
+        if actor.id != artwork.artist_id and not _is_staff(actor):
+            raise PermissionDenied("Only the artist and staff may fetch the original image.")
+        if not artwork.image_key.startswith(ORIGINALS_PREFIX):
+            raise NotFound("The original image is being moved to private storage; try again "
+                           "later.")
+        extension = "." + artwork.image_key.rsplit(".", 1)[-1]
+        return PrivateFile(key=artwork.image_key, content_type=_content_type(artwork.image_key),
+                           filename=f"artwork-{artwork_id}-original{extension}")
 
     # -- writes ----------------------------------------------------------------------------
 
@@ -228,7 +254,7 @@ class ArtworkService:
                 break
             for artwork_id, artist_id, key in batch:
                 try:
-                    data = self._fingerprinter.fingerprint(self._store.read(key)).to_bytes()
+                    data = self._fingerprinter.fingerprint(self._read_original(key)).to_bytes()
                 except (DomainError, OSError):
                     data = None
                 if data is not None:
@@ -296,7 +322,7 @@ class ArtworkService:
     def _faces(self, image: bytes, their_key: str) -> float | None:
         assert self._analyzer is not None
         try:
-            return self._analyzer.compare_faces(image, self._store.read(their_key))
+            return self._analyzer.compare_faces(image, self._read_original(their_key))
         except (VisualAnalysisUnavailable, NotFound):
             return None
 
@@ -313,22 +339,70 @@ class ArtworkService:
                                     ImageFingerprint.from_bytes(row.data))
                     self._index_seq = row.seq
 
+    def protect_originals(self, progress: Callable[[int], None] | None = None) -> int:
+        """Move every original still in the public store (uploaded before originals were
+        private) to the private store under a new name, and delete the public copy. Safe to
+        run again, and beside a running server: a row changed meanwhile is left to the next
+        run. Returns how many originals were moved."""
+        moved = 0
+        last_id = 0
+        while True:
+            with self._uow(read_only=True) as uow:
+                batch = uow.artworks.images_after(last_id, limit=100)
+            if not batch:
+                return moved
+            for artwork_id, artist_id, key in batch:
+                last_id = artwork_id
+                if key.startswith(ORIGINALS_PREFIX):
+                    continue
+                try:
+                    data = self._store.read(key)
+                except NotFound:
+                    continue
+                new_key = self._original_key(artist_id, "." + key.rsplit(".", 1)[-1])
+                self._private.put(new_key, data, _content_type(key))
+                try:
+                    with self._uow() as uow:
+                        changed = uow.artworks.move_image_key(artwork_id, key, new_key)
+                        uow.commit()
+                except BaseException:
+                    self._private.delete(new_key)
+                    raise
+                if not changed:
+                    self._private.delete(new_key)
+                    continue
+                self._store.delete(key)
+                moved += 1
+                if progress:
+                    progress(1)
+
+    @staticmethod
+    def _original_key(artist_id: int, extension: str) -> str:
+        # A name of its own, unrelated to the watermarked copy's: nothing about the public
+        # URL leads to it.
+        return f"{ORIGINALS_PREFIX}{artist_id}/{uuid.uuid4().hex}{extension}"
+
     def _store_files(self, actor: Actor, clean: CleanImage) -> tuple[str, str]:
-        name = uuid.uuid4().hex
-        image_key = f"artworks/{actor.id}/{name}{clean.extension}"
-        marked_key = f"artworks/{actor.id}/{name}_wm.jpg"
-        self._store.put(image_key, clean.data, clean.content_type)
+        image_key = self._original_key(actor.id, clean.extension)
+        marked_key = f"artworks/{actor.id}/{uuid.uuid4().hex}_wm.jpg"
+        self._private.put(image_key, clean.data, clean.content_type)
         try:
             marked = self._watermarker.apply(clean.data, f"© {actor.username} · CultureUp")
             self._store.put(marked_key, marked, "image/jpeg")
         except BaseException:
-            self._store.delete(image_key)
+            self._private.delete(image_key)
             raise
         return image_key, marked_key
 
-    def _delete_files(self, *keys: str) -> None:
-        for key in keys:
-            self._store.delete(key)
+    def _original_store(self, key: str) -> ImageStore | PrivateFileStore:
+        return self._private if key.startswith(ORIGINALS_PREFIX) else self._store
+
+    def _read_original(self, key: str) -> bytes:
+        return self._original_store(key).read(key)
+
+    def _delete_files(self, image_key: str, marked_key: str) -> None:
+        self._original_store(image_key).delete(image_key)
+        self._store.delete(marked_key)
 
     def _visible(self, view: ArtworkView, actor: Actor | None) -> ArtworkView:
         if view.moderation_status == "REJECTED" and not _is_staff(actor) and (
@@ -340,6 +414,12 @@ class ArtworkService:
         if artwork.moderation_status.value == "REJECTED" and not _is_staff(actor) \
                 and actor.id != artwork.artist_id:
             raise NotFound("Artwork not found.")
+
+
+def _content_type(key: str) -> str:
+    extension = "." + key.rsplit(".", 1)[-1].lower()
+    return next((kind for kind, ext in IMAGE_TYPES.values() if ext == extension),
+                "application/octet-stream")
 
 
 def _is_staff(actor: Actor | None) -> bool:

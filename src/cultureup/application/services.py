@@ -11,6 +11,7 @@ from cultureup.application.bids import BidService
 from cultureup.application.categories import CategoryService
 from cultureup.application.equipment import EquipmentService
 from cultureup.application.jobs import JobService
+from cultureup.application.private_files import PrivateFileService
 from cultureup.application.profiles import ArtistProfileService, BuyerProfileService
 from cultureup.application.sample_data import SampleDataService
 from cultureup.application.search import SearchService
@@ -31,3 +32,4 @@ class UseCases:
     buyer_profiles: BuyerProfileService
     equipment: EquipmentService
     search: SearchService
+    private_files: PrivateFileService

@@ -94,3 +94,26 @@ class VisualAnalyzer(Protocol):
         """The best similarity in [0, 1] between a face in the source and one in the target;
         None when either image has no face; raises VisualAnalysisUnavailable."""
         ...
+
+
+class PrivateFileStore(Protocol):
+    """Files that only some users may fetch (artwork originals; later message attachments and
+    verification documents). They are kept apart from public media and never have a public
+    URL: they reach a client only through `PrivateFileService`, after its access check."""
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        """Store the bytes under the key, replacing any old ones."""
+        ...
+
+    def delete(self, key: str) -> None:
+        """Remove the bytes under the key; nothing happens when there are none."""
+        ...
+
+    def read(self, key: str) -> bytes:
+        """The bytes stored under the key; raises NotFound when there are none."""
+        ...
+
+    def signed_url(self, key: str, *, filename: str, content_type: str) -> str | None:
+        """A short-lived URL that hands the file to whoever holds it (S3 presigned), or None
+        when the store has no such thing and the caller serves `read(key)` itself."""
+        ...

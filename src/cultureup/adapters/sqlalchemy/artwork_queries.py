@@ -32,8 +32,12 @@ artist_user = users.alias("artwork_artist")
 
 
 class SqlAlchemyArtworkQueries:
-    def __init__(self, engine: Engine, url_for: Callable[[str], str]) -> None:
+    def __init__(self, engine: Engine, url_for: Callable[[str], str],
+                 original_url_for: Callable[[int], str]) -> None:
+        """`url_for` gives a public file's URL from its key; `original_url_for` the URL an
+        artwork's original is fetched at (by its id: originals have no public URL)."""
         self._engine, self._url_for = engine, url_for
+        self._original_url_for = original_url_for
 
     def _select(self) -> Select[Any]:
         return (
@@ -73,7 +77,7 @@ class SqlAlchemyArtworkQueries:
             category_id=row["category_id"], category_name=row["category_name"],
             category_description=row["category_description"],
             artwork_type=row["artwork_type"], price=row["price"],
-            image_url=self._url_for(row["image_key"]),
+            image_url=self._original_url_for(row["id"]),
             watermarked_url=self._url_for(row["watermarked_key"]),
             is_available=row["is_available"], is_featured=row["is_featured"],
             moderation_status=row["moderation_status"],

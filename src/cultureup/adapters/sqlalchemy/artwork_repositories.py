@@ -108,6 +108,12 @@ class SqlAlchemyArtworkRepository:
                                .limit(limit)).all()
         return [(row[0], row[1], row[2]) for row in rows]
 
+    def move_image_key(self, artwork_id: int, old_key: str, new_key: str) -> bool:
+        result = self._c.execute(update(artworks).where(
+            artworks.c.id == artwork_id, artworks.c.image_key == old_key
+        ).values(image_key=new_key))
+        return bool(result.rowcount)
+
     def labels_of(self, artwork_ids: list[int]) -> dict[int, list[tuple[str, float]]]:
         if not artwork_ids:
             return {}

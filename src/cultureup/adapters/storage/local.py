@@ -29,6 +29,9 @@ def check_key(key: str) -> str:
 class LocalImageStore:
     """Files under `root`, served by the HTTP layer under `url_prefix`."""
 
+    # Public media is read by the web server and anyone else on the host.
+    file_mode = 0o644
+
     def __init__(self, root: Path | str, url_prefix: str = "/media/") -> None:
         self.root = Path(root).resolve()
         self.url_prefix = url_prefix if url_prefix.endswith("/") else url_prefix + "/"
@@ -51,7 +54,7 @@ class LocalImageStore:
                 temp.flush()
                 os.fsync(temp.fileno())
             # mkstemp makes the file private; media is served to everyone.
-            os.chmod(temp_name, 0o644)
+            os.chmod(temp_name, self.file_mode)
             os.replace(temp_name, path)
         except BaseException:
             Path(temp_name).unlink(missing_ok=True)
@@ -68,3 +71,21 @@ class LocalImageStore:
             return self._path(key).read_bytes()
         except (FileNotFoundError, IsADirectoryError) as exc:
             raise NotFound("No image is stored under this key.") from exc
+
+
+class LocalPrivateFileStore(LocalImageStore):
+    """Private files in their own folder, which no route serves: the API hands them out only
+    after its access check (`PrivateFileService`). Files are readable by their owner only.
+    The folder must not lie inside the public media folder; bootstrap refuses that."""
+
+    file_mode = 0o600
+
+    def __init__(self, root: Path | str) -> None:
+        super().__init__(root, url_prefix="/")
+
+    def url(self, key: str) -> str:
+        raise TypeError("private files have no URL; fetch them through PrivateFileService")
+
+    def signed_url(self, key: str, *, filename: str, content_type: str) -> str | None:
+        check_key(key)
+        return None

@@ -4,37 +4,66 @@ What comes back, by type:
 
 - JPEG: the primary image, turned upright and re-encoded with the original quantization
   tables (so a second generation loses next to nothing), its EXIF kept without the GPS block,
-  the maker note and the thumbnail; XMP and comments dropped.
-- PNG and WebP: every frame re-encoded (PNG losslessly, WebP lossless when the upload was),
-  upright, EXIF as for JPEG, text chunks and XMP dropped.
-- GIF: every frame is decoded to prove the file sound, then the upload is kept byte for byte,
-  because GIF has no EXIF and re-encoding an animation re-quantizes its colours. Only a GIF
-  carrying an XMP block (the one place it can hold a location) is re-encoded from its frames.
+  the maker note and the thumbnail; XMP and comments dropped. A JPEG larger than the pixel cap
+  is decoded at 1/2, 1/4 or 1/8 of its size (libjpeg's scaled decoding, `Image.draft`), the
+  first that fits under the cap, so no full-size bitmap of it ever exists; the stored image is
+  that reduced one. Progressive JPEGs are not reduced: libjpeg keeps every coefficient of a
+  progressive file in memory whatever the output size, so they must fit under the cap as is.
+- PNG, WebP and GIF: every frame re-encoded (PNG losslessly, WebP lossless when the upload
+  was, GIF with each frame's colours), upright, EXIF as for JPEG, text chunks, comments and
+  XMP dropped.
 
-Re-encoding also drops whatever was smuggled after or around the pixels (a script appended to
-a JPEG, say). Every refusal is a ValidationFailed on the "image" field.
+The pixel cap is checked against the dimensions in the header, before anything is decoded.
+Re-encoding drops whatever was smuggled after or around the pixels (a script appended to a
+GIF, say). When reading or writing the metadata fails, the metadata is cut out of the file at
+the container level and the image tried again without it: a fault in metadata never refuses
+a sound picture. Every refusal is a ValidationFailed on the "image" field.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import struct
-import zlib
 from collections.abc import Iterable
 
-from PIL import ExifTags, Image, ImageSequence, JpegImagePlugin
+from PIL import ExifTags, Image, ImageCms, ImageSequence, JpegImagePlugin
 
+from cultureup.adapters.vision.metadata import strip_metadata
 from cultureup.application.storage import IMAGE_TYPES, CleanImage
 from cultureup.domain.errors import ValidationFailed
+
+_log = logging.getLogger(__name__)
+
+# The largest image decoded at full size, in pixels (CULTUREUP_MAX_IMAGE_PIXELS).
+DEFAULT_MAX_PIXELS = 16_000_000
+# The reductions libjpeg can decode a JPEG at (1/1, 1/2, 1/4, 1/8 of each side).
+_JPEG_SCALES = (1, 2, 4, 8)
 
 NOT_AN_IMAGE = ("Upload a valid image. The file you uploaded was either not an image or a "
                 "corrupted image.")
 CORRUPT = "The image file is corrupt or incomplete. Export it again and upload the new file."
 EMPTY = "The submitted file is empty."
 
-# What Pillow raises on a damaged file, besides its own OSError subclasses.
-_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError,
-                  struct.error, zlib.error)
+
+class _Fault(Exception):
+    """Decoding or re-encoding failed; the cause is what Pillow raised."""
+
+
+def _usable_icc(profile: object) -> bytes | None:
+    """The colour profile when LittleCMS can read it; a damaged one is dropped (it is
+    metadata, and a viewer would choke on it)."""
+    if not profile or not isinstance(profile, bytes):
+        return None
+    try:
+        ImageCms.ImageCmsProfile(io.BytesIO(profile))
+    except Exception:  # any fault in metadata drops the metadata
+        return None
+    return profile
+
+
+def _is_progressive(image: Image.Image) -> bool:
+    return bool(image.info.get("progressive") or image.info.get("progression"))
 
 # Types people try to upload that we do not take, named so the refusal can say which it was.
 _OTHER_SIGNATURES = (
@@ -122,13 +151,15 @@ def _webp_is_lossless(data: bytes) -> bool:
 
 
 class PillowImageSanitizer:
-    """Inspects uploads with Pillow. `max_pixels` bounds one frame (50 megapixels is a 8660 px
-    square, far above any screen), `max_total_pixels` and `max_frames` bound an animation."""
+    """Inspects uploads with Pillow. `max_pixels` bounds the decoded size of one frame (16
+    megapixels by default: a 4:3 picture of 4618x3464, more than a 12 MP phone photograph),
+    `max_total_pixels` (the same by default) and `max_frames` bound an animation."""
 
-    def __init__(self, *, max_pixels: int = 50_000_000, max_total_pixels: int = 100_000_000,
-                 max_frames: int = 1000, jpeg_quality: int = 92, webp_quality: int = 90) -> None:
+    def __init__(self, *, max_pixels: int = DEFAULT_MAX_PIXELS,
+                 max_total_pixels: int | None = None, max_frames: int = 1000,
+                 jpeg_quality: int = 92, webp_quality: int = 90) -> None:
         self.max_pixels = max_pixels
-        self.max_total_pixels = max_total_pixels
+        self.max_total_pixels = max_pixels if max_total_pixels is None else max_total_pixels
         self.max_frames = max_frames
         self.jpeg_quality = jpeg_quality
         self.webp_quality = webp_quality
@@ -147,24 +178,57 @@ class PillowImageSanitizer:
             raise _refuse(f"{kind} images are not accepted. Upload a JPEG, PNG, GIF or WebP "
                           "image.")
         try:
+            return self._checked(data, kind)
+        except _Fault as fault:
+            first = fault.__cause__
+        # Something in the file could not be read or written. If it was metadata, the file
+        # without its metadata is sound: take that, and drop the metadata, not the request.
+        try:
+            stripped = strip_metadata(data, kind)
+        except ValueError:
+            stripped = data
+        if stripped == data:
+            raise _refuse(CORRUPT) from first
+        try:
+            clean = self._checked(stripped, kind)
+        except _Fault as fault:
+            raise _refuse(CORRUPT) from fault.__cause__
+        _log.info("Dropped the metadata of an uploaded %s image that could not be read "
+                  "(%s: %s).", kind, type(first).__name__, first)
+        return clean
+
+    def _checked(self, data: bytes, kind: str) -> CleanImage:
+        """The cleaned image; our refusals pass through, any other failure is a _Fault."""
+        try:
             return self._clean(data, kind)
+        except ValidationFailed:
+            raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             # Pillow's own guard, for images far past ours (we check first when we can).
             raise _refuse(f"The image has too many pixels; the largest allowed is "
                           f"{_pixels(self.max_pixels)}.") from exc
-        except _DECODE_ERRORS as exc:
-            raise _refuse(CORRUPT) from exc
+        except MemoryError:
+            raise
+        except Exception as exc:  # whatever a damaged file makes Pillow raise
+            raise _Fault from exc
 
     def _open(self, data: bytes, kind: str) -> Image.Image:
         # Pillow warns (or, past twice its limit, raises) on huge images. We do not turn the
         # warning into an error with warnings.catch_warnings: that changes process-wide state
-        # and is not thread-safe. Our own limit, checked right after the header is read, is
-        # the one that counts.
+        # and is not thread-safe. Our own limit, checked on the header before anything is
+        # decoded, is the one that counts.
         image = Image.open(io.BytesIO(data), formats=[kind])
         width, height = image.size
-        if width * height > self.max_pixels:
+        scales = _JPEG_SCALES if kind == "JPEG" and not _is_progressive(image) else (1,)
+        scale = next((s for s in scales
+                      if -(-width // s) * -(-height // s) <= self.max_pixels), None)
+        if scale is None:
+            image.close()
+            limit = self.max_pixels * scales[-1] ** 2
             raise _refuse(f"The image is {width}x{height} pixels ({_pixels(width * height)}); "
-                          f"the largest allowed is {_pixels(self.max_pixels)}.")
+                          f"the largest allowed is {_pixels(limit)}.")
+        if scale > 1:
+            image.draft(image.mode, (max(1, width // scale), max(1, height // scale)))
         return image
 
     def _clean(self, data: bytes, kind: str) -> CleanImage:
@@ -176,15 +240,17 @@ class PillowImageSanitizer:
             if kind == "JPEG":
                 image.load()  # the primary image only; an MPO's other views are dropped
                 return self._save_jpeg(image)
-            keep_bytes = kind == "GIF" and b"XMP DataXMP" not in data
-            frames = self._decode_frames(image, keep=not keep_bytes)
-            if keep_bytes:
-                return CleanImage(data=data, format=kind, width=image.width,
-                                  height=image.height)
+            frames = self._decode_frames(image)
             return self._save_frames(frames, image, kind, data)
 
-    def _decode_frames(self, image: Image.Image, *, keep: bool) -> list[Image.Image]:
-        """Every frame decoded, within the animation limits; copies only when `keep`."""
+    def _decode_frames(self, image: Image.Image) -> list[Image.Image]:
+        """Every frame decoded, within the animation limits (a still image is not copied)."""
+        if not getattr(image, "is_animated", False):
+            if image.width * image.height > self.max_total_pixels:
+                raise _refuse(f"The image is too large: it holds more than "
+                              f"{_pixels(self.max_total_pixels)}.")
+            image.load()
+            return [image]
         frames: list[Image.Image] = []
         total = 0
         for index, frame in enumerate(ImageSequence.Iterator(image)):
@@ -195,8 +261,7 @@ class PillowImageSanitizer:
                 raise _refuse(f"The animation is too large: its frames hold more than "
                               f"{_pixels(self.max_total_pixels)} in all.")
             frame.load()
-            if keep:
-                frames.append(frame.copy())
+            frames.append(frame.copy())
         return frames
 
     def _save_jpeg(self, image: Image.Image) -> CleanImage:
@@ -204,7 +269,7 @@ class PillowImageSanitizer:
         upright = image.transpose(method) if method is not None else image.copy()
         upright.info = {}  # nothing from the upload's metadata rides along implicitly
         options: dict[str, object] = {"exif": exif}
-        if icc := image.info.get("icc_profile"):
+        if icc := _usable_icc(image.info.get("icc_profile")):
             options["icc_profile"] = icc
         quantization = getattr(image, "quantization", None)
         if quantization:
@@ -224,7 +289,7 @@ class PillowImageSanitizer:
         # Metadata from the first frame: `image` itself now stands on the last one.
         head = frames[0]
         exif, method = self._exif_and_orientation(head)
-        icc = head.info.get("icc_profile") or image.info.get("icc_profile")
+        icc = _usable_icc(head.info.get("icc_profile") or image.info.get("icc_profile"))
         loop = head.info.get("loop", image.info.get("loop", 0))
         durations = [frame.info.get("duration", 0) for frame in frames]
         upright = []
@@ -254,12 +319,14 @@ class PillowImageSanitizer:
     def _exif_and_orientation(
             image: Image.Image) -> tuple[bytes, Image.Transpose | None]:
         """The EXIF to write back (without location, maker note, thumbnail or orientation) and
-        the transposition that turns the image upright."""
+        the transposition that turns the image upright. EXIF that cannot be read, or cannot be
+        written back (a text where a number belongs, a broken offset), is dropped whole, with
+        the orientation it may have held: the pixels are fine."""
         try:
             source = image.getexif()
-        except _DECODE_ERRORS:
-            return b"", None  # unreadable EXIF is dropped whole; the pixels are fine
-        orientation = source.get(ExifTags.Base.Orientation, 1)
+            orientation = source.get(ExifTags.Base.Orientation, 1)
+        except Exception:  # any fault in metadata drops the metadata
+            return b"", None
         method = _ORIENTATION.get(orientation) if isinstance(orientation, int) else None
         if not source:
             return b"", method
@@ -275,5 +342,5 @@ class PillowImageSanitizer:
             if details:
                 clean[ExifTags.IFD.Exif] = details
             return (clean.tobytes() if len(clean) else b""), method
-        except _DECODE_ERRORS:
-            return b"", method  # EXIF that cannot be written back is dropped whole
+        except Exception:  # any fault in metadata drops the metadata
+            return b"", method

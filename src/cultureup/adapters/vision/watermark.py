@@ -33,25 +33,28 @@ class PillowWatermarker:
             source.load()  # the first frame of an animation
             image = _flatten(ImageOps.exif_transpose(source))
         text = " ".join(text.split()) or "CultureUp"
-        overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
-        tile, along, across = self._tile(text, min(image.size))
+        # The marks are blended straight onto the picture: "over" is associative, so this is
+        # the same as blending them onto a transparent layer first, without two more
+        # full-size RGBA images in memory.
+        marked = image.convert("RGBA")
+        del image
+        tile, along, across = self._tile(text, min(marked.size))
         # A lattice of marks along the text's own direction, every other row shifted by half a
         # mark, so no strip of the picture can be cropped out clean.
         radians = math.radians(self.angle)
         ux, uy = math.cos(radians), -math.sin(radians)  # along the text (y grows downwards)
         vx, vy = -uy, ux  # across the rows
-        cx, cy = image.width / 2, image.height / 2
-        reach = math.hypot(image.width, image.height) / 2 + max(tile.size)
+        cx, cy = marked.width / 2, marked.height / 2
+        reach = math.hypot(marked.width, marked.height) / 2 + max(tile.size)
         columns, rows = math.ceil(reach / along), math.ceil(reach / across)
         for row in range(-rows, rows + 1):
             shift = 0.5 if row % 2 else 0.0
             for column in range(-columns, columns + 1):
                 x = cx + (column + shift) * along * ux + row * across * vx
                 y = cy + (column + shift) * along * uy + row * across * vy
-                _composite(overlay, tile, round(x - tile.width / 2), round(y - tile.height / 2))
-        marked = Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB")
+                _composite(marked, tile, round(x - tile.width / 2), round(y - tile.height / 2))
         out = io.BytesIO()
-        marked.save(out, "JPEG", quality=self.quality)
+        marked.convert("RGB").save(out, "JPEG", quality=self.quality)
         return out.getvalue()
 
     def _tile(self, text: str, shorter: int) -> tuple[Image.Image, float, float]:

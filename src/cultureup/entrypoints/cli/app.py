@@ -65,7 +65,13 @@ def serve(
     settings = _settings()
     logging.basicConfig(level=settings.log_level.upper())
     services = bootstrap(settings, upgrade_database=settings.migrate_on_start)
-    services.close()
+    try:
+        if settings.migrate_on_start:
+            moved = services.artworks.protect_originals()
+            if moved:
+                typer.echo(f"Moved {moved} original images out of public media.")
+    finally:
+        services.close()
     host, port = host or settings.host, port or settings.port
     typer.echo(f"CultureUp API on http://{host}:{port}/api/ (docs: /api/docs/), "
                f"database {settings.describe()['database_url']}")
@@ -160,6 +166,21 @@ def artworks_rescan() -> None:
     finally:
         services.close()
     typer.echo(f"Rescanned {done} artworks.")
+
+
+@artworks_app.command("protect-originals")
+def artworks_protect_originals() -> None:
+    """Move artwork originals stored in public media (uploads from before originals were
+    private) to private storage, and delete the public copies. Safe to run again, and
+    while the server runs; `serve` does it on start unless CULTUREUP_MIGRATE_ON_START=false."""
+    services = _services()
+    try:
+        with typer.progressbar(length=services.artworks.count_all(),
+                               label="Moving originals") as bar:
+            moved = services.artworks.protect_originals(progress=bar.update)
+    finally:
+        services.close()
+    typer.echo(f"Moved {moved} original{'' if moved == 1 else 's'} to private storage.")
 
 
 @audit_app.command("list")

@@ -11,6 +11,7 @@ import orjson
 from cultureup.application.services import UseCases
 from cultureup.entrypoints.http import errors
 from cultureup.entrypoints.http.auth import TokenAuthentication
+from cultureup.entrypoints.http.media import add_media_route
 from cultureup.entrypoints.http.ratelimit import RateLimit
 from cultureup.entrypoints.http.routes import add_routes
 
@@ -40,6 +41,5 @@ def create_app(services: UseCases, *, rate_limit: RateLimit | None = None,
     errors.install(app)
     add_routes(app, services, max_upload_bytes=max_upload_mb * 2**20)
     if media_root is not None:
-        media_root.mkdir(parents=True, exist_ok=True)
-        app.add_static_route(media_url.rstrip("/"), str(media_root.resolve()))
+        add_media_route(app, media_root, media_url)
     return app

@@ -36,6 +36,8 @@ from cultureup.entrypoints.http.resources.jobs import (
     JobListResource,
     JobResource,
 )
+from cultureup.entrypoints.http.resources.private_files import ROUTE as PRIVATE_FILE_ROUTE
+from cultureup.entrypoints.http.resources.private_files import PrivateFileResource
 from cultureup.entrypoints.http.resources.search import SearchResource
 from cultureup.entrypoints.http.resources.two_factor import (
     BackupCodesResource,
@@ -86,6 +88,7 @@ def add_routes(app: falcon.App, services: UseCases, *, max_upload_bytes: int = 2
     app.add_route(f"/api/artist-profiles/{{user_id:{ID}}}/artworks",
                   ArtistArtworksResource(artworks, services.artist_profiles))
     app.add_route("/api/search", SearchResource(services.search))
+    app.add_route(PRIVATE_FILE_ROUTE, PrivateFileResource(services.private_files))
     app.add_route("/api/openapi.json", OpenApiResource())
     docs = DocsPageResource()
     for path in ("/api/docs", "/swagger", "/redoc"):

@@ -1,0 +1,37 @@
+"""/api/files/{kind}/{id}/: private files (an artwork's original, ...) for the users allowed
+to have them. Local storage answers with the bytes; S3 with a redirect to a presigned URL
+that expires within minutes. Neither answer may be cached by anyone."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import falcon
+
+from cultureup.application.private_files import PrivateFileService
+from cultureup.entrypoints.http.auth import require_actor
+
+ROUTE = "/api/files/{kind}/{ref_id:int(min=1, max=2147483647)}"
+
+
+def private_file_path(kind: str, ref_id: int) -> str:
+    """The path a private file is fetched at; absolute URLs are made from it per request."""
+    return f"/api/files/{quote(kind)}/{ref_id}/"
+
+
+class PrivateFileResource:
+    def __init__(self, files: PrivateFileService) -> None:
+        self._files = files
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, kind: str,
+               ref_id: int) -> None:
+        delivery = self._files.fetch(require_actor(req), kind, ref_id)
+        resp.set_header("Cache-Control", "private, no-store")
+        resp.set_header("X-Content-Type-Options", "nosniff")
+        if delivery.url is not None:
+            resp.status = falcon.HTTP_302
+            resp.location = delivery.url
+            return
+        resp.content_type = delivery.content_type
+        resp.downloadable_as = delivery.filename
+        resp.data = delivery.data
