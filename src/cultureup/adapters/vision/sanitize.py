@@ -7,8 +7,9 @@ What comes back, by type:
   the maker note and the thumbnail; XMP and comments dropped. A JPEG larger than the pixel cap
   is decoded at 1/2, 1/4 or 1/8 of its size (libjpeg's scaled decoding, `Image.draft`), the
   first that fits under the cap, so no full-size bitmap of it ever exists; the stored image is
-  that reduced one. Progressive JPEGs are not reduced: libjpeg keeps every coefficient of a
-  progressive file in memory whatever the output size, so they must fit under the cap as is.
+  that reduced one (up to Pillow's own bomb guard, about 179 megapixels, refused at open).
+  Progressive JPEGs are not reduced: libjpeg keeps every coefficient of a progressive file in
+  memory whatever the output size, so they must fit under the cap as is.
 - PNG, WebP and GIF: every frame re-encoded (PNG losslessly, WebP lossless when the upload
   was, GIF with each frame's colours), upright, EXIF as for JPEG, text chunks, comments and
   XMP dropped.

@@ -345,8 +345,10 @@ def build_document() -> Schema:
     # Imported here: the catalogue's module builds its part with the helpers above.
     from cultureup.entrypoints.http.artwork_openapi import ARTWORK_SCHEMAS, artwork_paths
     from cultureup.entrypoints.http.catalog_openapi import CATALOG_PATHS, CATALOG_SCHEMAS
+    from cultureup.entrypoints.http.private_files_openapi import private_file_paths
     from cultureup.entrypoints.http.search_openapi import SEARCH_SCHEMAS, search_paths
     paths.update(CATALOG_PATHS)
+    paths.update(private_file_paths())
     paths.update(artwork_paths())
     paths.update(search_paths())
     return {
