@@ -11,6 +11,7 @@ import falcon
 from sqlalchemy import Engine
 
 from cultureup.adapters.ratelimit.moving_window import LimitsRateLimiter
+from cultureup.adapters.security.confusables import IcuConfusableNames
 from cultureup.adapters.security.password_policy import StandardPasswordPolicy
 from cultureup.adapters.security.passwords import Argon2PasswordHasher
 from cultureup.adapters.security.qr import PillowQrCodeRenderer
@@ -163,7 +164,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
         uow=uow, clock=clock, hasher=hasher, policy=StandardPasswordPolicy(),
         tokens=tokens, events=events,
         token_ttl=timedelta(days=settings.token_ttl_days) if settings.token_ttl_days else None,
-        attempts=attempts)
+        attempts=attempts, names=IcuConfusableNames())
     secret_key = settings.resolve_secret_key()
     two_factor = TwoFactorService(
         uow=uow, clock=clock, otp=PyOtpOneTimePasswords(), qr=PillowQrCodeRenderer(),

@@ -269,8 +269,10 @@ def ids(response: falcon.testing.Result) -> list[int]:
     ({"in_stock": "false", "ordering": "price"}, ["cheap_brush", "paint"]),
     ({"search": "BRUSH"}, ["cheap_brush", "brushes"]),
     ({"search": "nylon"}, ["cheap_brush"]),
-    ({"search": "%"}, ["frame"]),
+    # Words folded as /api/search/ folds them: punctuation alone finds nothing.
+    ({"search": "%"}, []),
     ({"search": "_"}, []),
+    ({"search": "\uff2e\uff39\uff2c\uff2f\uff2e"}, ["cheap_brush"]),  # fullwidth
     ({"ordering": "stock_quantity"}, ["cheap_brush", "frame", "paint", "brushes"]),
     ({"ordering": "-stock_quantity"}, ["brushes", "paint", "frame", "cheap_brush"]),
     ({"ordering": "price"}, ["cheap_brush", "brushes", "paint", "frame"]),  # ties: by id

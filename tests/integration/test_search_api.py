@@ -22,6 +22,7 @@ from cultureup.adapters.sqlalchemy.artwork_tables import artworks
 from cultureup.adapters.sqlalchemy.search_tables import include_in_autogenerate
 from cultureup.adapters.sqlalchemy.tables import jobs, metadata, users
 from cultureup.bootstrap import Services
+from cultureup.domain.text import search_text
 from tests.integration.artwork_images import jpeg
 from tests.integration.conftest import (
     STRONG_PASSWORD,
@@ -375,10 +376,12 @@ def test_deleted_things_disappear(market: Marketplace, category: int, john: ApiU
 
 def test_writes_outside_the_application_keep_the_index_right(
         market: Marketplace, category: int, sarah: ApiUser) -> None:
+    """The index follows the folded `search_text` columns, whoever writes them; folding is
+    Python's, so a write by hand sets them with cultureup.domain.text.search_text."""
     job = market.job(sarah, category, title="Ceiling fresco")
     with market.services.engine.begin() as connection:
-        connection.execute(update(jobs).where(jobs.c.id == job["id"])
-                           .values(title="Floor mosaic"))
+        connection.execute(update(jobs).where(jobs.c.id == job["id"]).values(
+            title="Floor mosaic", search_text=search_text("Floor mosaic", job["description"])))
     assert found(market, "mosaic")["jobs"] == [job["id"]]
     assert found(market, "fresco")["jobs"] == []
     # A write that leaves the words alone (a login, a view count) does not touch the index.
@@ -421,12 +424,14 @@ def test_concurrent_changes_to_one_artist_keep_both(market: Marketplace,
     engine = market.services.engine
     rename = engine.connect()
     rename.begin()
-    rename.execute(update(users).where(users.c.id == john.id).values(first_name="Jahangir"))
+    rename.execute(update(users).where(users.c.id == john.id).values(
+        first_name="Jahangir", search_text=search_text(john.username, "Jahangir", "Doe")))
 
     def edit_profile() -> None:
         with engine.begin() as connection:
-            connection.execute(text("UPDATE artist_profiles SET bio = 'Miniatures' "
-                                    "WHERE user_id = :id"), {"id": john.id})
+            connection.execute(text("UPDATE artist_profiles SET bio = 'Miniatures', "
+                                    "search_text = 'miniatures' WHERE user_id = :id"),
+                               {"id": john.id})
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         try:
@@ -457,12 +462,19 @@ def test_the_index_holds_exactly_what_the_tables_say(
     with engine.connect() as connection:
         stored = set(connection.execute(text(
             "SELECT kind, ref_id, body FROM search_documents")).all())
-        expected = set(connection.execute(text(
-            "SELECT 'artwork', id, title || ' ' || description FROM artworks "
-            "UNION ALL SELECT 'job', id, title || ' ' || description FROM jobs "
-            "UNION ALL SELECT 'artist', p.user_id, u.username || ' ' || u.first_name || ' ' "
-            "|| u.last_name || ' ' || p.bio || ' ' || p.skills FROM artist_profiles p "
-            "JOIN users u ON u.id = p.user_id")).all())
+        # The body is the source text folded in Python, whichever database holds it.
+        sources = connection.execute(text(
+            "SELECT 'artwork', id, title, description, '', '', '' FROM artworks "
+            "UNION ALL SELECT 'job', id, title, description, '', '', '' FROM jobs "
+            "UNION ALL SELECT 'artist', p.user_id, u.username, u.first_name, u.last_name, "
+            "p.bio, p.skills FROM artist_profiles p JOIN users u ON u.id = p.user_id")).all()
+        expected = set()
+        for kind, ref_id, *parts in sources:
+            if kind == "artist":
+                body = search_text(*parts[:3]) + " " + search_text(*parts[3:])
+            else:
+                body = search_text(*parts)
+            expected.add((kind, ref_id, body))
         if engine.dialect.name == "sqlite":
             # FTS5 checks its index against the content table, and raises when they differ.
             connection.execute(text("INSERT INTO search_documents_fts(search_documents_fts) "
@@ -523,29 +535,34 @@ def _statements(engine: Engine, run: Any) -> list[tuple[str, Any]]:
 
 def _fill_postgres(engine: Engine, category: int, artist_id: int, buyer_id: int) -> None:
     """Enough rows of each kind that the planner's choice is the one it makes in production,
-    with statistics, as autovacuum keeps them."""
+    with statistics, as autovacuum keeps them. The text is ASCII, so the folded columns are
+    its lower case."""
     with engine.begin() as connection:
         connection.execute(text(
             "INSERT INTO jobs (buyer_id, title, description, category_id, budget_min, "
             "budget_max, duration_days, experience_level, deadline, status, created_at, "
-            "updated_at) SELECT :buyer, 'Filler job ' || g, md5(g::text), :category, 100, "
-            "200, 3, 'expert', now(), 'open', now(), now() FROM generate_series(1, 1500) g"),
+            "updated_at, search_text) SELECT :buyer, 'Filler job ' || g, md5(g::text), "
+            ":category, 100, 200, 3, 'expert', now(), 'open', now(), now(), "
+            "'filler job ' || g || ' ' || md5(g::text) FROM generate_series(1, 1500) g"),
             {"buyer": buyer_id, "category": category})
         connection.execute(text(
             "INSERT INTO artworks (artist_id, title, description, category_id, artwork_type, "
-            "price, image_key, watermarked_key, created_at, updated_at) SELECT :artist, "
-            "'Filler art ' || g, md5(g::text), :category, 'digital', 100, 'k', 'w', now(), "
-            "now() FROM generate_series(1, 1500) g"),
+            "price, image_key, watermarked_key, created_at, updated_at, search_text) SELECT "
+            ":artist, 'Filler art ' || g, md5(g::text), :category, 'digital', 100, 'k', 'w', "
+            "now(), now(), 'filler art ' || g || ' ' || md5(g::text) "
+            "FROM generate_series(1, 1500) g"),
             {"artist": artist_id, "category": category})
         connection.execute(text(
             "INSERT INTO users (username, email, password_hash, first_name, last_name, "
-            "user_type, created_at, updated_at) SELECT 'filler' || g, 'filler' || g || "
-            "'@example.com', 'x', 'F', 'G', 'artist', now(), now() "
-            "FROM generate_series(1, 1500) g"))
+            "user_type, created_at, updated_at, username_key, email_key, username_skeleton, "
+            "search_text) SELECT 'filler' || g, 'filler' || g || '@example.com', 'x', 'F', "
+            "'G', 'artist', now(), now(), 'filler' || g, 'filler' || g || '@example.com', "
+            "'filler' || g, 'filler' || g || ' f g' FROM generate_series(1, 1500) g"))
         connection.execute(text(
             "INSERT INTO artist_profiles (user_id, bio, skills, experience_level, hourly_rate, "
-            "created_at, updated_at) SELECT id, md5(id::text), 'Filler', 'expert', 100, now(), "
-            "now() FROM users WHERE username LIKE 'filler%'"))
+            "created_at, updated_at, search_text) SELECT id, md5(id::text), 'Filler', "
+            "'expert', 100, now(), now(), md5(id::text) || ' filler' "
+            "FROM users WHERE username LIKE 'filler%'"))
         connection.execute(text("ANALYZE search_documents"))
 
 

@@ -20,6 +20,7 @@ from cultureup.domain.users import Actor, StaffRole, UserType
 from tests.unit.fakes import (
     DEFAULT_NOW,
     FakeClock,
+    FakeConfusableNames,
     FakeKeyedDigest,
     FakeOneTimePasswords,
     FakePasswordHasher,
@@ -109,7 +110,8 @@ class Marketplace:
                                     hasher=hasher, clock=clock)
         accounts = AccountService(uow=store.unit_of_work, clock=clock, hasher=hasher,
                                   policy=policy, tokens=tokens, events=events,
-                                  token_ttl=token_ttl, attempts=attempts)
+                                  token_ttl=token_ttl, attempts=attempts,
+                                  names=FakeConfusableNames())
         return cls(
             store=store, clock=clock, events=events, hasher=hasher, policy=policy,
             tokens=tokens, limiter=limiter, otp=otp, sealer=sealer, accounts=accounts,

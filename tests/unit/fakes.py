@@ -8,7 +8,8 @@ Saving a job checks its version like the SQL repository, so a stale aggregate ra
 
 The fakes deliberately do not enforce the bid constraints the database has (one bid per
 artist and job, one accepted bid per job): the domain must keep those rules on its own, and
-the unit tests check that it does. Users and categories keep their case-insensitive unique
+the unit tests check that it does. Users (by identity key) and categories keep their
+case-insensitive unique
 names, as the database does.
 """
 
@@ -18,12 +19,14 @@ import base64
 import copy
 import itertools
 import math
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self, TypeVar
 
 import attrs
 
+from cultureup.application.search import parse_search_query
 from cultureup.application.views import (
     AuditFilters,
     BidFilters,
@@ -43,6 +46,7 @@ from cultureup.domain.errors import ConcurrentUpdate, NotFound, ValidationFailed
 from cultureup.domain.events import DomainEvent
 from cultureup.domain.jobs import Bid, Job
 from cultureup.domain.money import Money
+from cultureup.domain.text import identity_key, search_words
 from cultureup.domain.two_factor import LoginChallenge, TwoFactorAccount
 from cultureup.domain.users import User, UserType
 
@@ -193,6 +197,23 @@ class FakeRateLimiter:
 
     def reset(self, key: str, *, limit: int, window: timedelta) -> None:
         self.events.pop(key, None)
+
+
+class FakeConfusableNames:
+    """A few TR39 confusables by hand (the real table is ICU's): Cyrillic look-alikes of
+    Latin letters, 1 for l, rn for m; names mixing Latin and Cyrillic letters are
+    suspicious."""
+
+    LOOK_ALIKES = {"\u0430": "a", "\u0435": "e", "\u043e": "o", "\u0440": "p",
+                   "\u0441": "c", "1": "l"}
+
+    def skeleton(self, name: str) -> str:
+        key = identity_key(name)
+        return "".join(self.LOOK_ALIKES.get(c, c) for c in key).replace("rn", "m")
+
+    def is_suspicious(self, name: str) -> bool:
+        scripts = {unicodedata.name(c, "").split(" ")[0] for c in name if c.isalpha()}
+        return {"LATIN", "CYRILLIC"} <= scripts
 
 
 class FakeOneTimePasswords:
@@ -391,23 +412,27 @@ class InMemoryUserRepository(_Repository):
             raise NotFound("User not found.")
         return copy.deepcopy(user)
 
-    def find_by_login(self, login: str) -> User | None:
-        login = login.strip().lower()
+    def find_by_login(self, key: str) -> User | None:
         matches = [user for user in self._rows().values()
-                   if user.username.lower() == login or user.email.lower() == login]
-        # A username that looks like an email wins over another account's email.
-        matches.sort(key=lambda user: (user.username.lower() != login, user.id))
+                   if key in (user.username_key, user.email_key)]
+        # As the SQL repository: the e-mail's owner wins over a username equal to it.
+        matches.sort(key=lambda user: (user.email_key != key, user.id))
         return copy.deepcopy(matches[0]) if matches else None
 
-    def username_taken(self, username: str, *, exclude_id: int | None = None) -> bool:
-        wanted = username.strip().lower()
-        return any(user.username.lower() == wanted and user.id != exclude_id
+    def username_taken(self, key: str, *, exclude_id: int | None = None) -> bool:
+        return any(user.username_key == key and user.id != exclude_id
                    for user in self._rows().values())
 
-    def email_taken(self, email: str, *, exclude_id: int | None = None) -> bool:
-        wanted = email.strip().lower()
-        return any(user.email.lower() == wanted and user.id != exclude_id
+    def email_taken(self, key: str, *, exclude_id: int | None = None) -> bool:
+        return any(user.email_key == key and user.id != exclude_id
                    for user in self._rows().values())
+
+    def skeleton_taken(self, skeleton: str, *, exclude_id: int | None = None) -> bool:
+        return any(user.username_skeleton == skeleton and user.id != exclude_id
+                   for user in self._rows().values())
+
+    def lock_login_names(self) -> None:
+        """Nothing to do: in-memory units of work do not run concurrently."""
 
     def save(self, user: User) -> None:
         assert user.id is not None and user.id in self._rows(), "save only loaded users"
@@ -594,9 +619,9 @@ class InMemoryUnitOfWork:
             if (committed.version if committed is not None else None) != base_version:
                 raise ConcurrentUpdate("This job was changed by someone else; try again.")
         users = _visible(store.users, changes.users)
-        _check_unique(users.values(), lambda user: user.username.lower(),
+        _check_unique(users.values(), lambda user: user.username_key,
                       "username", "A user with that username already exists.")
-        _check_unique(users.values(), lambda user: user.email.lower(),
+        _check_unique(users.values(), lambda user: user.email_key,
                       "email", "A user with that email already exists.")
         _check_unique(_visible(store.categories, changes.categories).values(),
                       lambda category: category.name.lower(),
@@ -750,8 +775,18 @@ class InMemoryJobQueries:
         raise NotFound("Bid not found.")
 
 
+def _found_by(search: str | None, *texts: str) -> bool:
+    """Like the SQL read model's use of the search index: every folded word of the query
+    is a word of the folded text, the last may be the start of one."""
+    if not search:
+        return True
+    terms = parse_search_query(search)
+    words = set(search_words(" ".join(texts)))
+    return bool(terms) and all(word in words for word in terms.exact) and any(
+        word.startswith(terms.prefix) for word in words)
+
+
 def _job_matches(job: Job, filters: JobFilters) -> bool:
-    needle = (filters.search or "").lower()
     return all((
         filters.status is None or job.status.value == filters.status,
         filters.category_id is None or job.category_id == filters.category_id,
@@ -761,7 +796,7 @@ def _job_matches(job: Job, filters: JobFilters) -> bool:
         filters.min_budget is None or job.budget_max >= filters.min_budget,
         filters.max_budget is None or job.budget_min <= filters.max_budget,
         filters.buyer_id is None or job.buyer_id == filters.buyer_id,
-        not needle or needle in job.title.lower() or needle in job.description.lower(),
+        _found_by(filters.search, job.title, job.description),
     ))
 
 

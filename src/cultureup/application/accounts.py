@@ -9,6 +9,7 @@ import attrs
 from cultureup.application.audit import record
 from cultureup.application.ports import (
     Clock,
+    ConfusableNames,
     EventPublisher,
     PasswordHasher,
     PasswordPolicy,
@@ -25,6 +26,7 @@ from cultureup.application.views import UserView
 from cultureup.domain.audit import AuditAction
 from cultureup.domain.errors import FieldErrors, NotAuthenticated, ValidationFailed
 from cultureup.domain.events import UserRegistered
+from cultureup.domain.text import identity_key
 from cultureup.domain.two_factor import LoginChallenge
 from cultureup.domain.users import (
     Actor,
@@ -32,6 +34,7 @@ from cultureup.domain.users import (
     User,
     UserType,
     normalize_email,
+    normalize_username,
     validate_email,
     validate_name,
     validate_phone,
@@ -39,6 +42,11 @@ from cultureup.domain.users import (
 )
 
 INVALID_CREDENTIALS = "Unable to log in with the provided credentials."
+USERNAME_TAKEN = "A user with that username already exists."
+USERNAME_CONFUSABLE = "This username looks too much like an existing one; choose another."
+USERNAME_SUSPICIOUS = ("Enter a username in one script (Latin may be mixed with one other "
+                       "script, but not with Cyrillic or Greek) and one kind of digits.")
+EMAIL_TAKEN = "A user with that email already exists."
 SELF_SERVICE_TYPES = (UserType.ARTIST, UserType.BUYER)
 
 
@@ -88,8 +96,9 @@ def user_view(user: User) -> UserView:
 class AccountService:
     def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, hasher: PasswordHasher,
                  policy: PasswordPolicy, tokens: TokenService, events: EventPublisher,
-                 token_ttl: timedelta | None, attempts: PasswordAttempts) -> None:
-        self._uow, self._clock, self._hasher = uow, clock, hasher
+                 token_ttl: timedelta | None, attempts: PasswordAttempts,
+                 names: ConfusableNames) -> None:
+        self._uow, self._clock, self._hasher, self._names = uow, clock, hasher, names
         self._policy, self._tokens, self._events = policy, tokens, events
         self._token_ttl, self._attempts = token_ttl, attempts
         # Verifying against a real hash when the user is unknown keeps both answers equally slow.
@@ -128,20 +137,25 @@ class AccountService:
                 user_attributes=(data.username, data.email, data.first_name, data.last_name),
             ):
                 errors.add("password", problem)
+        username = normalize_username(data.username)
+        if "username" not in errors.fields and self._names.is_suspicious(username):
+            errors.add("username", USERNAME_SUSPICIOUS)
         now = self._clock.now()
         with self._uow() as uow:
-            if "username" not in errors.fields and uow.users.username_taken(data.username):
-                errors.add("username", "A user with that username already exists.")
-            if "email" not in errors.fields and uow.users.email_taken(data.email):
-                errors.add("email", "A user with that email already exists.")
+            uow.users.lock_login_names()
+            if "username" not in errors.fields:
+                self._check_username(uow, username, own_email=data.email, errors=errors)
+            if "email" not in errors.fields:
+                self._check_email(uow, data.email, own_username=username, errors=errors)
             errors.raise_if_any()
             user = User(
-                username=data.username, email=normalize_email(data.email),
+                username=username, email=normalize_email(data.email),
                 password_hash=self._hasher.hash(data.password),
                 first_name=data.first_name.strip(), last_name=data.last_name.strip(),
                 user_type=UserType(data.user_type), phone_number=data.phone_number.strip(),
                 is_staff=staff_role is not None or superuser, is_superuser=superuser,
                 staff_role=staff_role, created_at=now, updated_at=now,
+                username_skeleton=self._names.skeleton(username),
             )
             uow.users.add(user)
             action = (AuditAction.SUPERUSER_CREATED if superuser else
@@ -157,6 +171,28 @@ class AccountService:
         self._events.publish([UserRegistered(user_id=user.id, user_type=user.user_type.value)])
         return user
 
+    def _check_username(self, uow: UnitOfWork, username: str, *, own_email: str,
+                        errors: FieldErrors, exclude_id: int | None = None) -> None:
+        """A username is refused when its key is another account's username or e-mail key
+        (a username may look like an e-mail address, but never like someone else's), or
+        when it looks like another account's username."""
+        key = identity_key(username)
+        taken = uow.users.username_taken(key, exclude_id=exclude_id) or (
+            key != identity_key(own_email) and uow.users.email_taken(key, exclude_id=exclude_id))
+        if taken:
+            errors.add("username", USERNAME_TAKEN)
+        elif uow.users.skeleton_taken(self._names.skeleton(username), exclude_id=exclude_id):
+            errors.add("username", USERNAME_CONFUSABLE)
+
+    def _check_email(self, uow: UnitOfWork, email: str, *, own_username: str,
+                     errors: FieldErrors, exclude_id: int | None = None) -> None:
+        """An e-mail is refused when its key is another account's e-mail or username key."""
+        key = identity_key(email)
+        if uow.users.email_taken(key, exclude_id=exclude_id) or (
+                key != identity_key(own_username)
+                and uow.users.username_taken(key, exclude_id=exclude_id)):
+            errors.add("email", EMAIL_TAKEN)
+
     def login(self, *, username: str, password: str, ip: str | None = None) -> LoginResult:
         """Check the password; issue a token, or a 2FA session when the account has 2FA.
         Unknown users and wrong passwords get the same answer after the same work, and
@@ -164,7 +200,8 @@ class AccountService:
         (see `PasswordAttempts`)."""
         now = self._clock.now()
         with self._uow() as uow:
-            user = uow.users.find_by_login(username) if username else None
+            key = identity_key(username)
+            user = uow.users.find_by_login(key) if key else None
             keys = self._attempts.keys(user=user, typed=username, ip=ip)
             refused = self._attempts.refusal(keys, LOGIN_THROTTLED_MESSAGE)
             if refused is not None:
@@ -278,10 +315,14 @@ class AccountService:
 
     def update_profile(self, actor: Actor, changes: ProfileChanges) -> UserView:
         with self._uow() as uow:
+            if changes.email is not None:
+                uow.users.lock_login_names()
             user = uow.users.get(actor.id)
-            if changes.email is not None and uow.users.email_taken(changes.email,
-                                                                    exclude_id=actor.id):
-                raise ValidationFailed({"email": ["A user with that email already exists."]})
+            if changes.email is not None:
+                errors = FieldErrors()
+                self._check_email(uow, changes.email, own_username=user.username,
+                                  errors=errors, exclude_id=actor.id)
+                errors.raise_if_any()
             user.update_contact(first_name=changes.first_name, last_name=changes.last_name,
                                 email=changes.email, phone_number=changes.phone_number,
                                 now=self._clock.now())

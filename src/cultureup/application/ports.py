@@ -76,20 +76,44 @@ class UserRepository(Protocol):
         """The user with this id; raises NotFound."""
         ...
 
-    def find_by_login(self, login: str) -> User | None:
-        """The user whose username (case-insensitive) or email matches, if any."""
+    def find_by_login(self, key: str) -> User | None:
+        """The user whose username key or e-mail key (`identity_key`) is `key`. Should one
+        account's e-mail and another's username share it (accounts stored before the two were
+        kept apart), the e-mail's owner."""
         ...
 
-    def username_taken(self, username: str, *, exclude_id: int | None = None) -> bool:
-        """Whether another user has this username, ignoring case."""
+    def username_taken(self, key: str, *, exclude_id: int | None = None) -> bool:
+        """Whether another user has this username key."""
         ...
 
-    def email_taken(self, email: str, *, exclude_id: int | None = None) -> bool:
-        """Whether another user has this email, ignoring case."""
+    def email_taken(self, key: str, *, exclude_id: int | None = None) -> bool:
+        """Whether another user has this e-mail key."""
+        ...
+
+    def skeleton_taken(self, skeleton: str, *, exclude_id: int | None = None) -> bool:
+        """Whether another user's username has this confusable skeleton."""
+        ...
+
+    def lock_login_names(self) -> None:
+        """Until the transaction ends, make other transactions that add or change a username
+        or e-mail wait, so that checks across accounts and the write that follows are one."""
         ...
 
     def save(self, user: User) -> None:
         """Write the changed fields of a loaded user."""
+        ...
+
+
+class ConfusableNames(Protocol):
+    """Unicode TR39 confusable detection for usernames."""
+
+    def skeleton(self, name: str) -> str:
+        """A key under which names that look alike (whatever their case) are equal."""
+        ...
+
+    def is_suspicious(self, name: str) -> bool:
+        """Whether the name mixes scripts or digit systems as a spoof would (TR39
+        restriction level), or holds invisible characters."""
         ...
 
 

@@ -22,6 +22,7 @@ from cultureup.domain.errors import NotFound, PermissionDenied
 from cultureup.domain.jobs import BidTerms, JobTerms
 from cultureup.domain.money import Money
 from cultureup.domain.profiles import ArtistProfileTerms, BuyerProfileTerms
+from cultureup.domain.text import identity_key
 from cultureup.domain.users import Actor, StaffRole, User
 
 STANDARD_CATEGORIES = (
@@ -247,4 +248,4 @@ class SampleDataService:
 
     def _find(self, username: str) -> User | None:
         with self._uow() as uow:
-            return uow.users.find_by_login(username)
+            return uow.users.find_by_login(identity_key(username))

@@ -10,7 +10,9 @@ Matching rules (the same on SQLite and PostgreSQL):
 - AND, OR, NOT and NEAR written in capitals are query-language operators elsewhere and are
   ignored here, so that they never change the meaning of a query; in lower case they are
   ordinary words;
-- every word must occur (ignoring case), and the last word also matches longer words that
+- words are folded like the indexed text (NFKC, case folded, diacritics removed; see
+  `cultureup.domain.text`), so `ECOLE`, `École` and `ecole` are the same word;
+- every word must occur, and the last word also matches longer words that
   start with it: "logo des" finds "Logo Design".
 """
 
@@ -25,6 +27,7 @@ import attrs
 
 from cultureup.domain.errors import ValidationFailed
 from cultureup.domain.money import Money
+from cultureup.domain.text import is_word_character, search_words, unique
 
 T = TypeVar("T")
 
@@ -35,7 +38,8 @@ OPERATOR_WORDS = frozenset({"AND", "OR", "NOT", "NEAR"})
 
 @attrs.frozen
 class SearchTerms:
-    """The words of a query, in order, without repeats. Each holds letters and digits only."""
+    """The folded words of a query, in order, without repeats. Each holds letters, digits
+    and marks only."""
 
     words: tuple[str, ...]
 
@@ -53,25 +57,24 @@ class SearchTerms:
         return self.words[-1]
 
 
-def _is_word_character(character: str) -> bool:
-    # Letters, digits and private-use characters: what SQLite's unicode61 tokenizer keeps.
-    category = unicodedata.category(character)
-    return category[0] in "LN" or category == "Co"
-
-
 def parse_search_query(text: str) -> SearchTerms:
-    """Split what a user typed into the words to look for."""
-    words: list[str] = []
+    """Split what a user typed into the folded words to look for (the same folding as the
+    indexed text, `cultureup.domain.text.search_words`)."""
+    return SearchTerms(words=unique(search_words(_without_operators(text))))
+
+
+def _without_operators(text: str) -> str:
+    # Operators are recognised as typed, in capitals, before folding makes them lower case.
+    pieces: list[str] = []
     current: list[str] = []
-    for character in unicodedata.normalize("NFC", text) + " ":
-        if _is_word_character(character):
+    for character in unicodedata.normalize("NFKC", text) + " ":
+        if is_word_character(character):
             current.append(character)
             continue
-        if current:
-            words.append("".join(current))
-            current = []
-    kept = [word for word in words if word not in OPERATOR_WORDS]
-    return SearchTerms(words=tuple(dict.fromkeys(kept)))
+        word = "".join(current)
+        pieces.extend(("" if word in OPERATOR_WORDS else word, character))
+        current = []
+    return "".join(pieces)
 
 
 def check_query(text: Any) -> str:

@@ -16,6 +16,7 @@ from cultureup.application.ports import Clock, PasswordHasher, RateLimiter, Unit
 from cultureup.application.views import RateDecision
 from cultureup.domain.audit import AuditAction
 from cultureup.domain.errors import RateLimited, ValidationFailed
+from cultureup.domain.text import identity_key
 from cultureup.domain.users import Actor, User
 
 HOUR = timedelta(hours=1)
@@ -61,7 +62,7 @@ class PasswordAttempts:
         if user is not None and user.id is not None:
             subject = f"password-failures:account:{user.id}"
         else:
-            subject = f"password-failures:name:{typed.strip().casefold()}"
+            subject = f"password-failures:name:{identity_key(typed)}"
         return AttemptKeys(subject=subject,
                            client=f"password-failures:client:{ip}" if ip else None)
 

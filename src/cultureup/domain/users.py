@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from datetime import datetime
 
 import attrs
 
 from cultureup.domain.errors import FieldErrors
+from cultureup.domain.text import identity_key, is_ignorable
 
 USERNAME_PATTERN = re.compile(r"[\w.@+-]+")
 # Deliberately simple: one @, a dot in the domain, no spaces. Deliverability is proven by mail.
@@ -73,6 +75,19 @@ class User:
     created_at: datetime
     updated_at: datetime
     last_login: datetime | None = None
+    # The TR39 skeleton of the username (see the ConfusableNames port): two usernames that
+    # look alike have the same skeleton.
+    username_skeleton: str = ""
+
+    @property
+    def username_key(self) -> str:
+        """The username as it is compared: unique among usernames and e-mail keys."""
+        return identity_key(self.username)
+
+    @property
+    def email_key(self) -> str:
+        """The e-mail address as it is compared: unique among e-mails and username keys."""
+        return identity_key(self.email)
 
     def as_actor(self) -> Actor:
         assert self.id is not None
@@ -117,12 +132,20 @@ class User:
 
 
 def normalize_email(email: str) -> str:
-    """Lower-case the domain part; the local part is kept as typed (RFC 5321)."""
-    local, _, domain = email.strip().rpartition("@")
+    """NFC; the domain part in lower case; the local part is kept as typed (RFC 5321). It is
+    compared through `identity_key`, which folds the case of the whole address."""
+    local, _, domain = unicodedata.normalize("NFC", email.strip()).rpartition("@")
     return f"{local}@{domain.lower()}"
 
 
+def normalize_username(username: str) -> str:
+    """The username as it is stored and shown: NFC of what was typed (a decomposed `é` is
+    the same name as a composed one). It is compared through `identity_key`."""
+    return unicodedata.normalize("NFC", username)
+
+
 def validate_username(username: str, errors: FieldErrors) -> None:
+    username = normalize_username(username)
     if not 3 <= len(username) <= 150:
         errors.add("username", "Ensure this field has between 3 and 150 characters.")
     elif not USERNAME_PATTERN.fullmatch(username):
@@ -134,7 +157,9 @@ def validate_username(username: str, errors: FieldErrors) -> None:
 
 
 def validate_email(email: str, errors: FieldErrors) -> None:
-    if len(email) > 254 or not EMAIL_PATTERN.fullmatch(email.strip()):
+    invisible = any(is_ignorable(character) or unicodedata.category(character) == "Cc"
+                    for character in email)
+    if invisible or len(email) > 254 or not EMAIL_PATTERN.fullmatch(email.strip()):
         errors.add("email", "Enter a valid email address.")
 
 

@@ -6,14 +6,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Select, func, or_, select
+from sqlalchemy import ColumnElement, Engine, Select, func, select
 
 from cultureup.adapters.sqlalchemy.artwork_tables import artworks
 
 # Shared helpers of the SQL read models in this package.
-from cultureup.adapters.sqlalchemy.queries import (
-    _contains as contains_text,
-)
 from cultureup.adapters.sqlalchemy.queries import (
     _order as order_by_choice,
 )
@@ -23,6 +20,7 @@ from cultureup.adapters.sqlalchemy.queries import (
 from cultureup.adapters.sqlalchemy.queries import (
     _user_columns as user_columns,
 )
+from cultureup.adapters.sqlalchemy.search_queries import indexed_search
 from cultureup.adapters.sqlalchemy.tables import categories, users
 from cultureup.application.artwork_ports import ArtworkFilters, ArtworkView
 from cultureup.application.views import Page, PageRequest, UserRef
@@ -49,7 +47,7 @@ class SqlAlchemyArtworkQueries:
         )
 
     def list_artworks(self, filters: ArtworkFilters, page: PageRequest) -> Page[ArtworkView]:
-        conditions = _conditions(filters)
+        conditions = _conditions(filters, self._engine.dialect.name)
         query = order_by_choice(self._select().where(*conditions), filters.ordering, {
             "price": artworks.c.price, "created_at": artworks.c.created_at,
             "views_count": artworks.c.views_count, "likes_count": artworks.c.likes_count,
@@ -88,7 +86,7 @@ class SqlAlchemyArtworkQueries:
         )
 
 
-def _conditions(filters: ArtworkFilters) -> list[ColumnElement[bool]]:
+def _conditions(filters: ArtworkFilters, dialect: str) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if not filters.include_rejected:
         conditions.append(artworks.c.moderation_status != "REJECTED")
@@ -105,6 +103,5 @@ def _conditions(filters: ArtworkFilters) -> list[ColumnElement[bool]]:
     if filters.artist_id is not None:
         conditions.append(artworks.c.artist_id == filters.artist_id)
     if filters.search:
-        conditions.append(or_(contains_text(artworks.c.title, filters.search),
-                              contains_text(artworks.c.description, filters.search)))
+        conditions.append(indexed_search(dialect, "artwork", artworks.c.id, filters.search))
     return conditions

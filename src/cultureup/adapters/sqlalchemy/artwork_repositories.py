@@ -17,6 +17,7 @@ from cultureup.adapters.sqlalchemy.artwork_tables import (
 from cultureup.application.artwork_ports import StoredFingerprint
 from cultureup.domain.artworks import Artwork, ArtworkType, ModerationStatus
 from cultureup.domain.errors import NotFound
+from cultureup.domain.text import search_text
 
 FIELDS = ("artist_id", "title", "description", "category_id", "artwork_type", "price",
           "is_available", "is_featured", "moderation_status", "image_key", "watermarked_key",
@@ -136,11 +137,12 @@ def _values(artwork: Artwork) -> dict[str, Any]:
     values["artwork_type"] = artwork.artwork_type.value
     values["moderation_status"] = artwork.moderation_status.value
     values["labels"] = json.dumps([[name, conf] for name, conf in artwork.labels])
+    values["search_text"] = search_text(artwork.title, artwork.description)
     return values
 
 
 def _artwork(row: RowMapping) -> Artwork:
-    data = dict(row)
+    data = {name: value for name, value in row.items() if name != "search_text"}
     data["artwork_type"] = ArtworkType(data["artwork_type"])
     data["moderation_status"] = ModerationStatus(data["moderation_status"])
     data["labels"] = [(name, float(conf)) for name, conf in json.loads(data["labels"])]

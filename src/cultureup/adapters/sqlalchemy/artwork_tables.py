@@ -42,6 +42,8 @@ artworks = Table(
     Column("likes_count", Integer, nullable=False, server_default="0"),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # The folded words it is found by (cultureup.domain.text.search_text), set in Python.
+    Column("search_text", Text, nullable=False, server_default=""),
     CheckConstraint("price > 0", name="price_positive"),
 )
 Index("ix_artworks_artist_id", artworks.c.artist_id)

@@ -17,7 +17,8 @@ from cultureup.adapters.sqlalchemy.catalog_tables import (
     buyer_profiles,
     equipment,
 )
-from cultureup.adapters.sqlalchemy.queries import _contains, _paginate
+from cultureup.adapters.sqlalchemy.queries import _paginate
+from cultureup.adapters.sqlalchemy.search_queries import folded_contains, indexed_search
 from cultureup.adapters.sqlalchemy.tables import jobs, users
 from cultureup.application.catalog_views import (
     ArtistProfileFilters,
@@ -99,7 +100,7 @@ class SqlAlchemyProfileQueries:
     def list_artist_profiles(self, filters: ArtistProfileFilters,
                              page: PageRequest) -> Page[ArtistProfileView]:
         stats = self._artist_stats()
-        conditions = _artist_conditions(filters)
+        conditions = _artist_conditions(filters, self._engine.dialect.name)
         query = _order(self._artist_select(stats).where(*conditions), filters.ordering, {
             # Every rating is 0.0 until reviews exist, so the id alone decides.
             "rating": None,
@@ -145,9 +146,8 @@ class SqlAlchemyProfileQueries:
         stats = self._buyer_stats()
         conditions: list[ColumnElement[bool]] = []
         if filters.search:
-            conditions.append(or_(*(_contains(column, filters.search) for column in (
-                users.c.username, users.c.first_name, users.c.last_name,
-                buyer_profiles.c.company_name))))
+            conditions.append(folded_contains(
+                [users.c.search_text, buyer_profiles.c.search_text], filters.search))
         query = _order(
             self._buyer_select(stats).where(*conditions), filters.ordering, stats,
             default=(buyer_profiles.c.created_at.desc(), buyer_profiles.c.user_id.desc()),
@@ -167,7 +167,8 @@ class SqlAlchemyProfileQueries:
         return _buyer_view(row)
 
 
-def _artist_conditions(filters: ArtistProfileFilters) -> list[ColumnElement[bool]]:
+def _artist_conditions(filters: ArtistProfileFilters,
+                       dialect: str) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if filters.experience_level is not None:
         conditions.append(artist_profiles.c.experience_level == filters.experience_level)
@@ -178,9 +179,8 @@ def _artist_conditions(filters: ArtistProfileFilters) -> list[ColumnElement[bool
     if filters.max_hourly_rate is not None:
         conditions.append(artist_profiles.c.hourly_rate <= filters.max_hourly_rate)
     if filters.search:
-        conditions.append(or_(*(_contains(column, filters.search) for column in (
-            users.c.username, users.c.first_name, users.c.last_name,
-            artist_profiles.c.bio, artist_profiles.c.skills))))
+        conditions.append(indexed_search(dialect, "artist", artist_profiles.c.user_id,
+                                         filters.search))
     return conditions
 
 
@@ -243,8 +243,7 @@ def _equipment_conditions(filters: EquipmentFilters) -> list[ColumnElement[bool]
         conditions.append(or_(equipment.c.is_available.is_(False),
                               equipment.c.stock_quantity <= 0))
     if filters.search:
-        conditions.append(or_(_contains(equipment.c.name, filters.search),
-                              _contains(equipment.c.description, filters.search)))
+        conditions.append(folded_contains([equipment.c.search_text], filters.search))
     return conditions
 
 

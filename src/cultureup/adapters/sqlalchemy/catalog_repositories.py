@@ -18,10 +18,12 @@ from cultureup.adapters.sqlalchemy.catalog_tables import (
 from cultureup.domain.equipment import Equipment, EquipmentType
 from cultureup.domain.errors import ConcurrentUpdate, NotFound, ValidationFailed
 from cultureup.domain.profiles import ArtistLevel, ArtistProfile, BuyerProfile
+from cultureup.domain.text import search_text
 
-ARTIST_FIELDS = tuple(c.name for c in artist_profiles.columns)
-BUYER_FIELDS = tuple(c.name for c in buyer_profiles.columns)
-EQUIPMENT_FIELDS = tuple(c.name for c in equipment.columns if c.name not in ("id", "version"))
+ARTIST_FIELDS = tuple(c.name for c in artist_profiles.columns if c.name != "search_text")
+BUYER_FIELDS = tuple(c.name for c in buyer_profiles.columns if c.name != "search_text")
+EQUIPMENT_FIELDS = tuple(c.name for c in equipment.columns
+                         if c.name not in ("id", "version", "search_text"))
 
 
 def _insert_profile(connection: Connection, table: Table, values: dict[str, Any],
@@ -39,8 +41,10 @@ def _insert_profile(connection: Connection, table: Table, values: dict[str, Any]
 
 
 def _locked_row(connection: Connection, table: Table, condition: Any) -> Any:
-    return connection.execute(
+    """The row without its computed `search_text`, or None."""
+    row = connection.execute(
         select(table).where(condition).with_for_update()).mappings().first()
+    return None if row is None else {k: v for k, v in row.items() if k != "search_text"}
 
 
 class SqlAlchemyArtistProfileRepository:
@@ -75,6 +79,7 @@ class SqlAlchemyArtistProfileRepository:
 def _artist_values(profile: ArtistProfile) -> dict[str, Any]:
     values = {name: getattr(profile, name) for name in ARTIST_FIELDS}
     values["experience_level"] = profile.experience_level.value
+    values["search_text"] = search_text(profile.bio, profile.skills)
     return values
 
 
@@ -106,7 +111,9 @@ class SqlAlchemyBuyerProfileRepository:
 
 
 def _buyer_values(profile: BuyerProfile) -> dict[str, Any]:
-    return {name: getattr(profile, name) for name in BUYER_FIELDS}
+    values = {name: getattr(profile, name) for name in BUYER_FIELDS}
+    values["search_text"] = search_text(profile.company_name)
+    return values
 
 
 class SqlAlchemyEquipmentRepository:
@@ -143,4 +150,5 @@ class SqlAlchemyEquipmentRepository:
 def _equipment_values(item: Equipment) -> dict[str, Any]:
     values = {name: getattr(item, name) for name in EQUIPMENT_FIELDS}
     values["equipment_type"] = item.equipment_type.value
+    values["search_text"] = search_text(item.name, item.description)
     return values

@@ -31,6 +31,8 @@ artist_profiles = Table(
     Column("is_available", Boolean, nullable=False, server_default=text("true")),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # The folded words it is found by (cultureup.domain.text.search_text), set in Python.
+    Column("search_text", Text, nullable=False, server_default=""),
     CheckConstraint("hourly_rate >= 0", name="hourly_rate_not_negative"),
     CheckConstraint("experience_level IN ('beginner', 'intermediate', 'expert')",
                     name="experience_level_choice"),
@@ -49,6 +51,8 @@ buyer_profiles = Table(
     Column("address", String(500), nullable=False, server_default=""),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # The folded words it is found by (cultureup.domain.text.search_text), set in Python.
+    Column("search_text", Text, nullable=False, server_default=""),
 )
 Index("ix_buyer_profiles_created_at", buyer_profiles.c.created_at)
 
@@ -65,6 +69,8 @@ equipment = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False, server_default="0"),
+    # The folded words it is found by (cultureup.domain.text.search_text), set in Python.
+    Column("search_text", Text, nullable=False, server_default=""),
     CheckConstraint("price > 0", name="price_positive"),
     CheckConstraint("stock_quantity >= 0", name="stock_not_negative"),
     CheckConstraint("equipment_type IN ('frame', 'paint', 'brush', 'canvas', 'other')",

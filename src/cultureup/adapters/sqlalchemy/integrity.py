@@ -11,9 +11,9 @@ from cultureup.domain.errors import DomainError, InvalidState, ValidationFailed
 # Each constraint is recognised by its name (PostgreSQL, SQLite expression indexes) or by the
 # column list SQLite prints for a plain unique index.
 CONSTRAINT_ERRORS: list[tuple[tuple[str, ...], Callable[[], DomainError]]] = [
-    (("uq_users_username_lower",),
+    (("uq_users_username_key", "users.username_key"),
      lambda: ValidationFailed({"username": ["A user with that username already exists."]})),
-    (("uq_users_email_lower",),
+    (("uq_users_email_key", "users.email_key"),
      lambda: ValidationFailed({"email": ["A user with that email already exists."]})),
     (("uq_categories_name_lower",),
      lambda: ValidationFailed({"name": ["A category with this name already exists."]})),

@@ -18,6 +18,7 @@ from sqlalchemy import (
     select,
 )
 
+from cultureup.adapters.sqlalchemy.search_queries import indexed_search
 from cultureup.adapters.sqlalchemy.tables import audit_log, bids, categories, jobs, users
 from cultureup.application.views import (
     AuditFilters,
@@ -64,10 +65,6 @@ def _order(query: Select[Any], ordering: str | None, columns: dict[str, Any],
     return query.order_by(column.asc(), id_column.asc())
 
 
-def _contains(column: Any, needle: str) -> ColumnElement[bool]:
-    return func.lower(column).contains(needle.lower(), autoescape=True)
-
-
 def _user_ref(row: Any, prefix: str) -> UserRef:
     return UserRef(id=row[f"{prefix}_id"], username=row[f"{prefix}_username"],
                    email=row[f"{prefix}_email"], first_name=row[f"{prefix}_first_name"],
@@ -110,7 +107,7 @@ class SqlAlchemyJobQueries:
         )
 
     def list_jobs(self, filters: JobFilters, page: PageRequest) -> Page[JobView]:
-        conditions = _job_conditions(filters)
+        conditions = _job_conditions(filters, self._engine.dialect.name)
         query = _order(self._job_select().where(*conditions), filters.ordering, {
             "budget_min": jobs.c.budget_min, "deadline": jobs.c.deadline,
             "created_at": jobs.c.created_at,
@@ -180,7 +177,7 @@ class SqlAlchemyJobQueries:
         return _bid_view(row)
 
 
-def _job_conditions(filters: JobFilters) -> list[ColumnElement[bool]]:
+def _job_conditions(filters: JobFilters, dialect: str) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if filters.status is not None:
         conditions.append(jobs.c.status == filters.status)
@@ -196,8 +193,7 @@ def _job_conditions(filters: JobFilters) -> list[ColumnElement[bool]]:
     if filters.buyer_id is not None:
         conditions.append(jobs.c.buyer_id == filters.buyer_id)
     if filters.search:
-        conditions.append(or_(_contains(jobs.c.title, filters.search),
-                              _contains(jobs.c.description, filters.search)))
+        conditions.append(indexed_search(dialect, "job", jobs.c.id, filters.search))
     return conditions
 
 

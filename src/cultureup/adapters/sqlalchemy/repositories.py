@@ -5,15 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, RowMapping, delete, func, insert, or_, select, text, update
 
 from cultureup.adapters.sqlalchemy.tables import auth_tokens, bids, categories, jobs, users
 from cultureup.domain.categories import Category
 from cultureup.domain.errors import ConcurrentUpdate, NotFound
 from cultureup.domain.jobs import Bid, BidStatus, ExperienceLevel, Job, JobStatus
+from cultureup.domain.text import search_text
 from cultureup.domain.users import StaffRole, User, UserType
 
-USER_FIELDS = tuple(c.name for c in users.columns if c.name != "id")
+# Columns computed here from the entity rather than read back into it.
+USER_COMPUTED = ("username_key", "email_key", "search_text")
+USER_FIELDS = tuple(c.name for c in users.columns if c.name not in ("id", *USER_COMPUTED))
+# Key space of the PostgreSQL advisory lock that orders changes to login names.
+LOGIN_NAMES_LOCK = (4_510_502, 0)
 
 
 class SqlAlchemyUserRepository:
@@ -30,21 +35,29 @@ class SqlAlchemyUserRepository:
             raise NotFound("User not found.")
         return _user_from_row(row)
 
-    def find_by_login(self, login: str) -> User | None:
-        login = login.strip().lower()
-        # A username that looks like an email wins over another account's email.
+    def find_by_login(self, key: str) -> User | None:
         rows = self._c.execute(
-            select(users).where(or_(func.lower(users.c.username) == login,
-                                    func.lower(users.c.email) == login))
+            select(users).where(or_(users.c.username_key == key, users.c.email_key == key))
         ).mappings().all()
-        rows = sorted(rows, key=lambda row: row["username"].lower() != login)
+        # Only accounts stored before usernames and e-mails were kept apart can give two rows:
+        # the e-mail's owner wins, so that nobody's e-mail opens someone else's account.
+        rows = sorted(rows, key=lambda row: (row["email_key"] != key, row["id"]))
         return _user_from_row(rows[0]) if rows else None
 
-    def username_taken(self, username: str, *, exclude_id: int | None = None) -> bool:
-        return self._exists(func.lower(users.c.username) == username.strip().lower(), exclude_id)
+    def username_taken(self, key: str, *, exclude_id: int | None = None) -> bool:
+        return self._exists(users.c.username_key == key, exclude_id)
 
-    def email_taken(self, email: str, *, exclude_id: int | None = None) -> bool:
-        return self._exists(func.lower(users.c.email) == email.strip().lower(), exclude_id)
+    def email_taken(self, key: str, *, exclude_id: int | None = None) -> bool:
+        return self._exists(users.c.email_key == key, exclude_id)
+
+    def skeleton_taken(self, skeleton: str, *, exclude_id: int | None = None) -> bool:
+        return self._exists(users.c.username_skeleton == skeleton, exclude_id)
+
+    def lock_login_names(self) -> None:
+        # SQLite writers already hold the database write lock from BEGIN IMMEDIATE.
+        if self._c.dialect.name == "postgresql":
+            self._c.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"),
+                            {"a": LOGIN_NAMES_LOCK[0], "b": LOGIN_NAMES_LOCK[1]})
 
     def _exists(self, condition: Any, exclude_id: int | None) -> bool:
         query = select(users.c.id).where(condition)
@@ -60,11 +73,14 @@ def _user_values(user: User) -> dict[str, Any]:
     values = {name: getattr(user, name) for name in USER_FIELDS}
     values["user_type"] = user.user_type.value
     values["staff_role"] = user.staff_role.value if user.staff_role else None
+    values["username_key"] = user.username_key
+    values["email_key"] = user.email_key
+    values["search_text"] = search_text(user.username, user.first_name, user.last_name)
     return values
 
 
 def _user_from_row(row: RowMapping) -> User:
-    data = dict(row)
+    data = {name: value for name, value in row.items() if name not in USER_COMPUTED}
     data["user_type"] = UserType(data["user_type"])
     data["staff_role"] = StaffRole(data["staff_role"]) if data["staff_role"] else None
     return User(**data)
@@ -121,7 +137,8 @@ class SqlAlchemyCategoryRepository:
         return None if row is None else Category(**row)
 
 
-JOB_FIELDS = tuple(c.name for c in jobs.columns if c.name not in ("id", "version"))
+JOB_FIELDS = tuple(c.name for c in jobs.columns
+                   if c.name not in ("id", "version", "search_text"))
 BID_FIELDS = tuple(c.name for c in bids.columns if c.name != "id")
 
 
@@ -186,6 +203,7 @@ def _job_values(job: Job) -> dict[str, Any]:
     values = {name: getattr(job, name) for name in JOB_FIELDS}
     values["status"] = job.status.value
     values["experience_level"] = job.experience_level.value
+    values["search_text"] = search_text(job.title, job.description)
     return values
 
 
@@ -196,7 +214,7 @@ def _bid_values(bid: Bid) -> dict[str, Any]:
 
 
 def _job_from_rows(row: RowMapping, bid_rows: Any) -> Job:
-    data = dict(row)
+    data = {name: value for name, value in row.items() if name != "search_text"}
     data["status"] = JobStatus(data["status"])
     data["experience_level"] = ExperienceLevel(data["experience_level"])
     data["bids"] = [Bid(**{**dict(b), "status": BidStatus(b["status"])}) for b in bid_rows]

@@ -22,8 +22,10 @@ from sqlalchemy import (
     FromClause,
     Select,
     bindparam,
+    false,
     func,
     literal_column,
+    or_,
     select,
 )
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
@@ -43,7 +45,9 @@ from cultureup.application.search import (
     SearchHits,
     SearchQueries,
     SearchTerms,
+    parse_search_query,
 )
+from cultureup.domain.text import search_text
 
 T = TypeVar("T")
 
@@ -161,10 +165,8 @@ class SqliteSearchQueries(_SqlSearchQueries):
     def _matching(self, kind: str, terms: SearchTerms
                   ) -> tuple[FromClause, list[ColumnElement[bool]], ColumnElement[Any]]:
         fts = search_documents_fts
-        match = literal_column("search_documents_fts").match(
-            bindparam("search_terms", fts5_query(terms)))
         source = _CrossJoin(fts, docs, docs.c.id == fts.c.rowid)
-        return source, [match, docs.c.kind == kind], fts.c.rank.asc()
+        return source, [_sqlite_match(terms), docs.c.kind == kind], fts.c.rank.asc()
 
 
 class PostgresSearchQueries(_SqlSearchQueries):
@@ -173,11 +175,50 @@ class PostgresSearchQueries(_SqlSearchQueries):
 
     def _matching(self, kind: str, terms: SearchTerms
                   ) -> tuple[FromClause, list[ColumnElement[bool]], ColumnElement[Any]]:
-        query = func.to_tsquery(literal_column("'simple'::regconfig"),
-                                bindparam("search_terms", tsquery(terms)), type_=TSQUERY)
-        document = literal_column("search_documents.document", TSVECTOR)
-        match = document.op("@@", return_type=Boolean)(query)
+        match, document, query = _postgres_match(terms)
         return docs, [match, docs.c.kind == kind], func.ts_rank(document, query).desc()
+
+
+def _sqlite_match(terms: SearchTerms) -> ColumnElement[bool]:
+    return literal_column("search_documents_fts").match(
+        bindparam("search_terms", fts5_query(terms)))
+
+
+def _postgres_match(terms: SearchTerms
+                    ) -> tuple[ColumnElement[bool], ColumnElement[Any], ColumnElement[Any]]:
+    query = func.to_tsquery(literal_column("'simple'::regconfig"),
+                            bindparam("search_terms", tsquery(terms)), type_=TSQUERY)
+    document = literal_column("search_documents.document", TSVECTOR)
+    return document.op("@@", return_type=Boolean)(query), document, query
+
+
+def indexed_search(dialect: str, kind: str, id_column: ColumnElement[int],
+                   text: str) -> ColumnElement[bool]:
+    """The list filter `search` for a kind the index holds (artwork, job, artist): the rows
+    whose document matches the query as /api/search/ matches it (every folded word, the last
+    as a prefix), found through the full-text index."""
+    terms = parse_search_query(text)
+    if not terms:
+        return false()
+    if dialect == "postgresql":
+        match = _postgres_match(terms)[0]
+        ids = select(docs.c.ref_id).where(match, docs.c.kind == kind)
+    else:
+        fts = search_documents_fts
+        ids = (select(docs.c.ref_id)
+               .select_from(_CrossJoin(fts, docs, docs.c.id == fts.c.rowid))
+               .where(_sqlite_match(terms), docs.c.kind == kind))
+    return id_column.in_(ids)
+
+
+def folded_contains(columns: list[ColumnElement[str]], text: str) -> ColumnElement[bool]:
+    """The list filter `search` for what the index does not hold: the folded query within
+    one of the columns of folded text (`search_text`), folded alike."""
+    needle = search_text(text)
+    if not needle:
+        return false()
+    conditions = [column.contains(needle, autoescape=True) for column in columns]
+    return conditions[0] if len(conditions) == 1 else or_(*conditions)
 
 
 def fts5_query(terms: SearchTerms) -> str:

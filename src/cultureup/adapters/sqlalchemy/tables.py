@@ -47,10 +47,17 @@ users = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("last_login", UTCDateTime, nullable=True),
+    # Computed in Python (cultureup.domain.text): the identity keys that are compared, the
+    # TR39 skeleton of the username, and the folded words the user is found by.
+    Column("username_key", Text, nullable=False, server_default=""),
+    Column("email_key", Text, nullable=False, server_default=""),
+    Column("username_skeleton", Text, nullable=False, server_default=""),
+    Column("search_text", Text, nullable=False, server_default=""),
 )
-# Usernames and emails are unique regardless of case, enforced by the database itself.
-Index("uq_users_username_lower", func.lower(users.c.username), unique=True)
-Index("uq_users_email_lower", func.lower(users.c.email), unique=True)
+# One canonical form per username and per e-mail, unique, compared by every database alike.
+Index("uq_users_username_key", users.c.username_key, unique=True)
+Index("uq_users_email_key", users.c.email_key, unique=True)
+Index("ix_users_username_skeleton", users.c.username_skeleton)
 Index("ix_users_user_type", users.c.user_type)
 
 auth_tokens = Table(
@@ -94,6 +101,8 @@ jobs = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False, server_default="0"),
+    # The folded words of title and description (cultureup.domain.text.search_text).
+    Column("search_text", Text, nullable=False, server_default=""),
     CheckConstraint("budget_min > 0", name="budget_min_positive"),
     CheckConstraint("budget_max >= budget_min", name="budget_range"),
     CheckConstraint("duration_days > 0", name="duration_positive"),
