@@ -12,6 +12,14 @@ from cultureup.application.catalog_ports import (
     BuyerProfileRepository,
     EquipmentRepository,
 )
+from cultureup.application.commerce_ports import (
+    ArtworkHolds,
+    EquipmentStock,
+    Ledger,
+    OrderRepository,
+    PaymentRepository,
+    ProcessedEvents,
+)
 from cultureup.application.views import (
     AuditFilters,
     BidFilters,
@@ -216,6 +224,12 @@ class UnitOfWork(Protocol):
     artist_profiles: ArtistProfileRepository
     buyer_profiles: BuyerProfileRepository
     equipment: EquipmentRepository
+    orders: OrderRepository
+    artwork_holds: ArtworkHolds
+    stock: EquipmentStock
+    payments: PaymentRepository
+    ledger: Ledger
+    processed_events: ProcessedEvents
 
     def __enter__(self) -> Self: ...
 

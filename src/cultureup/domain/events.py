@@ -57,3 +57,62 @@ class JobCompleted(DomainEvent):
 class JobCancelled(DomainEvent):
     job_id: int
     buyer_id: int
+
+
+@attrs.frozen(kw_only=True)
+class OrderPlaced(DomainEvent):
+    order_id: int
+    buyer_id: int
+    total_amount: str
+
+
+@attrs.frozen(kw_only=True)
+class OrderConfirmed(DomainEvent):
+    order_id: int
+    buyer_id: int
+
+
+@attrs.frozen(kw_only=True)
+class OrderCancelled(DomainEvent):
+    order_id: int
+    buyer_id: int
+    by_staff: bool
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class OrderDelivered(DomainEvent):
+    order_id: int
+    buyer_id: int
+
+
+@attrs.frozen(kw_only=True)
+class PaymentReceived(DomainEvent):
+    payment_id: int
+    payer_id: int
+    payee_id: int | None
+    amount: str
+    order_id: int | None
+    job_id: int | None
+
+
+@attrs.frozen(kw_only=True)
+class PaymentFailed(DomainEvent):
+    payment_id: int
+    payer_id: int
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class PaymentReleased(DomainEvent):
+    payment_id: int
+    payee_id: int | None
+    artist_earning: str
+
+
+@attrs.frozen(kw_only=True)
+class PaymentRefunded(DomainEvent):
+    payment_id: int
+    payer_id: int
+    amount: str
+    fully: bool
