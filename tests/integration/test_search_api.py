@@ -598,3 +598,41 @@ def test_the_full_text_index_answers_every_group(
                 assert "SEARCH search_documents USING INTEGER PRIMARY KEY" in plan, plan
         connection.rollback()
     assert [len(items) for items in search(market, "logo des")["results"].values()] == [1, 1, 1]
+
+
+@pytest.mark.parametrize(("path", "kind", "table"), [
+    ("/api/jobs/", "job", "jobs"), ("/api/artworks/", "artwork", "artworks"),
+    ("/api/artist-profiles/", "artist", "artist_profiles"),
+])
+def test_list_filters_search_through_the_full_text_index(
+        market: Marketplace, category: int, john: ApiUser, sarah: ApiUser, path: str,
+        kind: str, table: str) -> None:
+    """`search` on a list finds the matching ids in the kind's full-text index and reaches
+    the rows by primary key, for the page and for its count: no scan of the table that tests
+    each document."""
+    artwork(market, john, category, "Modern Logo Design")
+    market.job(sarah, category, title="Logo Design for Tech Startup")
+    engine = market.services.engine
+    if is_postgres(market.services):
+        _fill_postgres(engine, category, john.id, sarah.id)
+
+    def listed() -> None:
+        response = market.client.simulate_get(path, params={"search": "LOGO des"})
+        assert response.status_code == 200 and response.json["count"] == 1, response.text
+
+    statements = [(statement, parameters) for statement, parameters in _statements(
+        engine, listed) if "search_documents" in statement]
+    assert len(statements) == 2  # the page and its count
+    with engine.connect() as connection:
+        for statement, parameters in statements:
+            if is_postgres(market.services):
+                connection.exec_driver_sql("SET enable_seqscan = off")
+                plan = "\n".join(row[0] for row in connection.exec_driver_sql(
+                    "EXPLAIN " + statement, parameters))
+                assert f"Bitmap Index Scan on ix_search_documents_{kind}" in plan, plan
+            else:
+                plan = "\n".join(row[-1] for row in connection.exec_driver_sql(
+                    "EXPLAIN QUERY PLAN " + statement, parameters))
+                assert "SCAN search_documents_fts VIRTUAL TABLE INDEX 0:M" in plan, plan
+                assert f"SCAN {table}\n" not in plan + "\n", plan
+        connection.rollback()

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Engine,
     FromClause,
     Select,
+    any_,
     bindparam,
     false,
     func,
@@ -203,11 +204,14 @@ def indexed_search(dialect: str, kind: str, id_column: ColumnElement[int],
     if dialect == "postgresql":
         match = _postgres_match(terms)[0]
         ids = select(docs.c.ref_id).where(match, docs.c.kind == kind)
-    else:
-        fts = search_documents_fts
-        ids = (select(docs.c.ref_id)
-               .select_from(_CrossJoin(fts, docs, docs.c.id == fts.c.rowid))
-               .where(_sqlite_match(terms), docs.c.kind == kind))
+        # `= ANY(ARRAY(...))`, not `IN (...)`: the matching ids are computed once, from the
+        # kind's GIN index, and the rows fetched by primary key. Given a semi-join, the
+        # planner would rather walk the whole table in list order and test every document.
+        return id_column == any_(func.array(ids.scalar_subquery()))
+    fts = search_documents_fts
+    ids = (select(docs.c.ref_id)
+           .select_from(_CrossJoin(fts, docs, docs.c.id == fts.c.rowid))
+           .where(_sqlite_match(terms), docs.c.kind == kind))
     return id_column.in_(ids)
 
 
