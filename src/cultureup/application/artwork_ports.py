@@ -20,6 +20,17 @@ class StoredFingerprint:
     data: bytes = attrs.field(repr=False)
 
 
+@attrs.frozen(kw_only=True)
+class MatchInfo:
+    """What the duplicate check needs of a stored artwork that resembles an upload."""
+
+    image_key: str
+    title: str
+    artist_id: int
+    # When its current image was uploaded: the original of a picture is its earliest upload.
+    uploaded_at: datetime
+
+
 class ArtworkRepository(Protocol):
     def add(self, artwork: Artwork) -> None:
         """Store a new artwork and give it an id."""
@@ -73,8 +84,8 @@ class ArtworkRepository(Protocol):
 
     def labels_of(self, artwork_ids: list[int]) -> dict[int, list[tuple[str, float]]]: ...
 
-    def image_keys_of(self, artwork_ids: list[int]) -> dict[int, tuple[str, str, int]]:
-        """artwork id -> (image key, title, artist id)."""
+    def match_info_of(self, artwork_ids: list[int]) -> dict[int, MatchInfo]:
+        """What the duplicate check needs of each of these artworks that still exists."""
         ...
 
 
@@ -116,6 +127,10 @@ class ArtworkView:
     likes_count: int
     created_at: datetime
     updated_at: datetime
+    # Set when the upload was held for moderation in the duplicate grey band: the artwork it
+    # resembles and the score. Staff only.
+    duplicate_candidate_id: int | None = None
+    duplicate_candidate_score: float | None = None
 
 
 class ArtworkQueries(Protocol):

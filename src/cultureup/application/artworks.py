@@ -37,7 +37,13 @@ from cultureup.domain.artworks import (
     ensure_can_upload,
 )
 from cultureup.domain.audit import AuditAction
-from cultureup.domain.duplicates import ImageFingerprint, SimilaritySignals, judge
+from cultureup.domain.duplicates import (
+    Candidate,
+    DuplicateVerdict,
+    ImageFingerprint,
+    SimilaritySignals,
+    judge,
+)
 from cultureup.domain.errors import DomainError, NotFound, PermissionDenied
 from cultureup.domain.labels import Label, label_similarity
 from cultureup.domain.users import Actor
@@ -59,6 +65,8 @@ class DuplicateCheck:
     similarity_score: float
     # Whether Rekognition took part (labels and faces), not only the perceptual index.
     rekognition_checked: bool = False
+    # The score fell in the grey band: the upload was taken but waits for moderation.
+    held_for_review: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -74,6 +82,13 @@ class _Analysis:
     fingerprint: bytes
     labels: list[Label]
     check: DuplicateCheck
+    verdict: DuplicateVerdict
+
+    def record_on(self, artwork: Artwork) -> None:
+        artwork.labels = [(label.name, label.confidence) for label in self.labels]
+        artwork.record_duplicate_check(score=self.check.similarity_score,
+                                       candidate_id=self.verdict.matched_artwork_id,
+                                       held=self.verdict.needs_review)
 
 
 class ArtworkService:
@@ -147,8 +162,7 @@ class ArtworkService:
                     artist=actor, details=details,
                     category=uow.categories.find(details.category_id),
                     image_key=image_key, watermarked_key=marked_key, now=now)
-                artwork.labels = [(label.name, label.confidence) for label in analysis.labels]
-                artwork.similarity_score = analysis.check.similarity_score
+                analysis.record_on(artwork)
                 if is_featured:
                     artwork.set_featured(by=actor, featured=True, now=now)
                 uow.artworks.add(artwork)
@@ -186,8 +200,7 @@ class ArtworkService:
                 if new_keys and analysis:
                     old_keys = artwork.replace_image(by=actor, image_key=new_keys[0],
                                                      watermarked_key=new_keys[1], now=now)
-                    artwork.labels = [(lb.name, lb.confidence) for lb in analysis.labels]
-                    artwork.similarity_score = analysis.check.similarity_score
+                    analysis.record_on(artwork)
                     uow.artworks.put_fingerprint(artwork_id, artwork.artist_id,
                                                  analysis.fingerprint)
                 if is_featured is not None and _is_staff(actor):
@@ -274,11 +287,14 @@ class ArtworkService:
 
     def _analyze(self, image: bytes, actor: Actor, *, exclude: int | None = None) -> _Analysis:
         clean = self._sanitizer.inspect_and_clean(image, max_bytes=self._max_upload_bytes)
-        fingerprint = self._fingerprinter.fingerprint(clean.data)
+        # The upload in every orientation, so that mirrored and turned copies are found.
+        orientations = self._fingerprinter.orientations(clean.data)
         self._sync_index()
         nearest = [(artwork_id, artist_id, similarity) for artwork_id, artist_id, similarity
-                   in self._index.nearest(fingerprint, limit=CANDIDATES + 1)
+                   in self._index.nearest(orientations, limit=CANDIDATES + 1)
                    if artwork_id != exclude][:CANDIDATES]
+        # Every lookup compares the upload with every stored artwork, not only those returned.
+        compared = max(0, len(self._index) - (exclude is not None))
         labels: list[Label] = []
         rekognition_checked = False
         if self._analyzer is not None:
@@ -289,35 +305,37 @@ class ArtworkService:
                 labels = []
         with self._uow(read_only=True) as uow:
             ids = [artwork_id for artwork_id, _, _ in nearest]
-            alive = uow.artworks.existing_ids(ids)
             stored_labels = uow.artworks.labels_of(ids)
-            info = uow.artworks.image_keys_of(ids)
+            info = uow.artworks.match_info_of(ids)  # only artworks that still exist
         candidates = []
         for rank, (artwork_id, artist_id, perceptual) in enumerate(nearest):
-            if artwork_id not in alive:
+            if artwork_id not in info:
                 continue
             signals = SimilaritySignals(perceptual=perceptual)
             if self._analyzer is not None:
                 theirs = [Label(name=n, confidence=c) for n, c in stored_labels.get(artwork_id, [])]
-                faces = self._faces(clean.data, info[artwork_id][0]) \
+                faces = self._faces(clean.data, info[artwork_id].image_key) \
                     if rank < FACE_COMPARISONS and artist_id != actor.id else None
                 signals = SimilaritySignals(perceptual=perceptual,
                                             labels=label_similarity(labels, theirs)
                                             if labels and theirs else None, faces=faces)
-            candidates.append((artwork_id, artist_id, signals))
+            candidates.append(Candidate(artwork_id, artist_id, signals,
+                                        info[artwork_id].uploaded_at))
         verdict = judge(candidates, actor.id)
         if verdict.is_duplicate and verdict.matched_artwork_id is not None:
-            _key, title, artist_id = info[verdict.matched_artwork_id]
+            original = info[verdict.matched_artwork_id]
             with self._uow(read_only=True) as uow:
-                artist = uow.users.get(artist_id).username
+                artist = uow.users.get(original.artist_id).username
             raise DuplicateArtwork(score=round(verdict.score, 2),
-                                   artwork_id=verdict.matched_artwork_id, title=title,
+                                   artwork_id=verdict.matched_artwork_id, title=original.title,
                                    artist=artist)
-        return _Analysis(clean=clean, fingerprint=fingerprint.to_bytes(), labels=labels,
-                         check=DuplicateCheck(checked=True, total_compared=len(candidates),
+        return _Analysis(clean=clean, fingerprint=orientations[0].to_bytes(), labels=labels,
+                         verdict=verdict,
+                         check=DuplicateCheck(checked=True, total_compared=compared,
                                               duplicate_found=False,
                                               similarity_score=round(verdict.score, 2),
-                                              rekognition_checked=rekognition_checked))
+                                              rekognition_checked=rekognition_checked,
+                                              held_for_review=verdict.needs_review))
 
     def _faces(self, image: bytes, their_key: str) -> float | None:
         assert self._analyzer is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
 from cultureup.domain.duplicates import ImageFingerprint
@@ -22,6 +23,12 @@ class ImageFingerprinter(Protocol):
         """The perceptual fingerprint of an encoded image; raises ValidationFailed if unusable."""
         ...
 
+    def orientations(self, image_bytes: bytes) -> Sequence[ImageFingerprint]:
+        """The fingerprint of the image in each orientation it may have been copied in
+        (mirrored, turned by quarter turns), the image as it stands first: that first one is
+        ``fingerprint(image_bytes)``, the one to store."""
+        ...
+
 
 class FingerprintIndex(Protocol):
     def add(self, artwork_id: int, artist_id: int, fingerprint: ImageFingerprint) -> None:
@@ -32,6 +39,12 @@ class FingerprintIndex(Protocol):
         """Forget an artwork's fingerprint; forgetting an unknown artwork does nothing."""
         ...
 
-    def nearest(self, fingerprint: ImageFingerprint, *, limit: int = 10) -> list[NearMatch]:
-        """The stored artworks most similar to the fingerprint, best first, at most `limit`."""
+    def __len__(self) -> int:
+        """How many artworks' fingerprints are held (every lookup compares with all of them)."""
+        ...
+
+    def nearest(self, fingerprint: ImageFingerprint | Sequence[ImageFingerprint], *,
+                limit: int = 10) -> list[NearMatch]:
+        """The stored artworks most similar to the fingerprint (or to the best of several
+        orientations of one image, the upright first), best first, at most `limit`."""
         ...

@@ -75,6 +75,12 @@ class Artwork:
     likes_count: int = 0
     created_at: datetime
     updated_at: datetime
+    # When the current image was uploaded: at the upload, then at each image replacement.
+    image_uploaded_at: datetime | None = None
+    # The artwork that an upload in the duplicate grey band resembles, and the score: the case
+    # staff moderate. None when the image was clear.
+    duplicate_candidate_id: int | None = None
+    duplicate_candidate_score: float | None = None
 
     @classmethod
     def upload(cls, *, artist: Actor, details: ArtworkDetails, category: Category | None,
@@ -85,7 +91,8 @@ class Artwork:
                    description=details.description.strip(), category_id=details.category_id,
                    artwork_type=ArtworkType(details.artwork_type), price=details.price,
                    is_available=details.is_available, image_key=image_key,
-                   watermarked_key=watermarked_key, created_at=now, updated_at=now)
+                   watermarked_key=watermarked_key, created_at=now, updated_at=now,
+                   image_uploaded_at=now)
 
     @property
     def details(self) -> ArtworkDetails:
@@ -114,8 +121,22 @@ class Artwork:
         self.ensure_owner(by, "change")
         old = (self.image_key, self.watermarked_key)
         self.image_key, self.watermarked_key = image_key, watermarked_key
-        self.updated_at = now
+        self.updated_at = self.image_uploaded_at = now
         return old
+
+    def record_duplicate_check(self, *, score: float, candidate_id: int | None,
+                               held: bool) -> None:
+        """Keep what the duplicate check of the current image found. An image in the grey band
+        (``held``) goes back to the moderation queue with the artwork it resembles, for staff
+        to decide; a clear one drops any earlier candidate (its status is left as it was)."""
+        self.similarity_score = score
+        if held:
+            if candidate_id is None:
+                raise ValueError("an image held for review names the artwork it resembles")
+            self.duplicate_candidate_id, self.duplicate_candidate_score = candidate_id, score
+            self.moderation_status = ModerationStatus.PENDING
+        else:
+            self.duplicate_candidate_id = self.duplicate_candidate_score = None
 
     def set_featured(self, *, by: Actor, featured: bool, now: datetime) -> None:
         """Featuring is a platform decision, whatever an artist sends."""

@@ -21,19 +21,37 @@ the threshold. The max keeps the score bounded to [0, 100], monotone in every si
 pure function of the signals (so symmetric whenever the signals are), and an identical image
 (``perceptual == 1``) scores 100.
 
-The same artist may upload variations of their own work: ``judge`` never counts the
-uploader's own artworks.
+Three outcomes, by score (``judge``):
+
+- ``DUPLICATE`` at ``DUPLICATE_THRESHOLD`` (85) or more: the upload is refused;
+- ``REVIEW`` in the grey band from ``REVIEW_THRESHOLD`` (70) up to 85: the upload is taken but
+  held for moderation, with the candidate shown to staff. A pair's chance of scoring this high
+  by accident is tiny, but an upload meets the whole catalogue, so its chance of meeting one
+  such stranger grows with the catalogue (``benchmarks/duplicate_eval.py`` measures both
+  bands); the band leaves the doubtful cases to a person instead of refusing them;
+- ``CLEAR`` below 70.
+
+Which artwork is named: the original, that is the earliest-uploaded artwork among those that
+match (of the highest band reached), not the closest or the latest copy: once one copy slipped
+through, later copies resemble it as much as the original, and the original's artist must be
+the one named. The same artist may upload variations of their own work: when that earliest
+match is the uploader's own artwork, the verdict is ``CLEAR``, so a copy that slipped past the
+check never blocks the real author. A match that is the uploader's own but *later* than
+another artist's one does not exempt the upload: it is the other artist's work that came first.
 """
 
 from __future__ import annotations
 
+import enum
 import math
 from collections.abc import Iterable
+from datetime import datetime
 from typing import NamedTuple
 
 import attrs
 
 DUPLICATE_THRESHOLD = 85.0
+REVIEW_THRESHOLD = 70.0
 LABELS_WEIGHT = 60.0
 FACES_WEIGHT = 40.0
 CODE_BITS = 128
@@ -74,42 +92,85 @@ def duplicate_score(signals: SimilaritySignals) -> float:
 
 
 class Candidate(NamedTuple):
-    """A stored artwork that resembles the upload, with the signals comparing the two."""
+    """A stored artwork that resembles the upload, with the signals comparing the two, and when
+    its image was uploaded (the original of a picture is its earliest upload)."""
 
     artwork_id: int
     artist_id: int
     signals: SimilaritySignals
+    uploaded_at: datetime
+
+
+class Outcome(enum.StrEnum):
+    CLEAR = "clear"
+    REVIEW = "review"
+    DUPLICATE = "duplicate"
+
+
+def outcome_of(score: float) -> Outcome:
+    """The band a score falls in."""
+    if score >= DUPLICATE_THRESHOLD:
+        return Outcome.DUPLICATE
+    if score >= REVIEW_THRESHOLD:
+        return Outcome.REVIEW
+    return Outcome.CLEAR
 
 
 @attrs.frozen
 class DuplicateVerdict:
-    """The closest artwork by another artist, its score, and whether that makes a duplicate."""
+    """What to do with an upload, and the artwork it is judged against.
+
+    For ``DUPLICATE`` and ``REVIEW``, ``matched_artwork_id`` is the original (another artist's
+    artwork) and ``score`` the upload's score against it. For ``CLEAR``, ``score`` is the
+    highest score against any other artist's artwork (0 when none resembles it) and
+    ``matched_artwork_id`` that artwork, if any.
+    """
 
     score: float = attrs.field(validator=_score_range)
     matched_artwork_id: int | None
-    is_duplicate: bool
+    outcome: Outcome = attrs.field(converter=Outcome)
+
+    @property
+    def is_duplicate(self) -> bool:
+        return self.outcome is Outcome.DUPLICATE
+
+    @property
+    def needs_review(self) -> bool:
+        return self.outcome is Outcome.REVIEW
 
     @classmethod
     def clear(cls) -> DuplicateVerdict:
-        return cls(score=0.0, matched_artwork_id=None, is_duplicate=False)
+        return cls(score=0.0, matched_artwork_id=None, outcome=Outcome.CLEAR)
 
 
-def judge(candidates: Iterable[Candidate | tuple[int, int, SimilaritySignals]],
-          uploader_artist_id: int) -> DuplicateVerdict:
-    """Decide whether an upload duplicates someone else's artwork; own artworks never count."""
-    best: tuple[float, int] | None = None
-    for artwork_id, artist_id, signals in candidates:
-        if artist_id == uploader_artist_id:
+def judge(candidates: Iterable[Candidate], uploader_artist_id: int) -> DuplicateVerdict:
+    """Refuse, hold for review, or clear an upload, naming the original it resembles.
+
+    The highest band that any candidate reaches decides (own artworks included); within it,
+    the original is the earliest-uploaded candidate (ties: the lowest id). If that original is
+    the uploader's own, the upload is a variation and is cleared.
+    """
+    scored = [(duplicate_score(c.signals), c) for c in candidates]
+    others = [(score, c) for score, c in scored if c.artist_id != uploader_artist_id]
+    # The closest other artist's work (ties: the earliest), reported when the upload is clear.
+    closest = min(others, default=None, key=lambda item: (-item[0], _upload_order(item[1])))
+    for band in (Outcome.DUPLICATE, Outcome.REVIEW):
+        matching = [(score, c) for score, c in scored if outcome_of(score) is band]
+        if not matching:
             continue
-        score = duplicate_score(signals)
-        # Highest score wins; ties go to the oldest (lowest id) artwork, so verdicts are stable.
-        if best is None or (score, -artwork_id) > (best[0], -best[1]):
-            best = (score, artwork_id)
-    if best is None:
+        score, original = min(matching, key=lambda item: _upload_order(item[1]))
+        if original.artist_id == uploader_artist_id:
+            break  # a variation of the uploader's own earlier work
+        return DuplicateVerdict(score=score, matched_artwork_id=original.artwork_id,
+                                outcome=band)
+    if closest is None:
         return DuplicateVerdict.clear()
-    score, artwork_id = best
-    return DuplicateVerdict(score=score, matched_artwork_id=artwork_id,
-                            is_duplicate=score >= DUPLICATE_THRESHOLD)
+    return DuplicateVerdict(score=closest[0], matched_artwork_id=closest[1].artwork_id,
+                            outcome=Outcome.CLEAR)
+
+
+def _upload_order(candidate: Candidate) -> tuple[datetime, int]:
+    return candidate.uploaded_at, candidate.artwork_id
 
 
 def _code(instance: object, attribute: attrs.Attribute[int], value: int) -> None:

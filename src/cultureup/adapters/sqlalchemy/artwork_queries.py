@@ -83,6 +83,8 @@ class SqlAlchemyArtworkQueries:
             similarity_score=float(row["similarity_score"]),
             views_count=row["views_count"], likes_count=row["likes_count"],
             created_at=row["created_at"], updated_at=row["updated_at"],
+            duplicate_candidate_id=row["duplicate_candidate_id"],
+            duplicate_candidate_score=row["duplicate_candidate_score"],
         )
 
 

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, delete, insert, select, update
+from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from cultureup.adapters.sqlalchemy.artwork_tables import (
@@ -14,14 +14,15 @@ from cultureup.adapters.sqlalchemy.artwork_tables import (
     artwork_likes,
     artworks,
 )
-from cultureup.application.artwork_ports import StoredFingerprint
+from cultureup.application.artwork_ports import MatchInfo, StoredFingerprint
 from cultureup.domain.artworks import Artwork, ArtworkType, ModerationStatus
 from cultureup.domain.errors import NotFound
 from cultureup.domain.text import search_text
 
 FIELDS = ("artist_id", "title", "description", "category_id", "artwork_type", "price",
           "is_available", "is_featured", "moderation_status", "image_key", "watermarked_key",
-          "labels", "similarity_score", "created_at", "updated_at")
+          "labels", "similarity_score", "created_at", "updated_at", "image_uploaded_at",
+          "duplicate_candidate_id", "duplicate_candidate_score")
 
 
 class SqlAlchemyArtworkRepository:
@@ -123,13 +124,17 @@ class SqlAlchemyArtworkRepository:
         return {row[0]: [(name, float(conf)) for name, conf in json.loads(row[1])]
                 for row in rows}
 
-    def image_keys_of(self, artwork_ids: list[int]) -> dict[int, tuple[str, str, int]]:
+    def match_info_of(self, artwork_ids: list[int]) -> dict[int, MatchInfo]:
         if not artwork_ids:
             return {}
+        uploaded = func.coalesce(artworks.c.image_uploaded_at, artworks.c.created_at)
         rows = self._c.execute(select(artworks.c.id, artworks.c.image_key, artworks.c.title,
-                                      artworks.c.artist_id)
-                               .where(artworks.c.id.in_(artwork_ids))).all()
-        return {row[0]: (row[1], row[2], row[3]) for row in rows}
+                                      artworks.c.artist_id, uploaded.label("uploaded_at"))
+                               .where(artworks.c.id.in_(artwork_ids))).mappings().all()
+        return {row["id"]: MatchInfo(image_key=row["image_key"], title=row["title"],
+                                     artist_id=row["artist_id"],
+                                     uploaded_at=row["uploaded_at"])
+                for row in rows}
 
 
 def _values(artwork: Artwork) -> dict[str, Any]:

@@ -44,6 +44,11 @@ artworks = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     # The folded words it is found by (cultureup.domain.text.search_text), set in Python.
     Column("search_text", Text, nullable=False, server_default=""),
+    # When the current image was uploaded (migration 0007 filled it from created_at).
+    Column("image_uploaded_at", UTCDateTime, nullable=True),
+    # An upload in the duplicate grey band: the artwork it resembles and the score.
+    Column("duplicate_candidate_id", Integer, nullable=True),
+    Column("duplicate_candidate_score", Float, nullable=True),
     CheckConstraint("price > 0", name="price_positive"),
 )
 Index("ix_artworks_artist_id", artworks.c.artist_id)

@@ -38,6 +38,7 @@ import numpy as np
 from cultureup.adapters.vision.perceptual import (
     DUPLICATE_DISTANCE,
     HALF,
+    ORIENTATION_PENALTY,
     PROBE_PENALTY,
     similarity_from_distance,
 )
@@ -144,35 +145,54 @@ class InMemoryFingerprintIndex:
             self._dead += len(rows)
             self._maintain()
 
-    def nearest(self, fingerprint: ImageFingerprint, *, limit: int = 10) -> list[NearMatch]:
+    def nearest(self, fingerprint: ImageFingerprint | Sequence[ImageFingerprint], *,
+                limit: int = 10) -> list[NearMatch]:
         """The stored artworks most similar to the fingerprint, best first, at most `limit`.
 
-        Every artwork within ``SCAN_RADIUS`` bits on the low half of the whole code, whose
-        centre is within 11 bits of the query's centre, or within 7 bits of one of its crop
-        probes (low halves), is scored with ``perceptual.forward_distance``; those within
-        ``report_radius`` are kept.
+        ``fingerprint`` is one fingerprint, or the query in several orientations
+        (``PerceptualFingerprinter.orientations``, the upright one first): each is searched,
+        those after the first paying ``ORIENTATION_PENALTY``, and a row's distance is the
+        smallest (``perceptual.oriented_distance``). For each orientation, every artwork within
+        ``SCAN_RADIUS`` bits on the low half of the whole code, whose centre is within 11 bits
+        of the query's centre, or within 7 bits of one of its crop probes (low halves), is
+        scored with ``perceptual.forward_distance``; those within ``report_radius`` are kept.
         """
         if limit < 1:
             raise ValueError("limit must be at least 1")
-        whole = split_codes([fingerprint.whole])[0]
-        probes = split_codes([fingerprint.center, *fingerprint.probes])
+        queries = [fingerprint] if isinstance(fingerprint, ImageFingerprint) else fingerprint
+        if not queries:
+            return []
+        whole = split_codes([query.whole for query in queries])  # (k, 2)
+        # (k, 10, 2): per orientation, its centre then its nine crop probes.
+        probes = np.stack([split_codes([query.center, *query.probes]) for query in queries])
         with self._lock:
-            # Rows may repeat (several quarters or probes hit one row): score first, then
-            # deduplicate the few that are near, which is cheaper than deduplicating them all.
-            rows = np.concatenate([self._scan_whole(whole[0]),
-                                   self._multi_index_rows(probes[:, 0]),
-                                   np.arange(self._indexed, self._size)])
-            bits = self._distances(rows, whole, probes)
+            # Candidate (orientation, row) pairs; pairs may repeat (several quarters or probes
+            # hit one row): score first, then deduplicate the few that are near.
+            tail = np.arange(self._indexed, self._size)
+            scanned = self._scan_whole(whole[:, 0])
+            indexed = self._multi_index_rows(probes[:, :, 0])
+            turns = np.concatenate([scanned[0], indexed[0],
+                                    np.repeat(np.arange(len(queries)), len(tail))])
+            rows = np.concatenate([scanned[1], indexed[1], np.tile(tail, len(queries))])
+            bits = np.empty(len(rows), np.int16)
+            for k in range(len(queries)):
+                mine = turns == k
+                bits[mine] = self._distances(rows[mine], whole[k], probes[k]) + (
+                    ORIENTATION_PENALTY if k else 0)
             keep = (bits <= self.report_radius) & self._alive[rows]
-            rows, first = np.unique(rows[keep], return_index=True)
-            bits = bits[keep][first]
+            rows, bits = rows[keep], bits[keep]
+            # The best orientation of each row: sort by distance, keep each row's first.
+            order = np.argsort(bits, kind="stable")
+            rows, first = np.unique(rows[order], return_index=True)
+            bits = bits[order][first]
             best = np.lexsort((self._artwork[rows], bits))[:limit]
             return [NearMatch(int(self._artwork[row]), int(self._artist[row]),
                               similarity_from_distance(int(distance)))
                     for row, distance in zip(rows[best], bits[best], strict=True)]
 
     def _distances(self, rows: np.ndarray, whole: np.ndarray, probes: np.ndarray) -> np.ndarray:
-        """perceptual.forward_distance from the query to each row, vectorised."""
+        """perceptual.forward_distance from one query (``whole`` (2,), ``probes`` (10, 2): its
+        centre, then its crop probes) to each row, vectorised."""
         def bits(low: np.ndarray, high: np.ndarray, code: np.ndarray) -> np.ndarray:
             # Codes down the first axis: the minimum over them is then elementwise and fast.
             return (np.bitwise_count(code[..., 0, None] ^ low)
@@ -185,27 +205,41 @@ class InMemoryFingerprintIndex:
                        bits(center_low, center_high, probes[0])),
             cropped.astype(np.int16) + PROBE_PENALTY)
 
-    def _scan_whole(self, query: np.uint64) -> np.ndarray:
-        found = []
-        for start in range(0, self._size, CHUNK):
-            stop = min(self._size, start + CHUNK)
+    def _scan_whole(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(query number, row) of every row within SCAN_RADIUS of one of the (k,) low halves:
+        one pass over the rows, every query compared in it."""
+        turns, found = [], []
+        count = len(queries)
+        column = queries[:, None]
+        step = max(1, CHUNK // count)  # rows per pass, so that the buffers hold every query
+        for start in range(0, self._size, step):
+            stop = min(self._size, start + step)
             n = stop - start
-            xor, bits, near = self._xor[:n], self._bits[:n], self._near[:n]
-            np.bitwise_xor(self._whole_low[start:stop], query, out=xor)
+            xor = self._xor[:count * n].reshape(count, n)
+            bits, near = self._bits[:count * n].reshape(count, n), self._near[:count * n]
+            np.bitwise_xor(self._whole_low[None, start:stop], column, out=xor)
             np.bitwise_count(xor, out=bits)
-            np.less_equal(bits, SCAN_RADIUS, out=near)
+            np.less_equal(bits.ravel(), SCAN_RADIUS, out=near)
             hits = np.flatnonzero(near)
             if len(hits):
-                found.append(hits + start)
-        return np.concatenate(found) if found else np.empty(0, np.int64)
+                turns.append(hits // n)
+                found.append(hits % n + start)
+        if not found:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        return np.concatenate(turns), np.concatenate(found)
 
-    def _multi_index_rows(self, probes: np.ndarray) -> np.ndarray:
-        found = []
+    def _multi_index_rows(self, probes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(query number, row) of rows whose centre may be near a query's centre (11 bits) or
+        one of its probes (7 bits); ``probes`` is (k, 10) low halves, each centre first."""
+        keys_per_query = len(TWO_BITS) + (probes.shape[1] - 1) * len(ONE_BIT)
+        turns, found = [], []
         for quarter in range(QUARTERS):
             values = (probes >> np.uint64(quarter * QUARTER_BITS)) & QUARTER_MASK
             values = values.astype(np.int64)
             # Repeated keys only repeat candidates, which scoring deduplicates anyway.
-            keys = np.concatenate([values[0] ^ TWO_BITS, (values[1:, None] ^ ONE_BIT).ravel()])
+            keys = np.concatenate([values[:, :1] ^ TWO_BITS,
+                                   (values[:, 1:, None] ^ ONE_BIT).reshape(len(values), -1)],
+                                  axis=1).ravel()
             starts = self._starts[quarter]
             low, counts = starts[keys], starts[keys + 1] - starts[keys]
             total = int(counts.sum())
@@ -214,7 +248,10 @@ class InMemoryFingerprintIndex:
             # Concatenate the ranges order[low:low + count] without a Python loop.
             shift = np.repeat(low - (np.cumsum(counts) - counts), counts)
             found.append(self._order[quarter][np.arange(total) + shift])
-        return np.concatenate(found).astype(np.int64) if found else np.empty(0, np.int64)
+            turns.append(np.repeat(np.arange(len(keys)) // keys_per_query, counts))
+        if not found:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        return np.concatenate(turns), np.concatenate(found).astype(np.int64)
 
     def _reserve(self, size: int) -> None:
         capacity = len(self._artwork)

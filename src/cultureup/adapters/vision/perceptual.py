@@ -24,6 +24,15 @@ Comparing: the distance from a query Q to a stored S is the smallest of the Hamm
 ``whole(Q)``-``whole(S)``, ``center(Q)``-``center(S)`` and, plus ``PROBE_PENALTY``, any probe
 of Q to ``center(S)`` (``forward_distance``); the symmetric ``distance`` also tries the roles
 swapped. Probe matches pay a penalty because they get 18 chances per pair to match by accident.
+
+Mirrored and turned copies: a picture flipped left-right or top-bottom, or turned by 90, 180
+or 270 degrees, has an unrelated code (similarity about 0). Stored fingerprints stay upright;
+an upload is fingerprinted in all eight orientations of the dihedral group (``orientations``:
+its 64 x 64 canvas flipped and turned, which equals the canvas of the flipped or turned image
+because the squashing resize works on each axis alone), and ``oriented_distance`` is the
+smallest ``forward_distance`` over them, the seven non-upright ones plus
+``ORIENTATION_PENALTY`` (seven more chances to match by accident, and a turned copy is rarely
+also cropped or retouched).
 The distance is calibrated into a similarity in [0, 1] that is 0.85 (the domain's duplicate
 threshold) at ``DUPLICATE_DISTANCE``, 1.0 for identical codes and 0.0 at the distance of
 unrelated images. ``benchmarks/duplicate_eval.py`` measured the boundary.
@@ -33,6 +42,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
@@ -49,10 +59,12 @@ from cultureup.domain.errors import ValidationFailed
 __all__ = [
     "DUPLICATE_DISTANCE",
     "HALF",
+    "ORIENTATION_PENALTY",
     "PROBE_PENALTY",
     "PerceptualFingerprinter",
     "distance",
     "forward_distance",
+    "oriented_distance",
     "perceptual_similarity",
     "similarity_from_distance",
 ]
@@ -76,6 +88,8 @@ assert len(CROP_HYPOTHESES) == PROBE_COUNT
 # code has 32 bits set (barring ties at the median), so distances are even.
 DUPLICATE_DISTANCE = 32
 PROBE_PENALTY = 8
+ORIENTATION_PENALTY = 8
+ORIENTATIONS = 8
 UNRELATED_DISTANCE = CODE_BITS // 2
 DEFAULT_MAX_PIXELS = 80_000_000
 FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP", "TIFF")
@@ -124,6 +138,22 @@ def _projections() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return down, across, np.array([u * FREQUENCIES + v for u, v in pairs])
 
 
+def _fingerprints(canvases: np.ndarray) -> list[ImageFingerprint]:
+    """The fingerprint of each CANVAS x CANVAS canvas of a (k, CANVAS, CANVAS) array."""
+    down, across, selected = _projections()
+    coefficients = down[None] @ canvases[:, None] @ across.transpose(0, 2, 1)[None]
+    coefficients = coefficients.reshape(len(canvases) * len(down), -1)
+    # Rows: (canvas, window, half); each half thresholded at its own median.
+    halves = coefficients[:, selected].reshape(-1, HALF)
+    bits = halves > np.median(halves, axis=1, keepdims=True)
+    packed = np.ascontiguousarray(np.packbits(bits, axis=1, bitorder="little"))
+    packed = packed.view("<u8")[:, 0]
+    codes = [int(low) | int(high) << HALF for low, high in packed.reshape(-1, 2).tolist()]
+    per_canvas = len(down)  # one 128-bit code per window
+    return [ImageFingerprint(whole=row[0], center=row[1], probes=tuple(row[2:]))
+            for row in (codes[i:i + per_canvas] for i in range(0, len(codes), per_canvas))]
+
+
 def _invalid(message: str) -> ValidationFailed:
     return ValidationFailed({"image": [message]})
 
@@ -137,16 +167,18 @@ class PerceptualFingerprinter:
         self.formats = tuple(name for name in FORMATS if name in Image.OPEN)
 
     def fingerprint(self, image_bytes: bytes) -> ImageFingerprint:
+        """The fingerprint of the image as it stands (the one stored)."""
+        return _fingerprints(self.canvas(image_bytes)[None])[0]
+
+    def orientations(self, image_bytes: bytes) -> tuple[ImageFingerprint, ...]:
+        """The fingerprint of the image in each of the eight orientations (the identity, then
+        turned by 90, 180 and 270 degrees, then mirrored left-right and turned likewise); the
+        first is ``fingerprint(image_bytes)``."""
         canvas = self.canvas(image_bytes)
-        down, across, selected = _projections()
-        coefficients = (down @ canvas @ across.transpose(0, 2, 1)).reshape(len(down), -1)
-        # Rows: (window, half); each half thresholded at its own median.
-        halves = coefficients[:, selected].reshape(-1, HALF)
-        bits = halves > np.median(halves, axis=1, keepdims=True)
-        packed = np.ascontiguousarray(np.packbits(bits, axis=1, bitorder="little"))
-        packed = packed.view("<u8")[:, 0]
-        codes = [int(low) | int(high) << HALF for low, high in packed.reshape(-1, 2).tolist()]
-        return ImageFingerprint(whole=codes[0], center=codes[1], probes=tuple(codes[2:]))
+        mirrored = canvas[:, ::-1]
+        turned = [np.rot90(canvas, k) for k in range(4)] + [np.rot90(mirrored, k)
+                                                            for k in range(4)]
+        return tuple(_fingerprints(np.stack(turned)))
 
     def canvas(self, image_bytes: bytes) -> np.ndarray:
         """The image as a CANVAS x CANVAS float grey array, upright; raises ValidationFailed."""
@@ -206,6 +238,13 @@ def forward_distance(query: ImageFingerprint, stored: ImageFingerprint) -> int:
     cropped = min((probe ^ stored.center).bit_count() for probe in query.probes)
     return min((query.whole ^ stored.whole).bit_count(),
                (query.center ^ stored.center).bit_count(), cropped + PROBE_PENALTY)
+
+
+def oriented_distance(query: Sequence[ImageFingerprint], stored: ImageFingerprint) -> int:
+    """``forward_distance`` from the best of the query's orientations (``orientations``, the
+    upright one first) to the stored image; turned or mirrored ones pay ORIENTATION_PENALTY."""
+    return min(forward_distance(code, stored) + (ORIENTATION_PENALTY if k else 0)
+               for k, code in enumerate(query))
 
 
 def distance(a: ImageFingerprint, b: ImageFingerprint) -> int:

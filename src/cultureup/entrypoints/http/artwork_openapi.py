@@ -33,6 +33,11 @@ ARTWORK_SCHEMAS: dict[str, Schema] = {
         "image": _string(format="uri", description="The watermarked image"),
         "watermarked_image": _string(format="uri"),
         "original_image": _string(format="uri", description="Only for its artist and staff"),
+        "duplicate_candidate": {
+            "type": ["object", "null"],
+            "description": "Staff only: the artwork an upload held in the duplicate grey band "
+                           "resembles, and the score (null when none)",
+            "properties": {"id": ID, "similarity_score": {"type": "number"}}},
         "is_available": {"type": "boolean"}, "is_featured": {"type": "boolean"},
         "moderation_status": _string(enum=["PENDING", "APPROVED", "REJECTED"]),
         "views_count": {"type": "integer"}, "likes_count": {"type": "integer"},
@@ -58,7 +63,8 @@ ARTWORK_SCHEMAS: dict[str, Schema] = {
                     "similarity_score"},
         "duplicate_check": _object({"checked": {"type": "boolean"},
                                     "total_compared": {"type": "integer"},
-                                    "duplicate_found": {"type": "boolean"}}),
+                                    "duplicate_found": {"type": "boolean"},
+                                    "held_for_review": {"type": "boolean"}}),
         "rekognition_labels": {"type": "array", "items": LABEL},
     }),
     "DuplicateArtwork": _object({

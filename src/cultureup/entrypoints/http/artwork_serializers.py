@@ -46,6 +46,11 @@ def artwork(req: falcon.Request, view: ArtworkView, actor: Actor | None) -> dict
     if actor is not None and (actor.id == view.artist.id or actor.is_staff
                               or actor.is_superuser):
         data["original_image"] = absolute(req, view.image_url)
+    if actor is not None and (actor.is_staff or actor.is_superuser):
+        # The moderation case of an upload held in the duplicate grey band; staff only.
+        data["duplicate_candidate"] = None if view.duplicate_candidate_id is None else {
+            "id": view.duplicate_candidate_id,
+            "similarity_score": round(view.duplicate_candidate_score or 0.0, 2)}
     return data
 
 

@@ -140,7 +140,8 @@ def _upload_body(req: falcon.Request, result: UploadResult, actor: Any,
                                               result.duplicate_check),
         "duplicate_check": {"checked": result.duplicate_check.checked,
                             "total_compared": result.duplicate_check.total_compared,
-                            "duplicate_found": result.duplicate_check.duplicate_found},
+                            "duplicate_found": result.duplicate_check.duplicate_found,
+                            "held_for_review": result.duplicate_check.held_for_review},
         "rekognition_labels": labels,
     }
 
