@@ -37,3 +37,23 @@ def resized_recompressed_copy(seed: int) -> bytes:
     original = artwork_image(seed)
     smaller = original.resize((original.width // 2, original.height // 2))
     return encode(ImageEnhance.Brightness(smaller).enhance(1.05), quality=40)
+
+
+def photograph(name: str) -> Image.Image:
+    """One of the photographs bundled inside the scikit-image package (nothing downloaded)."""
+    import numpy as np
+    from skimage import data
+
+    return Image.fromarray(np.asarray(getattr(data, name)())).convert("RGB")
+
+
+def photo_jpeg(image: Image.Image, quality: int = 92) -> bytes:
+    return encode(image.convert("RGB"), quality=quality)
+
+
+def cropped(image: Image.Image, left: float, top: float, right: float,
+            bottom: float) -> Image.Image:
+    """The image with these fractions cut off its sides."""
+    w, h = image.size
+    return image.crop((round(w * left), round(h * top), round(w * (1 - right)),
+                       round(h * (1 - bottom))))

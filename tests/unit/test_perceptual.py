@@ -8,6 +8,7 @@ import struct
 import zlib
 from collections.abc import Callable
 
+import attrs
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageEnhance, ImageFont, ImageOps
@@ -15,10 +16,12 @@ from PIL import Image, ImageDraw, ImageEnhance, ImageFont, ImageOps
 from cultureup.adapters.vision.fingerprint_index import InMemoryFingerprintIndex, split_codes
 from cultureup.adapters.vision.perceptual import (
     DUPLICATE_DISTANCE,
+    ORIENTATION_PENALTY,
     UNRELATED_DISTANCE,
     PerceptualFingerprinter,
     distance,
     forward_distance,
+    oriented_distance,
     perceptual_similarity,
     similarity_from_distance,
 )
@@ -267,3 +270,101 @@ def test_transparent_areas_are_seen_as_white() -> None:
     a = fingerprinter.fingerprint(encode(rgba, "PNG"))
     b = fingerprinter.fingerprint(encode(flat, "PNG"))
     assert a == b
+
+
+# -- mirrored and turned copies ----------------------------------------------------------------
+
+TRANSPOSES = list(Image.Transpose)
+
+
+def test_the_first_orientation_is_the_stored_fingerprint() -> None:
+    data = encode(SOURCES[0], quality=92)
+    orientations = fingerprinter.orientations(data)
+    assert len(orientations) == 8
+    assert orientations[0] == fingerprinter.fingerprint(data)
+    assert len(set(orientations)) == 8
+
+
+@pytest.mark.parametrize("how", TRANSPOSES, ids=lambda t: t.name)
+def test_a_mirrored_or_turned_copy_matches_through_one_orientation(how: Image.Transpose) -> None:
+    for source, stored in zip(SOURCES, SOURCE_PRINTS, strict=True):
+        copy = encode(source.transpose(how), quality=80)
+        # Upright, the copy looks unrelated; one of its orientations is the source itself.
+        assert perceptual_similarity(fingerprinter.fingerprint(copy), stored) < 0.5
+        bits = oriented_distance(fingerprinter.orientations(copy), stored)
+        assert bits <= ORIENTATION_PENALTY + 8
+        assert similarity_from_distance(bits) >= BOUNDARY
+
+
+def test_a_mirrored_crop_is_still_found() -> None:
+    for source, stored in zip(SOURCES, SOURCE_PRINTS, strict=True):
+        copy = cropped(0.1, 0, 0, 0)(source).transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+        assert oriented_distance(fingerprinter.orientations(encode(copy)), stored) \
+            <= DUPLICATE_DISTANCE
+
+
+def test_the_upright_orientation_pays_no_penalty() -> None:
+    query = fingerprinter.orientations(encode(SOURCES[1], quality=92))
+    assert oriented_distance(query, SOURCE_PRINTS[1]) == forward_distance(query[0],
+                                                                           SOURCE_PRINTS[1])
+
+
+@pytest.mark.parametrize("how", TRANSPOSES, ids=lambda t: t.name)
+def test_the_index_finds_turned_copies_among_hundreds(how: Image.Transpose) -> None:
+    index = InMemoryFingerprintIndex()
+    rng = np.random.default_rng(3)
+    whole, center = rng.integers(0, 2**63, (2, 3000, 2), dtype=np.uint64)
+    index.add_many(np.arange(100, 3100), np.full(3000, 9), whole, center)
+    for i, fingerprint in enumerate(SOURCE_PRINTS):
+        index.add(i, 1, fingerprint)
+    for i, source in enumerate(SOURCES):
+        query = fingerprinter.orientations(encode(source.transpose(how), quality=85))
+        best = index.nearest(query, limit=3)
+        assert best[0].artwork_id == i
+        assert best[0].similarity >= BOUNDARY
+        assert index.nearest(query[0], limit=3) == [] or index.nearest(
+            query[0], limit=3)[0].artwork_id != i
+
+
+def test_the_index_agrees_with_the_oriented_distance() -> None:
+    """Every row the index returns for a query in eight orientations carries exactly the
+    similarity of perceptual.oriented_distance, and every planted row is returned, with the
+    stored rows in the hash tables, in the unsorted tail, and both."""
+    rng = np.random.default_rng(4)
+    n = 6000
+    whole, center = rng.integers(0, 2**64, (2, n, 2), dtype=np.uint64, endpoint=False)
+    index = InMemoryFingerprintIndex(report_radius=64)
+    index.add_many(np.arange(5000), np.arange(5000) % 11, whole[:5000], center[:5000])
+    for row in range(5000, n):  # one by one: these stay in the tail
+        index.add(row, row % 11, ImageFingerprint(
+            whole=int(whole[row, 0]) | int(whole[row, 1]) << 64,
+            center=int(center[row, 0]) | int(center[row, 1]) << 64, probes=(0,) * 9))
+    stored = {row: ImageFingerprint(whole=int(whole[row, 0]) | int(whole[row, 1]) << 64,
+                                    center=int(center[row, 0]) | int(center[row, 1]) << 64,
+                                    probes=(0,) * 9) for row in range(n)}
+
+    def near(code: int, bits: int) -> int:
+        for bit in rng.choice(128, bits, replace=False):
+            code ^= 1 << int(bit)
+        return code
+
+    def random_print() -> ImageFingerprint:
+        codes = [int(c) for c in rng.integers(0, 2**63, 11, dtype=np.uint64)]
+        return ImageFingerprint(whole=codes[0], center=codes[1], probes=codes[2:])
+
+    for trial in range(40):
+        row = int(rng.integers(n))
+        query = [random_print() for _ in range(8)]
+        turn = trial % 8
+        if trial % 2:  # a re-encoded copy, in some orientation
+            query[turn] = attrs.evolve(query[turn], whole=near(stored[row].whole, 8))
+        else:  # a crop: one probe near the stored centre
+            probes = list(query[turn].probes)
+            probes[trial % 9] = near(stored[row].center, 4)
+            query[turn] = attrs.evolve(query[turn], probes=probes)
+        found = index.nearest(query, limit=n)
+        assert row in [match.artwork_id for match in found]
+        for match in found:
+            expected = similarity_from_distance(oriented_distance(query, stored[match.artwork_id]))
+            assert match.similarity == pytest.approx(expected)
+            assert match.artist_id == match.artwork_id % 11

@@ -70,10 +70,6 @@ class ArtworkRepository(Protocol):
         """Fingerprint rows stored after `seq`, oldest first."""
         ...
 
-    def existing_ids(self, artwork_ids: list[int]) -> set[int]:
-        """Which of these artworks still exist."""
-        ...
-
     def images_after(self, artwork_id: int, *, limit: int) -> list[tuple[int, int, str]]:
         """(artwork id, artist id, image key) of artworks with a larger id, by id."""
         ...

@@ -98,12 +98,6 @@ class SqlAlchemyArtworkRepository:
                                   artist_id=row["artist_id"], data=bytes(row["fingerprint"]))
                 for row in rows]
 
-    def existing_ids(self, artwork_ids: list[int]) -> set[int]:
-        if not artwork_ids:
-            return set()
-        return set(self._c.execute(select(artworks.c.id).where(
-            artworks.c.id.in_(artwork_ids))).scalars())
-
     def images_after(self, artwork_id: int, *, limit: int) -> list[tuple[int, int, str]]:
         rows = self._c.execute(select(artworks.c.id, artworks.c.artist_id, artworks.c.image_key)
                                .where(artworks.c.id > artwork_id).order_by(artworks.c.id)

@@ -150,12 +150,13 @@ class InMemoryFingerprintIndex:
         """The stored artworks most similar to the fingerprint, best first, at most `limit`.
 
         ``fingerprint`` is one fingerprint, or the query in several orientations
-        (``PerceptualFingerprinter.orientations``, the upright one first): each is searched,
-        those after the first paying ``ORIENTATION_PENALTY``, and a row's distance is the
-        smallest (``perceptual.oriented_distance``). For each orientation, every artwork within
+        (``PerceptualFingerprinter.orientations``, the upright one first): each is searched
+        in the same pass over the rows. For each orientation, every artwork within
         ``SCAN_RADIUS`` bits on the low half of the whole code, whose centre is within 11 bits
         of the query's centre, or within 7 bits of one of its crop probes (low halves), is
-        scored with ``perceptual.forward_distance``; those within ``report_radius`` are kept.
+        scored with ``perceptual.forward_distance`` (plus ``ORIENTATION_PENALTY`` after the
+        first orientation); the rows within ``report_radius`` are scored again in every
+        orientation and carry ``perceptual.oriented_distance`` exactly.
         """
         if limit < 1:
             raise ValueError("limit must be at least 1")
@@ -180,11 +181,12 @@ class InMemoryFingerprintIndex:
                 bits[mine] = self._distances(rows[mine], whole[k], probes[k]) + (
                     ORIENTATION_PENALTY if k else 0)
             keep = (bits <= self.report_radius) & self._alive[rows]
-            rows, bits = rows[keep], bits[keep]
-            # The best orientation of each row: sort by distance, keep each row's first.
-            order = np.argsort(bits, kind="stable")
-            rows, first = np.unique(rows[order], return_index=True)
-            bits = bits[order][first]
+            # The few rows near in some orientation are scored in every orientation, so that
+            # each carries its exact distance (the best orientation may not have found it).
+            rows = np.unique(rows[keep])
+            bits = np.min([self._distances(rows, whole[k], probes[k])
+                           + (ORIENTATION_PENALTY if k else 0) for k in range(len(queries))],
+                          axis=0, initial=255) if len(rows) else np.empty(0, np.int16)
             best = np.lexsort((self._artwork[rows], bits))[:limit]
             return [NearMatch(int(self._artwork[row]), int(self._artist[row]),
                               similarity_from_distance(int(distance)))
