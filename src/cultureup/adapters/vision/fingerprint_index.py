@@ -23,6 +23,13 @@ A lookup searches on the low halves (the robust low frequencies), then scores ex
 3. The rows from both passes are scored on the full 128-bit codes exactly as
    ``perceptual.forward_distance`` does, and those within ``report_radius`` are returned.
 
+An upload is looked up in its eight orientations (mirrored and turned copies): the scan
+compares every row with the eight low halves in one pass, the multi-index looks up the keys of
+all eight at once, and each candidate row is scored against the orientation that found it
+(plus ``ORIENTATION_PENALTY`` for the seven turned ones). The few rows within the report
+radius are then scored in all eight, so that each carries ``perceptual.oriented_distance``.
+About eight times the work of an upright lookup; see ``benchmarks/lookup_bench.py``.
+
 Adds go to a short unsorted tail that lookups score in full; the hash tables are rebuilt when
 the tail grows past 1/64 of the rows. Removal marks a row dead; dead rows are dropped when they
 pass a quarter of the rows. One lock serialises lookups and changes (lookups reuse buffers).

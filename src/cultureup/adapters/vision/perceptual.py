@@ -84,7 +84,8 @@ CROP_HYPOTHESES = (
 assert len(CROP_HYPOTHESES) == PROBE_COUNT
 
 # Calibrated on benchmarks/duplicate_eval.py: every in-specification copy kind is within it
-# for >= 99% of sources, about 3 in 1,000,000 pairs of different images are. Each half of a
+# for >= 99% of sources; about 6 in 1,000,000 pairs of different images are (an upload in its
+# eight orientations against a stored print; 3 in 1,000,000 upright only). Each half of a
 # code has 32 bits set (barring ties at the median), so distances are even.
 DUPLICATE_DISTANCE = 32
 PROBE_PENALTY = 8
