@@ -81,12 +81,15 @@ def _queries(whole: np.ndarray, center: np.ndarray, count: int,
 
 
 def _median_ms(run: Callable[[], object], repeats: int) -> float:
+    """Median CPU time of the calling thread per run: the lookups are single-threaded numpy
+    or SQLite work, so this is their cost without the time other processes on a shared
+    machine take from them (wall time equals it on an idle machine)."""
     run()  # warm caches and buffers
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = time.thread_time()
         run()
-        times.append(time.perf_counter() - start)
+        times.append(time.thread_time() - start)
     return statistics.median(times) * 1000
 
 

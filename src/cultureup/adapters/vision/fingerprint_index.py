@@ -19,7 +19,9 @@ A lookup searches on the low halves (the robust low frequencies), then scores ex
    code within 7 bits of a probe agrees with it to within 1 bit on at least one of its four
    16-bit quarters (pigeonhole), so looking up each quarter value and its 16 one-bit neighbours
    finds *every* such row, not a sample. The query's own centre is searched to 11 bits
-   (two-bit neighbours), which catches copies whose border changed (a corner watermark).
+   (two-bit neighbours), which catches copies whose border changed (a corner watermark). The
+   rows a key finds are checked on the low half it was looked up for (7 or 11 bits), which
+   drops the many that merely share one quarter before the exact scoring.
 3. The rows from both passes are scored on the full 128-bit codes exactly as
    ``perceptual.forward_distance`` does, and those within ``report_radius`` are returned.
 
@@ -67,6 +69,8 @@ LOW_MASK = (1 << HALF) - 1
 # within two bits, every code within 4 * 3 - 1 = 11 bits (used for the query's own centre).
 ONE_BIT = np.array([0] + [1 << bit for bit in range(QUARTER_BITS)], dtype=np.int64)
 TWO_BITS = np.unique((ONE_BIT[:, None] ^ ONE_BIT[None, :]).ravel())
+CENTER_RADIUS = QUARTERS * 3 - 1
+PROBE_RADIUS = QUARTERS * 2 - 1
 CHUNK = 1 << 16
 MIN_TAIL = 4096
 COLUMNS = ("_whole_low", "_whole_high", "_center_low", "_center_high", "_artwork", "_artist",
@@ -238,16 +242,27 @@ class InMemoryFingerprintIndex:
         return np.concatenate(turns), np.concatenate(found)
 
     def _multi_index_rows(self, probes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(query number, row) of rows whose centre may be near a query's centre (11 bits) or
-        one of its probes (7 bits); ``probes`` is (k, 10) low halves, each centre first."""
-        keys_per_query = len(TWO_BITS) + (probes.shape[1] - 1) * len(ONE_BIT)
+        """(query number, row) of rows whose centre is within 11 bits of a query's centre or
+        7 bits of one of its probes, on the low halves; ``probes`` is (k, 10) low halves, each
+        centre first. The hash finds every such row, among others that merely share a
+        quarter; those are dropped by checking the low half each was looked up for."""
+        count, width = probes.shape
+        # Per key: the query it belongs to, the code it was derived from, and its radius.
+        keys_per_query = len(TWO_BITS) + (width - 1) * len(ONE_BIT)
+        key_turns = np.repeat(np.arange(count), keys_per_query)
+        key_codes = np.concatenate([np.repeat(probes[:, :1], len(TWO_BITS), axis=1),
+                                    np.repeat(probes[:, 1:], len(ONE_BIT), axis=1)],
+                                   axis=1).ravel()
+        key_radius = np.tile(np.concatenate([
+            np.full(len(TWO_BITS), CENTER_RADIUS, np.uint8),
+            np.full((width - 1) * len(ONE_BIT), PROBE_RADIUS, np.uint8)]), count)
         turns, found = [], []
         for quarter in range(QUARTERS):
             values = (probes >> np.uint64(quarter * QUARTER_BITS)) & QUARTER_MASK
             values = values.astype(np.int64)
             # Repeated keys only repeat candidates, which scoring deduplicates anyway.
             keys = np.concatenate([values[:, :1] ^ TWO_BITS,
-                                   (values[:, 1:, None] ^ ONE_BIT).reshape(len(values), -1)],
+                                   (values[:, 1:, None] ^ ONE_BIT).reshape(count, -1)],
                                   axis=1).ravel()
             starts = self._starts[quarter]
             low, counts = starts[keys], starts[keys + 1] - starts[keys]
@@ -256,8 +271,11 @@ class InMemoryFingerprintIndex:
                 continue
             # Concatenate the ranges order[low:low + count] without a Python loop.
             shift = np.repeat(low - (np.cumsum(counts) - counts), counts)
-            found.append(self._order[quarter][np.arange(total) + shift])
-            turns.append(np.repeat(np.arange(len(keys)) // keys_per_query, counts))
+            rows = self._order[quarter][np.arange(total) + shift]
+            near = np.bitwise_count(self._center_low[rows] ^ np.repeat(key_codes, counts)) \
+                <= np.repeat(key_radius, counts)
+            found.append(rows[near])
+            turns.append(np.repeat(key_turns, counts)[near])
         if not found:
             return np.empty(0, np.int64), np.empty(0, np.int64)
         return np.concatenate(turns), np.concatenate(found).astype(np.int64)
