@@ -48,7 +48,9 @@ from cultureup.domain.errors import DomainError, NotFound, PermissionDenied
 from cultureup.domain.labels import Label, label_similarity
 from cultureup.domain.users import Actor
 
-CANDIDATES = 10
+# Matches taken from the index: every plausible one, so that the earliest (the original) is
+# among them even when several copies of it slipped in; only the nearest get face comparisons.
+CANDIDATES = 50
 FACE_COMPARISONS = 3
 # Originals live in the private store under this prefix; an image key without it is an
 # original stored before originals were private, still in the public store until
