@@ -130,6 +130,7 @@ class Market:
     def __init__(self, folder: Path) -> None:
         self.services: Services = bootstrap(Settings(
             database_url=f"sqlite:///{folder / 'eval.db'}", media_root=str(folder / "media"),
+            private_root=str(folder / "private"),
             password_hash_time_cost=1, password_hash_memory_kib=1024,
             secret_key="photo-evaluation-secret-key-0123456789abcdef",
             rate_limit_enabled=False), upgrade_database=True)
