@@ -10,6 +10,11 @@ import attrs
 import falcon
 from sqlalchemy import Engine
 
+from cultureup.adapters.payments.offline import OfflineGateway, RandomTransactionIds
+from cultureup.adapters.payments.stripe_gateway import (
+    StripePaymentGateway,
+    StripeWebhookVerifier,
+)
 from cultureup.adapters.ratelimit.moving_window import LimitsRateLimiter
 from cultureup.adapters.security.confusables import IcuConfusableNames
 from cultureup.adapters.security.password_policy import StandardPasswordPolicy
@@ -24,6 +29,7 @@ from cultureup.adapters.sqlalchemy.catalog_queries import (
     SqlAlchemyEquipmentQueries,
     SqlAlchemyProfileQueries,
 )
+from cultureup.adapters.sqlalchemy.commerce_queries import SqlAlchemyCommerceQueries
 from cultureup.adapters.sqlalchemy.engine import build_engine
 from cultureup.adapters.sqlalchemy.queries import (
     SqlAlchemyAuditQueries,
@@ -45,14 +51,18 @@ from cultureup.application.artworks import ORIGINAL_FILE_KIND, ArtworkService
 from cultureup.application.audit import AuditService
 from cultureup.application.bids import BidService
 from cultureup.application.categories import CategoryService
+from cultureup.application.commerce_ports import PaymentGateway
 from cultureup.application.equipment import EquipmentService
 from cultureup.application.jobs import JobService
+from cultureup.application.orders import OrderService
+from cultureup.application.payments import PaymentService
 from cultureup.application.ports import Clock
 from cultureup.application.private_files import PrivateFileService
 from cultureup.application.profiles import ArtistProfileService, BuyerProfileService
 from cultureup.application.sample_data import SampleDataService
 from cultureup.application.search import SearchService
 from cultureup.application.services import UseCases
+from cultureup.application.settlement import Settlement
 from cultureup.application.storage import ImageStore, PrivateFileStore, VisualAnalyzer
 from cultureup.application.throttling import (
     LoginThrottle,
@@ -62,6 +72,9 @@ from cultureup.application.throttling import (
 )
 from cultureup.application.two_factor import TwoFactorService
 from cultureup.config import Settings, SettingsError
+from cultureup.domain.events import JobCompleted
+from cultureup.domain.fees import FeeRate
+from cultureup.domain.payments import PaymentMethod
 from cultureup.entrypoints.http import create_app
 from cultureup.entrypoints.http.ratelimit import RateLimit
 from cultureup.entrypoints.http.resources.private_files import private_file_path
@@ -100,6 +113,17 @@ def _visual_analyzer(settings: Settings) -> VisualAnalyzer | None:
         return None
     return RekognitionVisualAnalyzer.from_settings(
         settings.aws_s3_region_name, endpoint_url=settings.aws_endpoint_url or None)
+
+
+def _payment_gateways(settings: Settings) -> dict[PaymentMethod, PaymentGateway]:
+    """The offline methods always; cards when a Stripe secret key is set."""
+    gateways: dict[PaymentMethod, PaymentGateway] = {
+        method: OfflineGateway(method) for method in PaymentMethod
+        if method is not PaymentMethod.STRIPE}
+    if settings.stripe_secret_key:
+        gateways[PaymentMethod.STRIPE] = StripePaymentGateway(
+            secret_key=settings.stripe_secret_key, api_base=settings.stripe_api_base or None)
+    return gateways
 
 
 def _rate_limiter(settings: Settings, clock: Clock) -> LimitsRateLimiter:
@@ -191,8 +215,22 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
                                  clock=clock)
     private_files = PrivateFileService(store=private)
     private_files.register(ORIGINAL_FILE_KIND, artworks.original_file)
+    commerce_queries = SqlAlchemyCommerceQueries(engine)
+    settlement = Settlement(_payment_gateways(settings))
+    reservation = timedelta(minutes=settings.order_reservation_minutes)
+    orders = OrderService(uow=uow, queries=commerce_queries, clock=clock, events=events,
+                          settlement=settlement, reservation=reservation)
+    payments = PaymentService(
+        uow=uow, queries=commerce_queries, clock=clock, events=events, settlement=settlement,
+        fee_rate=FeeRate(settings.platform_fee_rate), ids=RandomTransactionIds(),
+        reservation=reservation,
+        webhooks=StripeWebhookVerifier(settings.stripe_webhook_secret)
+        if settings.stripe_webhook_secret else None)
+    # Escrow ends when the buyer completes the job (after that commit, in its own one).
+    events.subscribe(JobCompleted, payments.release_for_completed_job)  # type: ignore[arg-type]
     return Services(
         settings=settings, engine=engine, clock=clock, events=events, limiter=limiter,
+        orders=orders, payments=payments,
         accounts=accounts, two_factor=two_factor, categories=categories, jobs=jobs, bids=bids,
         artworks=artworks,
         audit=AuditService(queries=SqlAlchemyAuditQueries(engine)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,16 @@ from dotenv import dotenv_values
 
 PREFIX = "CULTUREUP_"
 AWS_NAMES = ("aws_storage_bucket_name", "aws_s3_region_name", "aws_endpoint_url")
+
+
+def _fee_rate(value: Any) -> Decimal:
+    try:
+        rate = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ValueError(f"platform_fee_rate must be a decimal, not {value!r}") from exc
+    if not rate.is_finite() or not Decimal(0) <= rate < Decimal(1):
+        raise ValueError("platform_fee_rate must be at least 0 and below 1")
+    return rate
 
 
 class SettingsError(ValueError):
@@ -87,6 +98,13 @@ class Settings:
     aws_storage_bucket_name: str = ""
     aws_s3_region_name: str = "us-east-1"
     aws_endpoint_url: str = ""
+    # Commerce: the platform's share of each sale, how long an unpaid order holds its items,
+    # and Stripe (card payments are off while the secret key is empty).
+    platform_fee_rate: Decimal = attrs.field(default=Decimal("0.10"), converter=_fee_rate)
+    order_reservation_minutes: int = attrs.field(default=30, converter=_positive_int)
+    stripe_secret_key: str = attrs.field(default="", repr=False)
+    stripe_webhook_secret: str = attrs.field(default="", repr=False)
+    stripe_api_base: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None,
@@ -120,6 +138,8 @@ class Settings:
         shown["database_url"] = _mask_password(self.database_url)
         shown["redis_url"] = _mask_password(self.redis_url)
         shown["secret_key"] = "***" if self.secret_key else "(from secret_key_file)"
+        shown["stripe_secret_key"] = "***" if self.stripe_secret_key else ""
+        shown["stripe_webhook_secret"] = "***" if self.stripe_webhook_secret else ""
         return shown
 
     def resolve_secret_key(self) -> str:

@@ -11,6 +11,8 @@ from cultureup.application.bids import BidService
 from cultureup.application.categories import CategoryService
 from cultureup.application.equipment import EquipmentService
 from cultureup.application.jobs import JobService
+from cultureup.application.orders import OrderService
+from cultureup.application.payments import PaymentService
 from cultureup.application.private_files import PrivateFileService
 from cultureup.application.profiles import ArtistProfileService, BuyerProfileService
 from cultureup.application.sample_data import SampleDataService
@@ -33,3 +35,5 @@ class UseCases:
     equipment: EquipmentService
     search: SearchService
     private_files: PrivateFileService
+    orders: OrderService
+    payments: PaymentService

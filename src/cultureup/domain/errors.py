@@ -84,3 +84,7 @@ class RateLimited(DomainError):
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = max(1, int(retry_after))
+
+
+class ServiceUnavailable(DomainError):
+    """A service the action depends on (a payment gateway) could not be reached; retry."""

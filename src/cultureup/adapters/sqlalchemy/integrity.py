@@ -21,6 +21,9 @@ CONSTRAINT_ERRORS: list[tuple[tuple[str, ...], Callable[[], DomainError]]] = [
      lambda: InvalidState("An artist has already been hired for this job.")),
     (("uq_bids_job_artist", "bids.job_id, bids.artist_id"),
      lambda: ValidationFailed({"job_id": ["You have already placed a bid on this job."]})),
+    (("uq_payments_open_order", "payments.order_id\n", "uq_payments_open_job",
+      "payments.job_id\n"),
+     lambda: InvalidState("There is already an open payment for this; use it.")),
 ]
 
 

@@ -13,6 +13,14 @@ from cultureup.adapters.sqlalchemy.catalog_repositories import (
     SqlAlchemyBuyerProfileRepository,
     SqlAlchemyEquipmentRepository,
 )
+from cultureup.adapters.sqlalchemy.commerce_repositories import (
+    SqlAlchemyArtworkHolds,
+    SqlAlchemyEquipmentStock,
+    SqlAlchemyLedger,
+    SqlAlchemyOrderRepository,
+    SqlAlchemyPaymentRepository,
+    SqlAlchemyProcessedEvents,
+)
 from cultureup.adapters.sqlalchemy.integrity import domain_error_for
 from cultureup.adapters.sqlalchemy.repositories import (
     SqlAlchemyCategoryRepository,
@@ -51,6 +59,12 @@ class SqlAlchemyUnitOfWork:
         self.artist_profiles = SqlAlchemyArtistProfileRepository(connection)
         self.buyer_profiles = SqlAlchemyBuyerProfileRepository(connection)
         self.equipment = SqlAlchemyEquipmentRepository(connection)
+        self.orders = SqlAlchemyOrderRepository(connection)
+        self.artwork_holds = SqlAlchemyArtworkHolds(connection)
+        self.stock = SqlAlchemyEquipmentStock(connection)
+        self.payments = SqlAlchemyPaymentRepository(connection)
+        self.ledger = SqlAlchemyLedger(connection)
+        self.processed_events = SqlAlchemyProcessedEvents(connection)
         return self
 
     def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:

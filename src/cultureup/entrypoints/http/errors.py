@@ -15,6 +15,7 @@ from cultureup.domain.errors import (
     NotFound,
     PermissionDenied,
     RateLimited,
+    ServiceUnavailable,
     ValidationFailed,
 )
 
@@ -27,6 +28,7 @@ STATUS_BY_ERROR: list[tuple[type[DomainError], str]] = [
     (NotFound, falcon.HTTP_404),
     (InvalidState, falcon.HTTP_409),
     (RateLimited, falcon.HTTP_429),
+    (ServiceUnavailable, falcon.HTTP_503),
 ]
 
 

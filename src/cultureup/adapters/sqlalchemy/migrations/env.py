@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 
 import cultureup.adapters.sqlalchemy.artwork_tables
-import cultureup.adapters.sqlalchemy.catalog_tables  # noqa: F401  (its tables join metadata)
+import cultureup.adapters.sqlalchemy.catalog_tables
+import cultureup.adapters.sqlalchemy.commerce_tables  # noqa: F401  (their tables join metadata)
 from cultureup.adapters.sqlalchemy.search_tables import include_in_autogenerate
 from cultureup.adapters.sqlalchemy.tables import metadata
 
