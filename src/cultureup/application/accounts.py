@@ -24,7 +24,13 @@ from cultureup.application.throttling import (
 )
 from cultureup.application.views import UserView
 from cultureup.domain.audit import AuditAction
-from cultureup.domain.errors import FieldErrors, NotAuthenticated, ValidationFailed
+from cultureup.domain.errors import (
+    FieldErrors,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from cultureup.domain.events import UserRegistered
 from cultureup.domain.text import identity_key
 from cultureup.domain.two_factor import LoginChallenge
@@ -309,6 +315,17 @@ class AccountService:
             if not user.is_active:
                 raise NotAuthenticated("User inactive or deleted.")
             return user.as_actor()
+    def staff_actor(self, username: str) -> Actor:
+        """The active staff account an operator acts as at the command line (so that the
+        audit log names a person)."""
+        with self._uow(read_only=True) as uow:
+            user = uow.users.find_by_login(identity_key(username))
+        if user is None or not user.is_active:
+            raise NotFound(f"No active user named '{username}'.")
+        if not (user.is_staff or user.is_superuser):
+            raise PermissionDenied(f"'{username}' is not a staff account.")
+        return user.as_actor()
+
     def get_profile(self, actor: Actor) -> UserView:
         with self._uow(read_only=True) as uow:
             return user_view(uow.users.get(actor.id))

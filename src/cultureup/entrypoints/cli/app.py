@@ -14,6 +14,7 @@ from cultureup.application.views import AuditFilters, PageRequest
 from cultureup.bootstrap import Services, bootstrap
 from cultureup.config import Settings, SettingsError
 from cultureup.domain.errors import DomainError, ValidationFailed
+from cultureup.entrypoints.cli.commerce import orders_app, payments_app
 
 app = typer.Typer(
     help="CultureUp, the art marketplace backend. Settings come from CULTUREUP_* environment "
@@ -28,6 +29,8 @@ app.add_typer(artworks_app, name="artworks")
 audit_app = typer.Typer(help="The audit log of logins, security changes and admin actions.",
                         no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+app.add_typer(payments_app, name="payments")
+app.add_typer(orders_app, name="orders")
 
 DEFAULT_ADMIN_PASSWORD = "admin123"  # noqa: S105 - the documented first-run default
 

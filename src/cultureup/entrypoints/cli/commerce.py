@@ -1,0 +1,194 @@
+"""`cultureup payments ...` and `cultureup orders ...`: the staff money actions, through the
+same use cases as the admin API, each written to the audit log with its reason."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from cultureup.application.commerce_views import OrderView, PaymentFilters, PaymentView
+from cultureup.application.views import PageRequest
+from cultureup.bootstrap import Services
+from cultureup.domain.errors import DomainError
+from cultureup.domain.money import Money
+
+T = TypeVar("T")
+
+payments_app = typer.Typer(help="Payments: list, verify offline transfers, release escrow, "
+                                "refund.", no_args_is_help=True)
+orders_app = typer.Typer(help="Orders: cancel, force-complete, expire reservations.",
+                         no_args_is_help=True)
+
+AsUser = Annotated[str, typer.Option(
+    "--as", help="The staff account acting (named in the audit log).")]
+Reason = Annotated[str, typer.Option(help="Why; kept in the audit log.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def _run(action: Callable[[Services], T]) -> T:
+    from cultureup.entrypoints.cli.app import _fail, _services
+
+    services = _services()
+    try:
+        return action(services)
+    except DomainError as error:
+        raise _fail(error) from error
+    finally:
+        services.close()
+
+
+def _time(value: Any) -> str | None:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
+
+
+def payment_json(payment: PaymentView) -> dict[str, Any]:
+    return {"id": payment.id, "transaction_id": payment.transaction_id,
+            "payer": payment.payer.username,
+            "payee": payment.payee.username if payment.payee else None,
+            "order": payment.order, "job": payment.job.id if payment.job else None,
+            "amount": str(payment.amount), "payment_method": payment.payment_method,
+            "status": payment.status, "hire_status": payment.hire_status,
+            "refunded_amount": str(payment.refunded_amount),
+            "platform_fee": str(payment.platform_fee),
+            "artist_earning": str(payment.artist_earning),
+            "payer_reference": payment.payer_reference,
+            "stripe_payment_intent": payment.stripe_payment_intent,
+            "created_at": _time(payment.created_at)}
+
+
+def order_json(order: OrderView) -> dict[str, Any]:
+    return {"id": order.id, "buyer": order.buyer.username, "status": order.status,
+            "total_amount": str(order.total_amount), "is_paid": order.is_paid,
+            "updated_at": _time(order.updated_at)}
+
+
+def _show_payment(payment: PaymentView, as_json: bool, message: str) -> None:
+    if as_json:
+        typer.echo(json.dumps(payment_json(payment)))
+    else:
+        typer.echo(message)
+
+
+@payments_app.command("list")
+def payments_list(
+    as_user: AsUser,
+    status: Annotated[str | None, typer.Option(
+        help="pending, completed, failed, partially_refunded or refunded.")] = None,
+    method: Annotated[str | None, typer.Option(
+        help="stripe, jazzcash, bank_transfer or cash_on_delivery.")] = None,
+    hire_status: Annotated[str | None, typer.Option(
+        help="pending, released or cancelled.")] = None,
+    search: Annotated[str | None, typer.Option(
+        help="Part of a transaction id, payer or payee username.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=200, help="Payments to show.")] = 50,
+    as_json: AsJson = False,
+) -> None:
+    """Show payments, newest first."""
+    def action(services: Services) -> Any:
+        actor = services.accounts.staff_actor(as_user)
+        return services.payments.admin_list_payments(actor, PaymentFilters(
+            status=status, payment_method=method, hire_status=hire_status, search=search),
+            PageRequest.of(1, limit, max_page_size=200))
+
+    page = _run(action)
+    for payment in page.items:
+        if as_json:
+            typer.echo(json.dumps(payment_json(payment)))
+        else:
+            typer.echo(f"{payment.id:>6}  {payment.transaction_id:<16} "
+                       f"{payment.payer.username:<16} {payment.amount!s:>12} "
+                       f"{payment.payment_method:<16} {payment.status:<18} "
+                       f"{payment.hire_status:<9} fee {payment.platform_fee}")
+    if not as_json:
+        typer.secho(f"{len(page.items)} of {page.total} payments", err=True, fg="cyan")
+
+
+@payments_app.command("verify")
+def payments_verify(
+    payment_id: Annotated[int, typer.Argument(help="The payment's id.")],
+    as_user: AsUser,
+    reference: Annotated[str, typer.Option(
+        help="The transaction id seen on the JazzCash or bank statement.")],
+    reason: Reason = "", as_json: AsJson = False,
+) -> None:
+    """Complete a JazzCash or bank transfer whose money arrived under the payer's reference."""
+    payment = _run(lambda s: s.payments.verify(s.accounts.staff_actor(as_user), payment_id,
+                                               reference=reference, reason=reason))
+    _show_payment(payment, as_json, f"Payment {payment.transaction_id} verified: "
+                  f"{payment.amount} received.")
+
+
+@payments_app.command("release")
+def payments_release(
+    payment_id: Annotated[int, typer.Argument(help="The payment's id.")],
+    as_user: AsUser, reason: Reason = "", as_json: AsJson = False,
+) -> None:
+    """Release the artist's held earning of a paid payment."""
+    payment = _run(lambda s: s.payments.release(s.accounts.staff_actor(as_user), payment_id,
+                                                reason=reason))
+    _show_payment(payment, as_json, f"Payment {payment.transaction_id} released to artist.")
+
+
+@payments_app.command("refund")
+def payments_refund(
+    payment_id: Annotated[int, typer.Argument(help="The payment's id.")],
+    as_user: AsUser,
+    amount: Annotated[str | None, typer.Option(
+        help="Refund only this much (two decimals at most); all that is left by default.")
+    ] = None,
+    reason: Reason = "", as_json: AsJson = False,
+) -> None:
+    """Refund a paid payment in full or in part (through Stripe for card payments)."""
+    refund_amount = None
+    if amount is not None:
+        try:
+            refund_amount = Money.parse(amount)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--amount") from exc
+    result = _run(lambda s: s.payments.refund(s.accounts.staff_actor(as_user), payment_id,
+                                              amount=refund_amount, reason=reason))
+    if as_json:
+        typer.echo(json.dumps({**payment_json(result.payment),
+                               "refund_amount": str(result.refund_amount)}))
+    else:
+        typer.echo(f"Payment {result.payment.transaction_id} refunded "
+                   f"{result.refund_amount} ({result.payment.status}).")
+
+
+def _show_order(order: OrderView, as_json: bool, message: str) -> None:
+    if as_json:
+        typer.echo(json.dumps(order_json(order)))
+    else:
+        typer.echo(message)
+
+
+@orders_app.command("cancel")
+def orders_cancel(
+    order_id: Annotated[int, typer.Argument(help="The order's id.")],
+    as_user: AsUser, reason: Reason = "", as_json: AsJson = False,
+) -> None:
+    """Cancel an order: items back in stock, a payment refunded or called off."""
+    order = _run(lambda s: s.orders.cancel(s.accounts.staff_actor(as_user), order_id,
+                                           reason=reason))
+    _show_order(order, as_json, f"Order #{order.id} cancelled by admin.")
+
+
+@orders_app.command("force-complete")
+def orders_force_complete(
+    order_id: Annotated[int, typer.Argument(help="The order's id.")],
+    as_user: AsUser, reason: Reason = "", as_json: AsJson = False,
+) -> None:
+    """Mark a paid (or cash on delivery) order delivered."""
+    order = _run(lambda s: s.orders.force_complete(s.accounts.staff_actor(as_user), order_id,
+                                                   reason=reason))
+    _show_order(order, as_json, f"Order #{order.id} marked as delivered by admin.")
+
+
+@orders_app.command("expire")
+def orders_expire(as_json: AsJson = False) -> None:
+    """Cancel unpaid orders whose reservation ran out, freeing their items."""
+    count = _run(lambda s: s.orders.expire_reservations())
+    typer.echo(json.dumps({"expired": count}) if as_json else f"Expired {count} orders.")
