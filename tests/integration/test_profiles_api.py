@@ -15,6 +15,7 @@ from sqlalchemy import event, select, update
 
 from cultureup.adapters.sqlalchemy.tables import metadata, users
 from cultureup.bootstrap import Services
+from cultureup.domain.users import Actor, UserType
 from tests.integration.assertions import assert_error as refused
 from tests.integration.conftest import ApiUser, Marketplace, QueryCounter
 
@@ -58,6 +59,18 @@ def hired_job(market: Marketplace, buyer: ApiUser, artist: ApiUser, *, amount: s
                                         json=body)
     assert hired.status_code == 200, hired.json
     return job["id"]
+
+
+def pay(market: Marketplace, buyer: ApiUser, job_id: int) -> None:
+    """The buyer pays the hired artist by bank transfer, and staff verify it."""
+    services = market.services
+    admin, _ = services.sample_data.ensure_superuser(
+        username="payments_admin", email="payments_admin@example.com",
+        password="a long admin passphrase")
+    payer = Actor(id=buyer.id, username=buyer.username, user_type=UserType.BUYER)
+    payment = services.payments.create_payment(payer, method="bank_transfer", job_id=job_id)
+    services.payments.confirm(payer, payment.id, payer_reference=f"HBL-{job_id}")
+    services.payments.verify(admin.as_actor(), payment.id, reference=f"HBL-{job_id}")
 
 
 def finish(market: Marketplace, buyer: ApiUser, job_id: int, verb: str) -> None:
@@ -292,7 +305,7 @@ def test_reviews_of_an_unknown_artist_are_404(market: Marketplace) -> None:
 # -- figures computed from jobs --------------------------------------------------------------
 
 
-def test_profile_figures_come_from_the_jobs(market: Marketplace) -> None:
+def test_profile_figures_come_from_the_jobs_and_the_ledger(market: Marketplace) -> None:
     buyer, other_buyer = market.user("buyer"), market.user("buyer")
     artist, rival = market.user("artist"), market.user("artist")
     artist_profile(market, artist)
@@ -301,30 +314,33 @@ def test_profile_figures_come_from_the_jobs(market: Marketplace) -> None:
     buyer_profile(market, other_buyer)
 
     done = hired_job(market, buyer, artist, amount="600.00")
+    pay(market, buyer, done)
     finish(market, buyer, done, "complete")
     done_renegotiated = hired_job(market, other_buyer, artist, amount="700.00",
                                   final_amount="850.50")
+    pay(market, other_buyer, done_renegotiated)
     finish(market, other_buyer, done_renegotiated, "complete")
     dropped = hired_job(market, buyer, artist, amount="900.00")
     finish(market, buyer, dropped, "cancel")
-    hired_job(market, buyer, artist, amount="800.00")  # still in progress: not counted
+    hired_job(market, buyer, artist, amount="800.00")  # in progress, not paid: not counted
     open_job = market.job(buyer)
     market.bid(artist, open_job["id"], "750.00")  # a pending bid: not counted
     finish(market, buyer, market.job(buyer)["id"], "cancel")  # cancelled before any hire
     rival_job = hired_job(market, buyer, rival, amount="500.00")
+    pay(market, buyer, rival_job)
     finish(market, buyer, rival_job, "complete")
 
     mine = market.client.simulate_get(f"/api/artist-profiles/{artist.id}/").json
     assert mine["total_projects_completed"] == 2
-    assert mine["total_earnings"] == "1450.50"
+    assert mine["total_earnings"] == "1305.45"  # 600 + 850.50 paid, less the 10 % fee
     assert mine["completion_rate"] == 66.7  # 2 of the 3 jobs that ended
     assert (mine["rating"], mine["total_reviews"]) == (0.0, 0)
     theirs = market.client.simulate_get(f"/api/artist-profiles/{rival.id}/").json
     assert (theirs["total_projects_completed"], theirs["total_earnings"],
-            theirs["completion_rate"]) == (1, "500.00", 100.0)
+            theirs["completion_rate"]) == (1, "450.00", 100.0)
 
     spender = market.client.simulate_get(f"/api/buyer-profiles/{buyer.id}/").json
-    assert spender["total_spent"] == "1100.00"  # 600 + 500, the completed jobs only
+    assert spender["total_spent"] == "1100.00"  # 600 + 500, what was paid
     assert spender["projects_posted"] == 6
     other = market.client.simulate_get(f"/api/buyer-profiles/{other_buyer.id}/").json
     assert (other["total_spent"], other["projects_posted"]) == ("850.50", 1)
@@ -575,7 +591,9 @@ def test_profile_lists_run_the_same_statements_for_5_and_20_rows(
         other_buyer = market.user("buyer")
         buyer_profile(market, other_buyer)
         if n % 4 == 0:
-            finish(market, buyer, hired_job(market, buyer, artist, amount="600.00"), "complete")
+            job_id = hired_job(market, buyer, artist, amount="600.00")
+            pay(market, buyer, job_id)
+            finish(market, buyer, job_id, "complete")
             market.job(other_buyer)
     buyer_profile(market, buyer)
     for path, ordering in (("/api/artist-profiles/", "-total_projects_completed"),

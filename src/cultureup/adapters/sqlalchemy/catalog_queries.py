@@ -1,8 +1,8 @@
 """Read models for artist profiles, buyer profiles and equipment: each list page is two
 queries (rows and count), whatever the page size.
 
-A profile's figures come from the jobs table through correlated sub-queries in the same
-statement, so they are computed for the page's rows only, never per row from Python.
+A profile's figures come from the jobs table and the ledger through correlated sub-queries in
+the same statement, so they are computed for the page's rows only, never per row from Python.
 """
 
 from __future__ import annotations
@@ -10,16 +10,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Select, and_, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Engine,
+    Select,
+    and_,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
 
 from cultureup.adapters.sqlalchemy.catalog_tables import (
     artist_profiles,
     buyer_profiles,
     equipment,
 )
+from cultureup.adapters.sqlalchemy.commerce_tables import ledger_entries
 from cultureup.adapters.sqlalchemy.queries import _paginate
 from cultureup.adapters.sqlalchemy.search_queries import folded_contains, indexed_search
 from cultureup.adapters.sqlalchemy.tables import jobs, users
+from cultureup.adapters.sqlalchemy.types import MoneyCents
 from cultureup.application.catalog_views import (
     ArtistProfileFilters,
     ArtistProfileView,
@@ -31,6 +43,7 @@ from cultureup.application.catalog_views import (
 from cultureup.application.views import Page, PageRequest, UserView
 from cultureup.domain.errors import NotFound
 from cultureup.domain.jobs import JobStatus
+from cultureup.domain.ledger import AccountKind
 from cultureup.domain.money import Money
 from cultureup.domain.profiles import completion_rate
 
@@ -60,11 +73,14 @@ def _user_view(row: Any) -> UserView:
     return UserView(**{name: row[f"owner_{name}"] for name in USER_FIELDS})
 
 
-def _money_sum(condition: ColumnElement[bool]) -> Any:
-    # Whole paisa summed in SQL; 0 rather than NULL so that ordering by it is the same on
-    # every database.
-    return (select(func.coalesce(func.sum(job.c.final_amount), 0))
-            .where(condition).scalar_subquery())
+def _ledger_sum(user_id: Any, accounts: Sequence[AccountKind], *, sign: int = 1) -> Any:
+    """The user's balance over some ledger accounts, in paisa, typed as money."""
+    total = (select(func.coalesce(func.sum(type_coerce(ledger_entries.c.amount, BigInteger)),
+                                  0))
+             .where(ledger_entries.c.user_id == user_id,
+                    ledger_entries.c.account.in_([a.value for a in accounts]))
+             .scalar_subquery())
+    return type_coerce(total * sign, MoneyCents)
 
 
 def _job_count(condition: ColumnElement[bool]) -> Any:
@@ -90,7 +106,10 @@ class SqlAlchemyProfileQueries:
         cancelled = and_(hired, job.c.status == JobStatus.CANCELLED.value)
         return {"total_projects_completed": _job_count(completed)
                 .label("total_projects_completed"),
-                "total_earnings": _money_sum(completed).label("total_earnings"),
+                # What the artist earned, net of the fee and of refunds, held or released.
+                "total_earnings": _ledger_sum(artist_profiles.c.user_id, (
+                    AccountKind.ARTIST_HELD, AccountKind.ARTIST_AVAILABLE))
+                .label("total_earnings"),
                 "cancelled_projects": _job_count(cancelled).label("cancelled_projects")}
 
     def _artist_select(self, stats: dict[str, Any]) -> Select[Any]:
@@ -133,8 +152,9 @@ class SqlAlchemyProfileQueries:
 
     def _buyer_stats(self) -> dict[str, Any]:
         posted_by = job.c.buyer_id == buyer_profiles.c.user_id
-        completed = and_(posted_by, job.c.status == JobStatus.COMPLETED.value)
-        return {"total_spent": _money_sum(completed).label("total_spent"),
+        # What the buyer paid, net of refunds, for jobs and orders alike.
+        return {"total_spent": _ledger_sum(buyer_profiles.c.user_id, (AccountKind.BUYER,),
+                                           sign=-1).label("total_spent"),
                 "projects_posted": _job_count(posted_by).label("projects_posted")}
 
     def _buyer_select(self, stats: dict[str, Any]) -> Select[Any]:
