@@ -11,16 +11,20 @@ from cultureup.application.audit import record
 from cultureup.application.bids import BidService
 from cultureup.application.catalog_views import EquipmentFilters
 from cultureup.application.categories import CategoryService
+from cultureup.application.commerce_views import OrderFilters
 from cultureup.application.equipment import EquipmentService
 from cultureup.application.jobs import JobService
+from cultureup.application.orders import OrderService
+from cultureup.application.payments import PaymentService
 from cultureup.application.ports import Clock, UnitOfWorkFactory
 from cultureup.application.profiles import ArtistProfileService, BuyerProfileService
-from cultureup.application.views import JobFilters, PageRequest
+from cultureup.application.views import BidFilters, JobFilters, PageRequest
 from cultureup.domain.audit import AuditAction
 from cultureup.domain.equipment import EquipmentTerms
 from cultureup.domain.errors import NotFound, PermissionDenied
 from cultureup.domain.jobs import BidTerms, JobTerms
 from cultureup.domain.money import Money
+from cultureup.domain.orders import ItemRequest, OrderRequest
 from cultureup.domain.profiles import ArtistProfileTerms, BuyerProfileTerms
 from cultureup.domain.text import identity_key
 from cultureup.domain.users import Actor, StaffRole, User
@@ -89,7 +93,9 @@ class SampleDataService:
     def __init__(self, *, accounts: AccountService, categories: CategoryService,
                  jobs: JobService, bids: BidService, uow: UnitOfWorkFactory, clock: Clock,
                  artist_profiles: ArtistProfileService, buyer_profiles: BuyerProfileService,
-                 equipment: EquipmentService) -> None:
+                 equipment: EquipmentService, orders: OrderService | None = None,
+                 payments: PaymentService | None = None) -> None:
+        self._orders, self._payments = orders, payments
         self._accounts, self._categories = accounts, categories
         self._jobs, self._bids, self._uow, self._clock = jobs, bids, uow, clock
         self._artist_profiles, self._buyer_profiles = artist_profiles, buyer_profiles
@@ -153,6 +159,7 @@ class SampleDataService:
         self._ensure_profiles(people, created, skipped)
         self._ensure_equipment(actor, created, skipped)
         self._ensure_jobs(people, category_ids, created, skipped)
+        self._ensure_commerce(actor, people, created, skipped)
         with self._uow() as uow:
             record(uow, now=self._clock.now(), action=AuditAction.SAMPLE_DATA_CREATED,
                    actor_id=actor.id, actor_username=actor.username, target_type="platform",
@@ -237,6 +244,87 @@ class SampleDataService:
                 name=name, description=f"{name}, sample stock.", equipment_type=kind,
                 price=Money(price), stock_quantity=stock))
             created.append(f"equipment {name}")
+
+    def _ensure_commerce(self, staff: Actor, people: dict[str, Actor], created: list[str],
+                         skipped: list[str]) -> None:
+        """Orders and payments in every state, paid offline (no card gateway needed)."""
+        orders, payments = self._orders, self._payments
+        if orders is None or payments is None:
+            return
+        sarah, omar = people["buyer_sarah"], people["buyer_omar"]
+        if orders.list_orders(sarah, OrderFilters(), PageRequest.of(1, 1)).total:
+            skipped.append("sample orders and payments")
+            return
+        stock = {item.name: item.id for item in self._equipment.list_equipment(
+            EquipmentFilters(), PageRequest.of(1, 100)).items}
+
+        def order(buyer: Actor, name: str, quantity: int) -> int:
+            return orders.place_order(buyer, OrderRequest(
+                order_type="equipment", shipping_address="Gulberg III, Lahore, Pakistan",
+                equipment_items=(ItemRequest(item_id=stock[name], quantity=quantity),))).id
+
+        def paid(buyer: Actor, method: str, **target: int) -> int:
+            payment = payments.create_payment(buyer, method=method, **target)
+            reference = f"SAMPLE-{payment.transaction_id}"
+            payments.confirm(buyer, payment.id, payer_reference=reference)
+            payments.verify(staff, payment.id, reference=reference, reason="sample data")
+            return payment.id
+
+        brushes, canvas, paints, qalam = (name for name, *_ in (
+            SAMPLE_EQUIPMENT[0], SAMPLE_EQUIPMENT[1], SAMPLE_EQUIPMENT[2], SAMPLE_EQUIPMENT[4]))
+        # pending: a bank transfer on its way
+        waiting = order(sarah, brushes, 1)
+        payments.create_payment(sarah, method="bank_transfer", order_id=waiting)
+        # confirmed and paid by JazzCash
+        confirmed = order(sarah, paints, 2)
+        paid(sarah, "jazzcash", order_id=confirmed)
+        orders.confirm(sarah, confirmed)
+        # delivered, cash on delivery
+        cash = order(omar, canvas, 1)
+        payments.create_payment(omar, method="cash_on_delivery", order_id=cash)
+        orders.force_complete(staff, cash, reason="sample data")
+        # completed by the buyer
+        done = order(omar, qalam, 3)
+        paid(omar, "bank_transfer", order_id=done)
+        orders.force_complete(staff, done, reason="sample data")
+        orders.complete(omar, done)
+        # cancelled after payment (refunded), cancelled before payment (failed)
+        refunded = order(sarah, brushes, 1)
+        paid(sarah, "bank_transfer", order_id=refunded)
+        orders.cancel(sarah, refunded, reason="changed my mind")
+        dropped = order(omar, paints, 1)
+        payments.create_payment(omar, method="jazzcash", order_id=dropped)
+        orders.cancel(omar, dropped, reason="sample data")
+        # partially refunded
+        partial = order(sarah, canvas, 2)
+        partly = paid(sarah, "bank_transfer", order_id=partial)
+        payments.refund(staff, partly, amount=Money("1000.00"), reason="one canvas torn")
+        created.append("sample orders and payments")
+        self._ensure_job_payments(staff, people, created)
+
+    def _ensure_job_payments(self, staff: Actor, people: dict[str, Actor],
+                             created: list[str]) -> None:
+        """The logo job hired, paid and completed (escrow released); the book job hired and
+        paid by JazzCash, held until the buyer completes it."""
+        assert self._payments is not None
+        for title, method in (("Logo Design for Tech Startup", "bank_transfer"),
+                              ("Children's Book Illustrations", "jazzcash")):
+            jobs = self._jobs.list_jobs(JobFilters(search=title), PageRequest.of(1, 1)).items
+            if not jobs or jobs[0].status != "open":
+                continue
+            job = jobs[0]
+            buyer = next(p for p in people.values() if p.id == job.buyer.id)
+            bids = self._jobs.list_job_bids(buyer, job.id, BidFilters(), PageRequest.of(1, 1))
+            if not bids.items:
+                continue
+            self._jobs.hire(buyer, job.id, bid_id=bids.items[0].id)
+            payment = self._payments.create_payment(buyer, method=method, job_id=job.id)
+            reference = f"SAMPLE-{payment.transaction_id}"
+            self._payments.confirm(buyer, payment.id, payer_reference=reference)
+            self._payments.verify(staff, payment.id, reference=reference, reason="sample data")
+            if method == "bank_transfer":
+                self._jobs.complete(buyer, job.id)
+            created.append(f"payment for {title}")
 
     @staticmethod
     def _has_profile(service: ArtistProfileService | BuyerProfileService, user_id: int) -> bool:
