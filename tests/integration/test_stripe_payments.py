@@ -194,3 +194,18 @@ def test_without_a_stripe_key_cards_are_refused_clearly(services: Services) -> N
         shop.artwork(shop.user("artist"), "10.00")))
     with pytest.raises(ValidationFailed, match="not configured"):
         services.payments.create_payment(buyer, method="stripe", order_id=order.id)
+
+
+def test_cancelling_an_order_cancels_its_intent_at_stripe(card_services: Services,
+                                                          stripe_client) -> None:
+    services = card_services
+    shop = Commerce(services)
+    buyer = shop.user("buyer")
+    order = services.orders.place_order(buyer, artwork_order(
+        shop.artwork(shop.user("artist"), "2500.00")))
+    pid = services.payments.create_payment(buyer, method="stripe", order_id=order.id).id
+    intent = services.payments.process(buyer, pid).payment_intent_id
+    services.payments.confirm(buyer, pid, payment_method_id=card(stripe_client, THREE_D_SECURE))
+    services.orders.cancel(buyer, order.id)
+    assert stripe_client.v1.payment_intents.retrieve(intent).status == "canceled"
+    assert services.payments.get_payment(buyer, pid).status == "failed"

@@ -448,6 +448,12 @@ class FakeCardGateway:
     def fetch(self, reference: str) -> GatewayIntent:
         return self._intent(reference)
 
+    def cancel(self, reference: str) -> GatewayIntent:
+        data = self.intents[reference]
+        if data["status"] is not IntentStatus.SUCCEEDED:
+            data["status"] = IntentStatus.CANCELED
+        return self._intent(reference)
+
     def refund(self, reference: str | None, amount: Money, *, idempotency_key: str) -> str:
         self.refunds.append((reference, amount))
         return f"re_{len(self.refunds)}"

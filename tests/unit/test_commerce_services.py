@@ -348,3 +348,24 @@ def test_release_is_for_staff_once(shop: Shop, people) -> None:
     assert [a.kind for a in balances(shop.store.entries()) if a.user_id == people[
         "artist"].id] == [AccountKind.ARTIST_HELD, AccountKind.ARTIST_AVAILABLE]
 
+
+
+def test_cancelling_calls_off_a_card_payment_in_flight(shop: Shop, people) -> None:
+    item = shop.item("10.00", 5)
+    first = shop.orders.place_order(people["buyer"], gear((item, 1)))
+    pid = shop.payments.create_payment(people["buyer"], method="stripe", order_id=first.id).id
+    intent = shop.payments.process(people["buyer"], pid).payment_intent_id
+    shop.payments.confirm(people["buyer"], pid, payment_method_id="pm_card_threeDSecure")
+    shop.orders.cancel(people["buyer"], first.id)
+    assert shop.card.fetch(intent).status.value == "canceled"
+    assert shop.payments.get_payment(people["buyer"], pid).status == "failed"
+    # authenticated at the bank, then cancelled before anyone told the server: given back
+    second = shop.orders.place_order(people["buyer"], gear((item, 1)))
+    pid = shop.payments.create_payment(people["buyer"], method="stripe", order_id=second.id).id
+    intent = shop.payments.process(people["buyer"], pid).payment_intent_id
+    shop.payments.confirm(people["buyer"], pid, payment_method_id="pm_card_threeDSecure")
+    shop.card.authenticate(intent, success=True)
+    shop.orders.cancel(people["buyer"], second.id)
+    assert shop.payments.get_payment(people["buyer"], pid).status == "refunded"
+    assert shop.card.refunds == [(intent, Money("10.00"))]
+    assert_books_balance(shop)

@@ -181,6 +181,11 @@ class PaymentGateway(Protocol):
         """Give `amount` back to the payer; returns the gateway's refund reference."""
         ...
 
+    def cancel(self, reference: str) -> GatewayIntent:
+        """Call the intent off so that it can no longer take money; an intent that already
+        succeeded is returned as it is."""
+        ...
+
 
 class WebhookVerifier(Protocol):
     def parse(self, payload: bytes, signature: str | None) -> GatewayEvent:

@@ -141,7 +141,7 @@ class OrderService:
             order.ensure_deletable(by=actor)
             payment = uow.payments.open_for(order_id=order_id)
             if payment is not None:
-                payment.fail(now=now, reason="The order was deleted.")
+                self._settlement.call_off(uow, payment, now=now, reason="The order was deleted.")
                 uow.payments.save(payment)
             self._give_back(uow, order)
             uow.orders.delete(order)
@@ -298,7 +298,8 @@ class OrderService:
         order.cancel(by=by, now=now, reason=reason)
         if payment is not None:
             if payment.status is PaymentStatus.PENDING:
-                payment.fail(now=now, reason="The order was cancelled.")
+                self._settlement.call_off(uow, payment, now=now,
+                                          reason="The order was cancelled.")
             else:
                 self._settlement.refund(uow, payment, by=None, amount=None, now=now,
                                         reason="The order was cancelled.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from cultureup.application.commerce_ports import PaymentGateway
+from cultureup.application.commerce_ports import IntentStatus, PaymentGateway
 from cultureup.application.ports import UnitOfWork
 from cultureup.domain.errors import ValidationFailed
 from cultureup.domain.jobs import JobStatus
@@ -77,6 +77,21 @@ class Settlement:
             payment.gateway_reference, refunded,
             idempotency_key=f"cultureup-refund-{payment.id}-{payment.refunded_amount.cents}")
         return refunded
+
+    def call_off(self, uow: UnitOfWork, payment: Payment, *, now: datetime,
+                 reason: str) -> None:
+        """The order is gone: a pending payment must not take money any more. A card intent
+        is cancelled at the gateway; if it had succeeded meanwhile, the money is recorded and
+        given back in full."""
+        gateway = self.gateway(payment.method) if payment.method is PaymentMethod.STRIPE \
+            else None
+        if gateway is not None and payment.gateway_reference is not None:
+            intent = gateway.cancel(payment.gateway_reference)
+            if intent.status is IntentStatus.SUCCEEDED:
+                uow.ledger.append(payment.complete(now=now))
+                self.refund(uow, payment, by=None, amount=None, now=now, reason=reason)
+                return
+        payment.fail(now=now, reason=reason)
 
     @staticmethod
     def release(uow: UnitOfWork, payment: Payment, *, by: Actor | None,

@@ -39,6 +39,9 @@ class OfflineGateway:
     def fetch(self, reference: str) -> GatewayIntent:
         raise self._not_by_card()
 
+    def cancel(self, reference: str) -> GatewayIntent:
+        raise self._not_by_card()
+
     def refund(self, reference: str | None, amount: Money, *, idempotency_key: str) -> str:
         """Staff pay the refund back by the same channel; the record is the reference."""
         return f"manual-{idempotency_key}"

@@ -81,6 +81,16 @@ class StripePaymentGateway:
             raise _unavailable(exc) from exc
         return str(refund.id)
 
+    def cancel(self, reference: str) -> GatewayIntent:
+        intent = self._retrieve(reference)
+        if intent["status"] in (IntentStatus.SUCCEEDED, IntentStatus.CANCELED,
+                                IntentStatus.PROCESSING):
+            return _intent(intent)
+        try:
+            return _intent(self._client.v1.payment_intents.cancel(reference))
+        except stripe.StripeError as exc:
+            raise _unavailable(exc) from exc
+
     def _retrieve(self, reference: str) -> Any:
         try:
             return self._client.v1.payment_intents.retrieve(reference)
