@@ -2,7 +2,7 @@
 and the gateway events already applied
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0007
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 import cultureup.adapters.sqlalchemy.types
 
 revision = '0009'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
