@@ -76,8 +76,10 @@ from cultureup.domain.events import JobCompleted
 from cultureup.domain.fees import FeeRate
 from cultureup.domain.payments import PaymentMethod
 from cultureup.entrypoints.http import create_app
+from cultureup.entrypoints.http.docs import ASSETS
 from cultureup.entrypoints.http.ratelimit import RateLimit
 from cultureup.entrypoints.http.resources.private_files import private_file_path
+from cultureup.entrypoints.http.web_policy import WebPolicy
 
 
 def _image_store(settings: Settings) -> ImageStore:
@@ -256,4 +258,14 @@ def http_app(services: Services) -> falcon.App:
     media_root = Path(settings.media_root) if settings.storage_backend == "local" else None
     return create_app(services, rate_limit=rate_limit,
                       trust_forwarded_for=settings.trust_forwarded_for, media_root=media_root,
-                      media_url=settings.media_url, max_upload_mb=settings.max_upload_mb)
+                      media_url=settings.media_url, max_upload_mb=settings.max_upload_mb,
+                      web=web_policy(settings))
+
+
+def web_policy(settings: Settings) -> WebPolicy:
+    """The hosts, public URL, origins and headers the served API keeps to."""
+    return WebPolicy(allowed_hosts=settings.allowed_hosts, public_url=settings.public_url,
+                     cors_allowed_origins=settings.cors_allowed_origins,
+                     hsts_seconds=settings.hsts_seconds,
+                     trust_proxy=settings.trust_forwarded_for,
+                     cacheable_prefixes=(settings.media_url, ASSETS))

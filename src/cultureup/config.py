@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import attrs
 from dotenv import dotenv_values
@@ -35,6 +36,23 @@ def _positive_int(value: Any) -> int:
     if number < 0:
         raise ValueError("must not be negative")
     return number
+
+
+def _csv(value: Any) -> tuple[str, ...]:
+    """A comma-separated list from the environment, or an iterable given in code."""
+    items = value.split(",") if isinstance(value, str) else value
+    return tuple(item.strip() for item in items if item.strip())
+
+
+def _public_url(value: Any) -> str:
+    text = str(value).strip().rstrip("/")
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
+            or parts.fragment or parts.username:
+        raise ValueError(f"public_url must be http(s)://host[:port][/path]: {value!r}")
+    return text
 
 
 @attrs.frozen(kw_only=True)
@@ -74,8 +92,22 @@ class Settings:
     login_failures_per_username: int = attrs.field(default=5, converter=_positive_int)
     login_failures_per_client: int = attrs.field(default=20, converter=_positive_int)
     login_failure_window_minutes: int = attrs.field(default=15, converter=_positive_int)
-    # Behind a reverse proxy, take the client address from X-Forwarded-For.
+    # Behind a reverse proxy, take the client address from X-Forwarded-For and the scheme
+    # (http or https) from X-Forwarded-Proto or Forwarded.
     trust_forwarded_for: bool = attrs.field(default=False, converter=lambda v: _bool(v))
+    # Host names the API answers to (the Host header, port ignored); any other is refused with
+    # 400, so that no link is ever built on a host a client made up. ".example.com" also
+    # accepts every subdomain; "*" accepts any host (only behind a proxy that checks it).
+    allowed_hosts: tuple[str, ...] = attrs.field(
+        default=("localhost", "127.0.0.1", "[::1]"), converter=_csv)
+    # When set (https://api.example.com), absolute URLs in answers start with it whatever the
+    # request said, and its host is allowed.
+    public_url: str = attrs.field(default="", converter=_public_url)
+    # Web origins (https://app.example.com) whose pages may call the API from a browser;
+    # "*" for any. Empty: no cross-origin access.
+    cors_allowed_origins: tuple[str, ...] = attrs.field(default=(), converter=_csv)
+    # Strict-Transport-Security max-age on answers served over TLS; 0 sends none.
+    hsts_seconds: int = attrs.field(default=31_536_000, converter=_positive_int)
     # Artwork images: "local" (media_root, served under media_url) or "s3".
     storage_backend: str = attrs.field(default="local", validator=attrs.validators.in_(
         ("local", "s3")))
@@ -134,7 +166,8 @@ class Settings:
 
     def describe(self) -> dict[str, str]:
         """The settings as text, with any password in the database URL masked."""
-        shown = {f.name: str(getattr(self, f.name)) for f in attrs.fields(type(self))}
+        shown = {f.name: ",".join(value) if isinstance(value, tuple) else str(value)
+                 for f in attrs.fields(type(self)) for value in [getattr(self, f.name)]}
         shown["database_url"] = _mask_password(self.database_url)
         shown["redis_url"] = _mask_password(self.redis_url)
         shown["secret_key"] = "***" if self.secret_key else "(from secret_key_file)"

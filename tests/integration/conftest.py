@@ -22,6 +22,8 @@ from cultureup.bootstrap import Services, bootstrap, http_app
 from cultureup.config import Settings
 
 STRONG_PASSWORD = "Str0ng-Palette-42!"
+# falcon.testing sends "Host: falconframework.org" unless told otherwise.
+TEST_HOSTS = ("localhost", "127.0.0.1", "[::1]", falcon.testing.DEFAULT_HOST)
 
 
 class SteppingClock:
@@ -66,7 +68,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
                     password_hash_time_cost=1, password_hash_memory_kib=1024,
                     secret_key="integration-tests-secret-key-0123456789abcdef",
                     # Budgets are tested on their own; elsewhere they would only get in the way.
-                    rate_limit_enabled=False)
+                    rate_limit_enabled=False, allowed_hosts=TEST_HOSTS)
 
 
 @pytest.fixture

@@ -22,8 +22,10 @@ from cultureup.adapters.sqlalchemy.tables import metadata
 from cultureup.bootstrap import Services, bootstrap
 from cultureup.config import Settings
 from cultureup.entrypoints.http import create_app
+from cultureup.entrypoints.http.web_policy import WebPolicy
 from tests.integration.conftest import (
     STRONG_PASSWORD,
+    TEST_HOSTS,
     ApiUser,
     Marketplace,
     SteppingClock,
@@ -70,7 +72,8 @@ def world(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     clock = SteppingClock(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
     services = bootstrap(settings, clock=clock)
     _empty_tables(services.engine)
-    client = falcon.testing.TestClient(create_app(services))
+    client = falcon.testing.TestClient(create_app(services,
+                                                  web=WebPolicy(allowed_hosts=TEST_HOSTS)))
     market = Marketplace(client, services, clock)
     users = {"buyer": market.user("buyer"), "artist": market.user("artist"),
              "other_buyer": market.user("buyer"), "other_artist": market.user("artist")}

@@ -44,3 +44,28 @@ def test_describe_masks_the_database_password() -> None:
     settings = Settings(database_url="postgresql://app:s3cret@db.internal/cultureup")
     assert "s3cret" not in str(settings.describe())
     assert settings.describe()["database_url"] == "postgresql://app:***@db.internal/cultureup"
+
+
+def test_host_and_origin_lists_come_comma_separated() -> None:
+    settings = Settings.from_env(environ={
+        "CULTUREUP_ALLOWED_HOSTS": "api.example.com, .cultureup.example,",
+        "CULTUREUP_CORS_ALLOWED_ORIGINS": "https://app.example.com"}, env_file=None)
+    assert settings.allowed_hosts == ("api.example.com", ".cultureup.example")
+    assert settings.cors_allowed_origins == ("https://app.example.com",)
+    assert settings.describe()["allowed_hosts"] == "api.example.com,.cultureup.example"
+    defaults = Settings.from_env(environ={}, env_file=None)
+    assert defaults.allowed_hosts == ("localhost", "127.0.0.1", "[::1]")
+    assert defaults.cors_allowed_origins == () and defaults.public_url == ""
+
+
+@pytest.mark.parametrize("url", ["api.example.com", "ftp://api.example.com",
+                                 "https://api.example.com/?x=1", "https://user@api.example.com",
+                                 "https://"])
+def test_a_public_url_must_be_an_http_origin(url: str) -> None:
+    with pytest.raises(SettingsError):
+        Settings.from_env(environ={"CULTUREUP_PUBLIC_URL": url}, env_file=None)
+
+
+def test_a_public_url_loses_its_trailing_slash() -> None:
+    assert Settings(public_url="https://api.example.com/market/").public_url == \
+        "https://api.example.com/market"

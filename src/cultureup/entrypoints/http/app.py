@@ -14,19 +14,23 @@ from cultureup.entrypoints.http.auth import TokenAuthentication
 from cultureup.entrypoints.http.media import add_media_route
 from cultureup.entrypoints.http.ratelimit import RateLimit
 from cultureup.entrypoints.http.routes import add_routes
+from cultureup.entrypoints.http.web_policy import WebPolicy
 
 
 def create_app(services: UseCases, *, rate_limit: RateLimit | None = None,
                trust_forwarded_for: bool = False, media_root: Path | None = None,
-               media_url: str = "/media/", max_upload_mb: int = 20) -> falcon.App:
+               media_url: str = "/media/", max_upload_mb: int = 20,
+               web: WebPolicy | None = None) -> falcon.App:
     """A WSGI app serving the API over the given services. Builds nothing at import time.
 
-    Without `rate_limit` no request budget is enforced (login throttling still is)."""
-    middleware: list[object] = [TokenAuthentication(services.accounts,
+    Without `rate_limit` no request budget is enforced (login throttling still is); without
+    `web` the app answers on localhost only, to no other web origin."""
+    web = web or WebPolicy()
+    middleware: list[object] = [*web.middleware(), TokenAuthentication(services.accounts,
                                                     trust_forwarded_for=trust_forwarded_for)]
     if rate_limit is not None:
         middleware.append(rate_limit)
-    app = falcon.App(middleware=middleware, cors_enable=True)
+    app = falcon.App(middleware=middleware, request_type=web.request_type())
     app.req_options.strip_url_path_trailing_slash = True
     app.req_options.default_media_type = falcon.MEDIA_JSON
     app.resp_options.default_media_type = falcon.MEDIA_JSON
