@@ -119,7 +119,7 @@ class Marketplace:
                 uow=store.unit_of_work, clock=clock, otp=otp, qr=FakeQrCodeRenderer(),
                 sealer=sealer, backup_digest=FakeKeyedDigest(), attempts=attempts, tokens=tokens,
                 issue_token=accounts.issue_token),
-            audit=AuditService(queries=InMemoryAuditQueries(store)),
+            audit=AuditService(queries=InMemoryAuditQueries(store), uow=store.unit_of_work),
             categories=CategoryService(uow=store.unit_of_work,
                                        queries=InMemoryCategoryQueries(store), clock=clock),
             jobs=JobService(uow=store.unit_of_work, queries=job_queries, clock=clock,

@@ -14,7 +14,7 @@ from cultureup.application.accounts import (
 )
 from cultureup.application.bids import BidChanges
 from cultureup.application.throttling import LoginThrottle
-from cultureup.application.views import BidFilters, JobFilters, PageRequest
+from cultureup.application.views import AuditFilters, BidFilters, JobFilters, PageRequest
 from cultureup.domain.audit import AuditAction
 from cultureup.domain.errors import (
     DomainError,
@@ -313,6 +313,25 @@ def test_logins_are_written_to_the_audit_log_even_when_they_fail(market: Marketp
     assert (failed.actor_id, failed.ip_address) == (ayesha.id, "203.0.113.9")
     assert all(PASSWORD not in str(entry) and "Wrong-Brush-1" not in str(entry)
                for entry in market.store.audit)
+
+
+def test_the_audit_log_filtered_by_an_unknown_actor_says_so(market: Marketplace,
+                                                             ayesha: Actor) -> None:
+    with pytest.raises(ValidationFailed):
+        market.accounts.login(username="ghost", password="Wrong-Brush-1")
+    one = PageRequest.of(1, 20)
+    for name in ("nobody", "999999", "  nobody  "):
+        with pytest.raises(NotFound) as error:
+            market.audit.list_entries(None, AuditFilters(actor=name), one)
+        assert "Unknown user" in error.value.message
+    # A known account, even without an entry in the filter, and a name typed at login.
+    for name in ("artist_ayesha", "ARTIST_AYESHA", str(ayesha.id)):
+        assert market.audit.list_entries(None, AuditFilters(actor=name), one).total >= 1
+    quiet = market.audit.list_entries(None, AuditFilters(actor="artist_ayesha",
+                                                         action="2fa."), one)
+    assert quiet.total == 0
+    assert [entry.action for entry in market.audit.list_entries(
+        None, AuditFilters(actor="ghost"), one).items] == [AuditAction.LOGIN_FAILED]
 
 
 def test_changing_the_password_revokes_every_token_and_issues_a_new_one(

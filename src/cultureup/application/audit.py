@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cultureup.application.ports import AuditQueries, UnitOfWork
+from cultureup.application.ports import AuditQueries, UnitOfWork, UnitOfWorkFactory
 from cultureup.application.views import AuditFilters, Page, PageRequest
 from cultureup.domain.audit import AuditEntry
-from cultureup.domain.errors import PermissionDenied
+from cultureup.domain.errors import NotFound, PermissionDenied
 from cultureup.domain.users import Actor
 
 
@@ -24,12 +24,34 @@ def record(uow: UnitOfWork, *, now: datetime, action: str, actor_id: int | None,
 
 
 class AuditService:
-    def __init__(self, *, queries: AuditQueries) -> None:
-        self._queries = queries
+    def __init__(self, *, queries: AuditQueries, uow: UnitOfWorkFactory) -> None:
+        self._queries, self._uow = queries, uow
 
     def list_entries(self, actor: Actor | None, filters: AuditFilters,
                      page: PageRequest) -> Page[AuditEntry]:
-        """Admins only; `actor=None` is the operator at the command line."""
+        """Admins only; `actor=None` is the operator at the command line.
+
+        Filtering by an actor that names no account (username, email or id) and appears in
+        no entry (failed logins record the name typed) is NotFound, not an empty list, so that
+        a typo is not mistaken for a quiet log."""
         if actor is not None and not actor.is_admin:
             raise PermissionDenied("Only admins can read the audit log.")
-        return self._queries.list_entries(filters, page)
+        result = self._queries.list_entries(filters, page)
+        if filters.actor and result.total == 0 and not self._known_actor(filters.actor):
+            raise NotFound(f"Unknown user: no account is {filters.actor.strip()!r} and no "
+                           "audit entry names it.")
+        return result
+
+    def _known_actor(self, name: str) -> bool:
+        name = name.strip()
+        with self._uow(read_only=True) as uow:
+            if name.isdigit():
+                try:
+                    uow.users.get(int(name))
+                    return True
+                except NotFound:
+                    pass
+            elif uow.users.find_by_login(name) is not None:
+                return True
+        anywhere = self._queries.list_entries(AuditFilters(actor=name), PageRequest.of(1, 1))
+        return anywhere.total > 0

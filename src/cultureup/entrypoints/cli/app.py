@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import logging
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from cultureup.adapters.sqlalchemy import migrate
 from cultureup.application.views import AuditFilters, PageRequest
@@ -15,6 +16,7 @@ from cultureup.bootstrap import Services, bootstrap
 from cultureup.config import Settings, SettingsError
 from cultureup.domain.errors import DomainError, ValidationFailed
 from cultureup.entrypoints.cli.commerce import orders_app, payments_app
+from cultureup.entrypoints.cli.output import UtcFormatter, printable, utc
 
 app = typer.Typer(
     help="CultureUp, the art marketplace backend. Settings come from CULTUREUP_* environment "
@@ -47,38 +49,73 @@ def _services(*, upgrade: bool = True) -> Services:
 
 
 def _fail(error: DomainError) -> typer.Exit:
-    typer.secho(f"Error: {error.message}", err=True, fg="red")
+    typer.secho(f"Error: {printable(error.message)}", err=True, fg="red")
     if isinstance(error, ValidationFailed):
         for field, messages in error.details.items():
             for message in messages:
-                typer.secho(f"  {field}: {message}", err=True, fg="red")
+                typer.secho(f"  {printable(field)}: {printable(message)}", err=True, fg="red")
     return typer.Exit(code=1)
 
 
-@app.command()
+SERVE_SETTINGS = ("host", "port", "workers", "threads")
+
+
+class _ServeCommand(TyperCommand):
+    """`serve --help` shows the values the options default to here and now: the settings
+    from the environment and the .env file, else the built-in defaults."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        try:
+            settings = Settings.from_env()
+        except SettingsError:
+            settings = Settings()
+        for param in self.params:
+            if param.name in SERVE_SETTINGS and hasattr(param, "show_default"):
+                param.show_default = (f"{getattr(settings, param.name)}, from "
+                                      f"CULTUREUP_{param.name.upper()}")
+        super().format_help(ctx, formatter)
+
+
+@app.command(cls=_ServeCommand)
 def serve(
-    host: Annotated[str | None, typer.Option(help="Address to bind [default: setting]")] = None,
-    port: Annotated[int | None, typer.Option(help="Port [default: setting, 8000]")] = None,
-    workers: Annotated[int | None, typer.Option(help="Worker processes [default: 2]")] = None,
-    threads: Annotated[int | None, typer.Option(help="Threads per worker [default: 8]")] = None,
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(
+        min=0, max=65535, help="Port to listen on; 0 takes any free port.")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes.")] = None,
+    threads: Annotated[int | None, typer.Option(min=1, help="Threads per worker.")] = None,
 ) -> None:
-    """Bring the schema up to date, then serve the HTTP API with gunicorn."""
-    from cultureup.entrypoints.cli.server import CultureUpServer
+    """Bring the schema up to date, then serve the HTTP API with gunicorn. The server keeps
+    the terminal until Ctrl+C (or SIGTERM) stops it."""
+    from cultureup.entrypoints.cli.server import CultureUpServer, PortUnavailable, listen
 
     settings = _settings()
-    logging.basicConfig(level=settings.log_level.upper())
-    services = bootstrap(settings, upgrade_database=settings.migrate_on_start)
+    handler = logging.StreamHandler()
+    handler.setFormatter(UtcFormatter("%(asctime)s [%(process)d] [%(levelname)s] "
+                                      "%(name)s: %(message)s"))
+    logging.basicConfig(level=settings.log_level.upper(), handlers=[handler])
+    host = settings.host if host is None else host
     try:
-        if settings.migrate_on_start:
-            moved = services.artworks.protect_originals()
-            if moved:
-                typer.echo(f"Moved {moved} original images out of public media.")
-    finally:
-        services.close()
-    host, port = host or settings.host, port or settings.port
-    typer.echo(f"CultureUp API on http://{host}:{port}/api/ (docs: /api/docs/), "
-               f"database {settings.describe()['database_url']}")
-    CultureUpServer(settings, host=host, port=port, workers=workers or settings.workers,
+        listener = listen(host, settings.port if port is None else port)
+    except PortUnavailable as exc:
+        typer.secho(f"Error: {exc}", err=True, fg="red")
+        raise typer.Exit(code=1) from exc
+    try:
+        services = bootstrap(settings, upgrade_database=settings.migrate_on_start)
+        try:
+            if settings.migrate_on_start:
+                moved = services.artworks.protect_originals()
+                if moved:
+                    typer.echo(f"Moved {moved} original images out of public media.")
+        finally:
+            services.close()
+    except BaseException:
+        listener.close()
+        raise
+    bound_host, bound_port = listener.getsockname()[:2]
+    shown_host = f"[{bound_host}]" if ":" in bound_host else bound_host
+    typer.echo(f"CultureUp API on http://{shown_host}:{bound_port}/api/ (docs: /api/docs/), "
+               f"database {settings.describe()['database_url']}; Ctrl+C stops it")
+    CultureUpServer(settings, listener=listener, workers=workers or settings.workers,
                     threads=threads or settings.threads).run()
 
 
@@ -210,11 +247,13 @@ def audit_list(
         page = services.audit.list_entries(None, AuditFilters(actor=actor, action=action,
                                                               since=since_at),
                                            PageRequest.of(1, limit, max_page_size=200))
+    except DomainError as error:
+        raise _fail(error) from error
     finally:
         services.close()
     for entry in page.items:
-        when = entry.created_at.strftime("%Y-%m-%dT%H:%M:%SZ")
-        if as_json:
+        when = utc(entry.created_at)
+        if as_json:  # JSON escapes control characters itself
             typer.echo(json.dumps({"id": entry.id, "at": when, "actor": entry.actor_username,
                                    "actor_id": entry.actor_id, "action": entry.action,
                                    "target_type": entry.target_type,
@@ -223,9 +262,11 @@ def audit_list(
         else:
             target = f"{entry.target_type}:{entry.target_id}" if entry.target_id \
                 else entry.target_type
-            details = " ".join(f"{k}={v}" for k, v in sorted(entry.details.items()))
-            typer.echo(f"{when}  {entry.actor_username:<20} {entry.action:<28} {target:<14} "
-                       f"{entry.ip_address or '-':<15} {details}".rstrip())
+            details = " ".join(f"{printable(k)}={printable(v)}"
+                               for k, v in sorted(entry.details.items()))
+            typer.echo(f"{when}  {printable(entry.actor_username):<20} "
+                       f"{printable(entry.action):<28} {printable(target):<14} "
+                       f"{printable(entry.ip_address or '-'):<15} {details}".rstrip())
     if not as_json:
         typer.secho(f"{len(page.items)} of {page.total} entries", err=True, fg="cyan")
 

@@ -2,22 +2,127 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import time
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
 
 from cultureup.bootstrap import bootstrap, http_app
 from cultureup.config import Settings
+from cultureup.entrypoints.cli.output import TIME_FORMAT
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class PortUnavailable(Exception):
+    """The address cannot be listened on (in use, not local, not permitted)."""
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on host:port (port 0: any free port), opened before anything
+    else so that a port in use is reported at once, and so that the port the server really
+    got is known. gunicorn serves on this very socket."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                    flags=socket.AI_PASSIVE)[0][0]
+        return socket.create_server((host, port), family=family, backlog=2048)
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise PortUnavailable(f"cannot listen on {host}:{port}: {reason}") from exc
+
+
+class UtcLogger(glogging.Logger):  # type: ignore[misc]
+    """gunicorn's logs stamped in UTC like the API's times (2026-03-01T09:00:00Z), not in the
+    machine's local time."""
+
+    datefmt = TIME_FORMAT
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                if handler.formatter is not None:
+                    handler.formatter.converter = time.gmtime
+
+    def now(self) -> str:
+        return time.strftime(f"[{TIME_FORMAT}]", time.gmtime())
+
+
+class _CountingInput:
+    """wsgi.input, counting what the application read of the body."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream, self.read_bytes, self.exhausted = stream, 0, False
+
+    def _count(self, data: bytes) -> bytes:
+        self.read_bytes += len(data)
+        self.exhausted = self.exhausted or not data
+        return data
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._count(self._stream.read(size))
+
+    def readline(self, size: int | None = -1) -> bytes:
+        return self._count(self._stream.readline(size))
+
+    def readlines(self, hint: int | None = -1) -> list[bytes]:
+        lines = self._stream.readlines(hint)
+        for line in lines:
+            self._count(line)
+        return list(lines)
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.readline, b"")
+
+
+def close_after_unread_body(app: WsgiApp) -> WsgiApp:
+    """Answers given without reading the whole request body (a 413 for an upload too large,
+    a 401 to an anonymous upload) close the connection: gunicorn sends `Connection: close` and
+    closes after the answer. Otherwise gunicorn announces keep-alive, gives up draining a large
+    unread body, and drops the connection under the client's next request."""
+    def wrapped(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        body = _CountingInput(environ["wsgi.input"])
+        environ["wsgi.input"] = body
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            if _unread(environ, body):
+                # gunicorn passes its Response's bound start_response; force_close() is how
+                # it is told that the connection must not be kept.
+                force_close = getattr(getattr(start_response, "__self__", None),
+                                      "force_close", None)
+                if callable(force_close):
+                    force_close()
+            return start_response(status, headers, exc_info)
+
+        return app(environ, start)
+
+    return wrapped
+
+
+def _unread(environ: dict[str, Any], body: _CountingInput) -> bool:
+    length = environ.get("CONTENT_LENGTH") or ""
+    if length.isdigit():
+        return body.read_bytes < int(length)
+    chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+    return chunked and not body.exhausted
 
 
 class CultureUpServer(BaseApplication):  # type: ignore[misc]
-    """gunicorn configured from code; every worker builds its own services after the fork."""
+    """gunicorn configured from code; every worker builds its own services after the fork.
 
-    def __init__(self, settings: Settings, *, host: str, port: int, workers: int,
+    Nothing is shared with another server on the same machine: no control socket, no pid
+    file; the listening socket is the one `listen` opened."""
+
+    def __init__(self, settings: Settings, *, listener: socket.socket, workers: int,
                  threads: int) -> None:
         self._settings = settings
         self._options = {
-            "bind": f"{host}:{port}",
+            # gunicorn takes the descriptor over (and closes it when it stops).
+            "bind": f"fd://{listener.detach()}",
             "workers": workers,
             "threads": threads,
             "worker_class": "gthread",
@@ -27,15 +132,23 @@ class CultureUpServer(BaseApplication):  # type: ignore[misc]
                                  "%(p)s",
             "errorlog": "-",
             "loglevel": settings.log_level,
+            "logger_class": UtcLogger,
             "timeout": 60,
             "graceful_timeout": 20,
             "proc_name": "cultureup",
+            # Forwarded headers are the app's to judge (CULTUREUP_TRUST_FORWARDED_FOR).
+            "forwarded_allow_ips": "",
+            # gunicorn >= 25.1 would open one control socket per user, shared by every
+            # server that user runs; the servers are stopped by signals instead.
+            "control_socket_disable": True,
         }
         super().__init__()
 
     def load_config(self) -> None:
         for key, value in self._options.items():
+            if key == "control_socket_disable" and key not in self.cfg.settings:
+                continue  # an older gunicorn, without a control socket to disable
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        return http_app(bootstrap(self._settings))
+        return close_after_unread_body(http_app(bootstrap(self._settings)))
