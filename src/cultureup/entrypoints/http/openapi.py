@@ -346,7 +346,9 @@ def build_document() -> Schema:
     from cultureup.entrypoints.http.artwork_openapi import ARTWORK_SCHEMAS, artwork_paths
     from cultureup.entrypoints.http.catalog_openapi import CATALOG_PATHS, CATALOG_SCHEMAS
     from cultureup.entrypoints.http.private_files_openapi import private_file_paths
+    from cultureup.entrypoints.http.resources.api_index import INDEX_SCHEMAS, index_paths
     from cultureup.entrypoints.http.search_openapi import SEARCH_SCHEMAS, search_paths
+    paths.update(index_paths())
     paths.update(CATALOG_PATHS)
     paths.update(private_file_paths())
     paths.update(artwork_paths())
@@ -363,7 +365,8 @@ def build_document() -> Schema:
         "servers": [{"url": "/"}],
         "paths": paths,
         "components": {
-            "schemas": {**SCHEMAS, **CATALOG_SCHEMAS, **ARTWORK_SCHEMAS, **SEARCH_SCHEMAS},
+            "schemas": {**SCHEMAS, **CATALOG_SCHEMAS, **ARTWORK_SCHEMAS, **SEARCH_SCHEMAS,
+                        **INDEX_SCHEMAS},
             "securitySchemes": {"TokenAuth": {
                 "type": "apiKey", "in": "header", "name": "Authorization",
                 "description": "Token <key>, as returned by /api/auth/login/"}},

@@ -15,6 +15,7 @@ from cultureup.entrypoints.http.resources.accounts import (
     ProfileResource,
     RegisterResource,
 )
+from cultureup.entrypoints.http.resources.api_index import ApiIndexResource
 from cultureup.entrypoints.http.resources.artworks import (
     ArtistArtworksResource,
     ArtworkListResource,
@@ -55,6 +56,7 @@ ID = "int(min=1, max=2147483647)"
 def add_routes(app: falcon.App, services: UseCases, *, max_upload_bytes: int = 20 * 2**20
                ) -> None:
     accounts, jobs, bids = services.accounts, services.jobs, services.bids
+    app.add_route("/api", ApiIndexResource())
     app.add_route("/api/health", HealthResource())
     app.add_route("/api/auth/register", RegisterResource(accounts))
     app.add_route("/api/auth/login", LoginResource(accounts))
