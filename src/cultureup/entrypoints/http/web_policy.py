@@ -115,7 +115,8 @@ class HostCheck:
 class SecurityHeaders:
     """nosniff, frame denial and no referrer on every answer, errors included; HSTS over TLS;
     `Cache-Control: no-store` on every answer but public files, so that no token, TOTP secret,
-    backup code or personal detail is ever kept by a browser or a shared cache."""
+    backup code or personal detail is ever kept by a browser or a shared cache. A resource
+    that set its own Cache-Control (`private, no-store` on a private file) keeps it."""
 
     def __init__(self, policy: WebPolicy) -> None:
         self._policy = policy
@@ -127,6 +128,7 @@ class SecurityHeaders:
         ALWAYS.set_headers(resp)
         if self._hsts is not None and self._policy.served_over_tls(req):
             self._hsts.set_headers(resp)
-        if not req.path.startswith(self._policy.cacheable_prefixes) \
-                or resp.status_code >= 400:
+        if resp.status_code >= 400 or not (
+                req.path.startswith(self._policy.cacheable_prefixes)
+                or resp.get_header("Cache-Control")):  # a resource's own, stricter choice
             NO_STORE.set_headers(resp)
