@@ -588,7 +588,8 @@ def test_hiring_returns_the_result_and_announces_it_after_commit(scene: Scene) -
                                                                       "artist_ayesha")
     assert market.events.events == [ArtistHired(
         job_id=scene.job_id, bid_id=chosen, artist_id=scene.ayesha.id, buyer_id=scene.sarah.id,
-        final_amount="700.00", rejected_bid_ids=(other,))]
+        final_amount="700.00", rejected_bid_ids=(other,), buyer_username="buyer_sarah",
+        job_title=market.store.jobs[scene.job_id].title)]
     assert committed_when_published == [JobStatus.IN_PROGRESS]
     stored = market.store.job(scene.job_id)
     assert {bid.id: bid.status for bid in stored.bids} == {chosen: BidStatus.ACCEPTED,
@@ -638,7 +639,9 @@ def test_completion_is_announced_with_the_hired_artist(scene: Scene) -> None:
     scene.market.events.clear()
     scene.market.jobs.complete(scene.sarah, scene.job_id)
     assert scene.market.events.events == [JobCompleted(
-        job_id=scene.job_id, artist_id=scene.ayesha.id, buyer_id=scene.sarah.id)]
+        job_id=scene.job_id, artist_id=scene.ayesha.id, buyer_id=scene.sarah.id,
+        buyer_username=scene.sarah.username,
+        job_title=scene.market.store.jobs[scene.job_id].title)]
 
 
 def test_cancelling_rejects_pending_bids_and_is_announced(scene: Scene) -> None:
@@ -779,7 +782,9 @@ def test_placing_a_bid_returns_its_view_and_announces_it(scene: Scene) -> None:
     assert (view.job.id, view.job.buyer_id, view.artist.id) == (scene.job_id, scene.sarah.id,
                                                                 scene.ayesha.id)
     assert scene.market.events.events == [BidPlaced(
-        job_id=scene.job_id, artist_id=scene.ayesha.id, buyer_id=scene.sarah.id)]
+        job_id=scene.job_id, artist_id=scene.ayesha.id, buyer_id=scene.sarah.id,
+        artist_username=scene.ayesha.username,
+        job_title=scene.market.store.jobs[scene.job_id].title)]
 
 
 def test_a_second_bid_by_the_same_artist_is_refused(scene: Scene) -> None:

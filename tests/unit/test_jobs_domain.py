@@ -289,7 +289,8 @@ def test_placing_a_bid_records_a_pending_bid_and_announces_it() -> None:
     assert (bid.job_id, bid.artist_id, bid.bid_amount) == (1, ARTIST.id, Money("750.00"))
     assert bid.cover_letter == "Hi"
     assert job.updated_at == LATER
-    assert job.events == [BidPlaced(job_id=1, artist_id=ARTIST.id, buyer_id=BUYER.id)]
+    assert job.events == [BidPlaced(job_id=1, artist_id=ARTIST.id, buyer_id=BUYER.id,
+                                    artist_username=ARTIST.username, job_title=job.title)]
 
 
 @pytest.mark.parametrize("who", [BUYER, OTHER_BUYER, STAFF],
@@ -472,6 +473,7 @@ def test_hiring_accepts_one_bid_and_rejects_the_others() -> None:
     assert job.events == [ArtistHired(
         job_id=1, bid_id=chosen.id or 0, artist_id=ARTIST_2.id, buyer_id=BUYER.id,
         final_amount="700.00", rejected_bid_ids=(first.id or 0, third.id or 0),
+        buyer_username=BUYER.username, job_title=job.title,
     )]
 
 
@@ -534,7 +536,8 @@ def test_completing_a_job_in_progress_announces_it() -> None:
     job.complete(by=BUYER, now=LATER)
     assert job.status is JobStatus.COMPLETED
     assert job.hired_artist_id == accepted.artist_id
-    assert job.events == [JobCompleted(job_id=1, artist_id=ARTIST.id, buyer_id=BUYER.id)]
+    assert job.events == [JobCompleted(job_id=1, artist_id=ARTIST.id, buyer_id=BUYER.id,
+                                       buyer_username=BUYER.username, job_title=job.title)]
 
 
 def test_only_in_progress_job_completes() -> None:

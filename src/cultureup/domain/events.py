@@ -27,6 +27,8 @@ class BidPlaced(DomainEvent):
     job_id: int
     artist_id: int
     buyer_id: int
+    artist_username: str
+    job_title: str
 
 
 @attrs.frozen(kw_only=True)
@@ -44,6 +46,8 @@ class ArtistHired(DomainEvent):
     buyer_id: int
     final_amount: str
     rejected_bid_ids: tuple[int, ...]
+    buyer_username: str
+    job_title: str
 
 
 @attrs.frozen(kw_only=True)
@@ -51,6 +55,8 @@ class JobCompleted(DomainEvent):
     job_id: int
     artist_id: int
     buyer_id: int
+    buyer_username: str
+    job_title: str
 
 
 @attrs.frozen(kw_only=True)
@@ -116,3 +122,32 @@ class PaymentRefunded(DomainEvent):
     payer_id: int
     amount: str
     fully: bool
+
+
+@attrs.frozen(kw_only=True)
+class ContractSigned(DomainEvent):
+    contract_id: int
+    job_id: int
+    signer_id: int
+    signer_username: str
+    other_party_id: int
+    job_title: str
+    fully_signed: bool
+
+
+@attrs.frozen(kw_only=True)
+class MessageSent(DomainEvent):
+    message_id: int
+    sender_id: int
+    sender_username: str
+    receiver_id: int
+
+
+@attrs.frozen(kw_only=True)
+class ReviewPosted(DomainEvent):
+    review_id: int
+    job_id: int
+    artist_id: int
+    reviewer_username: str
+    rating: int
+    job_title: str

@@ -239,7 +239,8 @@ class Job:
         self.bids.append(bid)
         self.updated_at = now
         assert self.id is not None, "bids are placed on stored jobs"
-        self.events.append(BidPlaced(job_id=self.id, artist_id=artist.id, buyer_id=self.buyer_id))
+        self.events.append(BidPlaced(job_id=self.id, artist_id=artist.id, buyer_id=self.buyer_id,
+                                    artist_username=artist.username, job_title=self.title))
         return bid
 
     def change_bid(self, bid_id: int, *, by: Actor, terms: BidTerms, now: datetime) -> Bid:
@@ -305,6 +306,7 @@ class Job:
         self.events.append(ArtistHired(
             job_id=self.id, bid_id=chosen.id, artist_id=chosen.artist_id,
             buyer_id=self.buyer_id, final_amount=str(amount), rejected_bid_ids=tuple(rejected),
+            buyer_username=by.username, job_title=self.title,
         ))
         return chosen
 
@@ -322,7 +324,8 @@ class Job:
         self.updated_at = now
         assert self.id is not None and self.hired_artist_id is not None
         self.events.append(JobCompleted(job_id=self.id, artist_id=self.hired_artist_id,
-                                        buyer_id=self.buyer_id))
+                                        buyer_id=self.buyer_id, buyer_username=by.username,
+                                        job_title=self.title))
 
     def cancel(self, *, by: Actor, now: datetime) -> None:
         """Stop the job; bids still pending are rejected, an accepted one stays on record."""
