@@ -10,6 +10,7 @@ import attrs
 import falcon
 from sqlalchemy import Engine
 
+from cultureup.adapters.notifications import DatabaseNotifier
 from cultureup.adapters.payments.offline import OfflineGateway, RandomTransactionIds
 from cultureup.adapters.payments.stripe_gateway import (
     StripePaymentGateway,
@@ -29,6 +30,7 @@ from cultureup.adapters.sqlalchemy.catalog_queries import (
     SqlAlchemyEquipmentQueries,
     SqlAlchemyProfileQueries,
 )
+from cultureup.adapters.sqlalchemy.collaboration_queries import SqlAlchemyCollaborationQueries
 from cultureup.adapters.sqlalchemy.commerce_queries import SqlAlchemyCommerceQueries
 from cultureup.adapters.sqlalchemy.engine import build_engine
 from cultureup.adapters.sqlalchemy.queries import (
@@ -41,6 +43,7 @@ from cultureup.adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork
 from cultureup.adapters.storage.local import LocalImageStore, LocalPrivateFileStore
 from cultureup.adapters.storage.s3 import S3ImageStore, S3PrivateFileStore, s3_client
 from cultureup.adapters.system import InProcessEventPublisher, SystemClock
+from cultureup.adapters.vision.attachments import ContentAttachmentInspector
 from cultureup.adapters.vision.fingerprint_index import InMemoryFingerprintIndex
 from cultureup.adapters.vision.perceptual import PerceptualFingerprinter
 from cultureup.adapters.vision.rekognition import RekognitionVisualAnalyzer
@@ -52,13 +55,18 @@ from cultureup.application.audit import AuditService
 from cultureup.application.bids import BidService
 from cultureup.application.categories import CategoryService
 from cultureup.application.commerce_ports import PaymentGateway
+from cultureup.application.contracts import ContractService
+from cultureup.application.dashboard import AnalyticsService, DashboardService
 from cultureup.application.equipment import EquipmentService
 from cultureup.application.jobs import JobService
+from cultureup.application.messages import ATTACHMENT_FILE_KIND, MessageService
+from cultureup.application.notifications import NotificationService
 from cultureup.application.orders import OrderService
 from cultureup.application.payments import PaymentService
 from cultureup.application.ports import Clock
 from cultureup.application.private_files import PrivateFileService
 from cultureup.application.profiles import ArtistProfileService, BuyerProfileService
+from cultureup.application.reviews import ReviewService
 from cultureup.application.sample_data import SampleDataService
 from cultureup.application.search import SearchService
 from cultureup.application.services import UseCases
@@ -197,17 +205,22 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
         sealer=AesGcmSecretSealer(secret_key), backup_digest=HmacDigest(secret_key),
         attempts=attempts, tokens=tokens, issue_token=accounts.issue_token)
     categories = CategoryService(uow=uow, queries=SqlAlchemyCategoryQueries(engine), clock=clock)
-    jobs = JobService(uow=uow, queries=job_queries, clock=clock, events=events)
-    bids = BidService(uow=uow, queries=job_queries, clock=clock, events=events)
+    notifier = DatabaseNotifier()
+    collaboration = SqlAlchemyCollaborationQueries(engine)
+    jobs = JobService(uow=uow, queries=job_queries, clock=clock, events=events,
+                      notifier=notifier)
+    bids = BidService(uow=uow, queries=job_queries, clock=clock, events=events,
+                      notifier=notifier)
     profile_queries = SqlAlchemyProfileQueries(engine)
     store, private = _image_store(settings), _private_store(settings)
+    sanitizer = PillowImageSanitizer(max_pixels=settings.max_image_pixels)
     artwork_queries = SqlAlchemyArtworkQueries(
         engine, url_for=store.url,
         original_url_for=lambda artwork_id: private_file_path(ORIGINAL_FILE_KIND, artwork_id))
     artworks = ArtworkService(
         uow=uow, queries=artwork_queries, clock=clock, store=store,
         private=private,
-        sanitizer=PillowImageSanitizer(max_pixels=settings.max_image_pixels),
+        sanitizer=sanitizer,
         watermarker=PillowWatermarker(),
         fingerprinter=PerceptualFingerprinter(), index_factory=InMemoryFingerprintIndex,
         analyzer=_visual_analyzer(settings), max_upload_bytes=settings.max_upload_mb * 2**20)
@@ -230,6 +243,11 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
         if settings.stripe_webhook_secret else None)
     # Escrow ends when the buyer completes the job (after that commit, in its own one).
     events.subscribe(JobCompleted, payments.release_for_completed_job)  # type: ignore[arg-type]
+    messages = MessageService(
+        uow=uow, queries=collaboration, clock=clock, events=events, notifier=notifier,
+        store=private, inspector=ContentAttachmentInspector(sanitizer),
+        max_attachment_bytes=settings.max_attachment_mb * 2**20)
+    private_files.register(ATTACHMENT_FILE_KIND, messages.attachment_file)
     return Services(
         settings=settings, engine=engine, clock=clock, events=events, limiter=limiter,
         orders=orders, payments=payments,
@@ -244,6 +262,14 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
         artist_profiles=artist_profiles, buyer_profiles=buyer_profiles, equipment=equipment,
         search=SearchService(queries=search_queries_for(engine, url_for=store.url)),
         private_files=private_files,
+        contracts=ContractService(uow=uow, queries=collaboration, clock=clock, events=events,
+                                  notifier=notifier),
+        messages=messages,
+        reviews=ReviewService(uow=uow, queries=collaboration, clock=clock, events=events,
+                              notifier=notifier),
+        notifications=NotificationService(uow=uow, queries=collaboration, clock=clock),
+        dashboard=DashboardService(queries=collaboration),
+        analytics=AnalyticsService(uow=uow, queries=collaboration, clock=clock),
     )
 
 

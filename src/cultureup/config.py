@@ -116,6 +116,8 @@ class Settings:
     image_analysis: str = attrs.field(default="perceptual", validator=attrs.validators.in_(
         ("perceptual", "rekognition")))
     max_upload_mb: int = attrs.field(default=20, converter=_positive_int)
+    # The largest message attachment, in MB.
+    max_attachment_mb: int = attrs.field(default=10, converter=_positive_int)
     # The largest image decoded at full size, in pixels (checked on the header before any
     # decoding); larger baseline JPEGs are decoded at 1/2, 1/4 or 1/8 of their size.
     max_image_pixels: int = attrs.field(default=16_000_000, converter=_positive_int)

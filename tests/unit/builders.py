@@ -7,18 +7,26 @@ from typing import Any
 
 import attrs
 
+from cultureup.adapters.notifications import DatabaseNotifier
 from cultureup.application.accounts import AccountService
 from cultureup.application.audit import AuditService
 from cultureup.application.bids import BidService
 from cultureup.application.categories import CategoryService
+from cultureup.application.contracts import ContractService
+from cultureup.application.dashboard import AnalyticsService, DashboardService
 from cultureup.application.jobs import JobService
+from cultureup.application.messages import MessageService
+from cultureup.application.notifications import NotificationService
+from cultureup.application.reviews import ReviewService
 from cultureup.application.throttling import LoginThrottle, PasswordAttempts
 from cultureup.application.two_factor import TwoFactorService
 from cultureup.domain.jobs import BidTerms, JobTerms
 from cultureup.domain.money import Money
 from cultureup.domain.users import Actor, StaffRole, UserType
+from tests.unit.collaboration_fakes import InMemoryCollaborationQueries
 from tests.unit.fakes import (
     DEFAULT_NOW,
+    FakeAttachmentInspector,
     FakeClock,
     FakeConfusableNames,
     FakeKeyedDigest,
@@ -32,6 +40,7 @@ from tests.unit.fakes import (
     InMemoryAuditQueries,
     InMemoryCategoryQueries,
     InMemoryJobQueries,
+    InMemoryPrivateFileStore,
     InMemoryStore,
     RecordingEventPublisher,
 )
@@ -98,6 +107,13 @@ class Marketplace:
     categories: CategoryService
     jobs: JobService
     bids: BidService
+    contracts: ContractService
+    messages: MessageService
+    reviews: ReviewService
+    notifications: NotificationService
+    dashboard: DashboardService
+    analytics: AnalyticsService
+    files: InMemoryPrivateFileStore
 
     @classmethod
     def create(cls, *, token_ttl: timedelta | None = None,
@@ -106,6 +122,8 @@ class Marketplace:
         hasher, policy, tokens = FakePasswordHasher(), FakePasswordPolicy(), FakeTokenService()
         limiter, otp, sealer = FakeRateLimiter(clock), FakeOneTimePasswords(), FakeSecretSealer()
         job_queries = InMemoryJobQueries(store)
+        notifier, collaboration = DatabaseNotifier(), InMemoryCollaborationQueries(store)
+        files = InMemoryPrivateFileStore()
         attempts = PasswordAttempts(limiter=limiter, throttle=throttle or LoginThrottle(),
                                     hasher=hasher, clock=clock)
         accounts = AccountService(uow=store.unit_of_work, clock=clock, hasher=hasher,
@@ -123,9 +141,23 @@ class Marketplace:
             categories=CategoryService(uow=store.unit_of_work,
                                        queries=InMemoryCategoryQueries(store), clock=clock),
             jobs=JobService(uow=store.unit_of_work, queries=job_queries, clock=clock,
-                            events=events),
+                            events=events, notifier=notifier),
             bids=BidService(uow=store.unit_of_work, queries=job_queries, clock=clock,
-                            events=events),
+                            events=events, notifier=notifier),
+            contracts=ContractService(uow=store.unit_of_work, queries=collaboration,
+                                      clock=clock, events=events, notifier=notifier),
+            messages=MessageService(uow=store.unit_of_work, queries=collaboration, clock=clock,
+                                    events=events, notifier=notifier, store=files,
+                                    inspector=FakeAttachmentInspector(),
+                                    max_attachment_bytes=1000),
+            reviews=ReviewService(uow=store.unit_of_work, queries=collaboration, clock=clock,
+                                  events=events, notifier=notifier),
+            notifications=NotificationService(uow=store.unit_of_work, queries=collaboration,
+                                              clock=clock),
+            dashboard=DashboardService(queries=collaboration),
+            analytics=AnalyticsService(uow=store.unit_of_work, queries=collaboration,
+                                       clock=clock),
+            files=files,
         )
 
     def add_user(self, username: str, user_type: UserType, **fields: Any) -> Actor:

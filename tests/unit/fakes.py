@@ -49,6 +49,16 @@ from cultureup.domain.money import Money
 from cultureup.domain.text import identity_key, search_words
 from cultureup.domain.two_factor import LoginChallenge, TwoFactorAccount
 from cultureup.domain.users import User, UserType
+from tests.unit.collaboration_fakes import TABLES as COLLABORATION_TABLES
+from tests.unit.collaboration_fakes import (
+    CollaborationState,
+    InMemoryAnalyticsRepository,
+    InMemoryContractRepository,
+    InMemoryMessageRepository,
+    InMemoryNotificationRepository,
+    InMemoryReviewRepository,
+    commit_collaboration,
+)
 
 T = TypeVar("T")
 E = TypeVar("E", bound=DomainEvent)
@@ -300,6 +310,7 @@ class InMemoryStore:
         self.two_factor: dict[int, TwoFactorAccount] = {}
         self.challenges: dict[str, LoginChallenge] = {}
         self.audit: list[AuditEntry] = []
+        self.collaboration = CollaborationState()
         self.commits = 0
         self._sequences = {name: itertools.count(1) for name in (
             "users", "categories", "jobs", "bids", "backup_codes", "challenges", "audit")}
@@ -373,12 +384,15 @@ class _Changes:
     two_factor: dict[int, TwoFactorAccount | None] = attrs.Factory(dict)
     challenges: dict[str, LoginChallenge | None] = attrs.Factory(dict)
     audit: list[AuditEntry] = attrs.Factory(list)
+    collaboration: dict[str, dict[int, Any]] = attrs.Factory(
+        lambda: {name: {} for name in COLLABORATION_TABLES})
     # For each job saved or added: the committed version it was based on (None when new).
     job_base_versions: dict[int, int | None] = attrs.Factory(dict)
 
     def clear(self) -> None:
         for table in (self.users, self.tokens, self.categories, self.jobs, self.two_factor,
-                      self.challenges, self.audit, self.job_base_versions):
+                      self.challenges, self.audit, self.job_base_versions,
+                      *self.collaboration.values()):
             table.clear()
 
 
@@ -604,6 +618,12 @@ class InMemoryUnitOfWork:
         self.two_factor = InMemoryTwoFactorRepository(store, self._changes)
         self.challenges = InMemoryLoginChallengeRepository(store, self._changes)
         self.audit = InMemoryAuditLog(store, self._changes)
+        state, pending = store.collaboration, self._changes.collaboration
+        self.contracts = InMemoryContractRepository(state, pending)
+        self.messages = InMemoryMessageRepository(state, pending)
+        self.reviews = InMemoryReviewRepository(state, pending)
+        self.notifications = InMemoryNotificationRepository(state, pending)
+        self.analytics = InMemoryAnalyticsRepository(state, pending)
 
     def __enter__(self) -> Self:
         self._changes.clear()
@@ -626,6 +646,7 @@ class InMemoryUnitOfWork:
         _check_unique(_visible(store.categories, changes.categories).values(),
                       lambda category: category.name.lower(),
                       "name", "A category with this name already exists.")
+        commit_collaboration(store.collaboration, changes.collaboration)
         for table_name in ("users", "tokens", "categories", "jobs", "two_factor",
                            "challenges"):
             committed_table: dict[Any, Any] = getattr(store, table_name)
@@ -845,3 +866,42 @@ def _audit_matches(entry: AuditEntry, filters: AuditFilters) -> bool:
         elif entry.action != filters.action:
             return False
     return filters.since is None or entry.created_at >= filters.since
+
+
+# -- private files and attachments -------------------------------------------------------------
+
+
+class InMemoryPrivateFileStore:
+    """Private files in a dict; no signed URLs, like the local folder."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, tuple[bytes, str]] = {}
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        self.files[key] = (data, content_type)
+
+    def delete(self, key: str) -> None:
+        self.files.pop(key, None)
+
+    def read(self, key: str) -> bytes:
+        if key not in self.files:
+            raise NotFound("File not found.")
+        return self.files[key][0]
+
+    def signed_url(self, key: str, *, filename: str, content_type: str) -> str | None:
+        return None
+
+
+class FakeAttachmentInspector:
+    """Plain text only (bytes that decode as UTF-8 without NUL), up to the limit."""
+
+    def inspect(self, data: bytes, *, max_bytes: int) -> Any:
+        from cultureup.application.messages import CheckedFile
+
+        if not data or len(data) > max_bytes or b"\x00" in data:
+            raise ValidationFailed({"attachment": ["This file is not accepted."]})
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ValidationFailed({"attachment": ["This file is not accepted."]}) from error
+        return CheckedFile(data, "text/plain; charset=utf-8", ".txt")

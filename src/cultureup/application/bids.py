@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import attrs
 
+from cultureup.application.collaboration_ports import Notifier
 from cultureup.application.jobs import check_bid_filters
+from cultureup.application.notifications import notify
 from cultureup.application.ports import Clock, EventPublisher, JobQueries, UnitOfWorkFactory
 from cultureup.application.views import BidFilters, BidView, Page, PageRequest
 from cultureup.domain.errors import NotFound
@@ -22,8 +24,9 @@ class BidChanges:
 
 class BidService:
     def __init__(self, *, uow: UnitOfWorkFactory, queries: JobQueries, clock: Clock,
-                 events: EventPublisher) -> None:
+                 events: EventPublisher, notifier: Notifier) -> None:
         self._uow, self._queries, self._clock, self._events = uow, queries, clock, events
+        self._notifier = notifier
 
     def list_my_bids(self, actor: Actor, filters: BidFilters, page: PageRequest
                      ) -> Page[BidView]:
@@ -46,6 +49,7 @@ class BidService:
             job = uow.jobs.get(job_id)
             bid = job.place_bid(artist=actor, terms=terms, now=now)
             uow.jobs.save(job)
+            notify(self._notifier, uow, job.events, now)
             uow.commit()
         self._events.publish(job.events)
         assert bid.id is not None

@@ -10,7 +10,6 @@ import attrs
 from cultureup.application.views import UserView
 from cultureup.domain.money import Money
 
-# `rating` is accepted although every rating is 0.0 until reviews exist (see docs/decisions.md).
 ARTIST_ORDERING_FIELDS = ("rating", "hourly_rate", "total_projects_completed")
 BUYER_ORDERING_FIELDS = ("total_spent", "projects_posted")
 EQUIPMENT_ORDERING_FIELDS = ("price", "stock_quantity")
@@ -55,8 +54,8 @@ class ArtistProfileView:
     total_projects_completed: int
     total_earnings: Money
     completion_rate: Decimal
-    # Reviews do not exist yet: 0.0 and 0 for everyone until they do.
-    rating: Decimal = Decimal("0.0")
+    # Computed from reviews: the mean rating (two decimals; 0.00 without reviews) and count.
+    rating: Decimal = Decimal("0.00")
     total_reviews: int = 0
 
 

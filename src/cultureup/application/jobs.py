@@ -6,6 +6,8 @@ from typing import Any
 
 import attrs
 
+from cultureup.application.collaboration_ports import Notifier
+from cultureup.application.notifications import notify
 from cultureup.application.ports import Clock, EventPublisher, JobQueries, UnitOfWorkFactory
 from cultureup.application.views import (
     BID_ORDERING_FIELDS,
@@ -32,8 +34,9 @@ JOB_TERM_FIELDS = tuple(field.name for field in attrs.fields(JobTerms))
 
 class JobService:
     def __init__(self, *, uow: UnitOfWorkFactory, queries: JobQueries, clock: Clock,
-                 events: EventPublisher) -> None:
+                 events: EventPublisher, notifier: Notifier) -> None:
         self._uow, self._queries, self._clock, self._events = uow, queries, clock, events
+        self._notifier = notifier
 
     # -- reads -----------------------------------------------------------------------------
 
@@ -97,6 +100,7 @@ class JobService:
             job = uow.jobs.get(job_id)
             job.hire(bid_id=bid_id, by=actor, final_amount=final_amount, now=now)
             uow.jobs.save(job)
+            notify(self._notifier, uow, job.events, now)
             uow.commit()
         self._events.publish(job.events)
         view = self._queries.get_job(job_id)
@@ -118,6 +122,11 @@ class JobService:
             job = uow.jobs.get(job_id)
             getattr(job, verb)(by=actor, now=now)
             uow.jobs.save(job)
+            # The job's contracts end with it, in the same transaction.
+            for contract in uow.contracts.live_for_job(job_id):
+                contract.follow_job(job.status, now=now)
+                uow.contracts.save(contract)
+            notify(self._notifier, uow, job.events, now)
             uow.commit()
         self._events.publish(job.events)
         return job.status

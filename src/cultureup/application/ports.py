@@ -12,6 +12,13 @@ from cultureup.application.catalog_ports import (
     BuyerProfileRepository,
     EquipmentRepository,
 )
+from cultureup.application.collaboration_ports import (
+    AnalyticsRepository,
+    ContractRepository,
+    MessageRepository,
+    NotificationRepository,
+    ReviewRepository,
+)
 from cultureup.application.commerce_ports import (
     ArtworkHolds,
     EquipmentStock,
@@ -230,6 +237,11 @@ class UnitOfWork(Protocol):
     payments: PaymentRepository
     ledger: Ledger
     processed_events: ProcessedEvents
+    contracts: ContractRepository
+    messages: MessageRepository
+    reviews: ReviewRepository
+    notifications: NotificationRepository
+    analytics: AnalyticsRepository
 
     def __enter__(self) -> Self: ...
 

@@ -119,8 +119,8 @@ class ArtistHit:
     first_name: str
     last_name: str
     skills: str
-    # Reviews do not exist yet: 0.0 for everyone until they do, as on the profiles.
-    rating: Decimal = Decimal("0.0")
+    # The mean of the artist's review ratings (two decimals; 0.00 without reviews).
+    rating: Decimal = Decimal("0.00")
 
     @property
     def full_name(self) -> str:

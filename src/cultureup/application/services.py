@@ -9,12 +9,17 @@ from cultureup.application.artworks import ArtworkService
 from cultureup.application.audit import AuditService
 from cultureup.application.bids import BidService
 from cultureup.application.categories import CategoryService
+from cultureup.application.contracts import ContractService
+from cultureup.application.dashboard import AnalyticsService, DashboardService
 from cultureup.application.equipment import EquipmentService
 from cultureup.application.jobs import JobService
+from cultureup.application.messages import MessageService
+from cultureup.application.notifications import NotificationService
 from cultureup.application.orders import OrderService
 from cultureup.application.payments import PaymentService
 from cultureup.application.private_files import PrivateFileService
 from cultureup.application.profiles import ArtistProfileService, BuyerProfileService
+from cultureup.application.reviews import ReviewService
 from cultureup.application.sample_data import SampleDataService
 from cultureup.application.search import SearchService
 from cultureup.application.two_factor import TwoFactorService
@@ -37,3 +42,9 @@ class UseCases:
     private_files: PrivateFileService
     orders: OrderService
     payments: PaymentService
+    contracts: ContractService
+    messages: MessageService
+    reviews: ReviewService
+    notifications: NotificationService
+    dashboard: DashboardService
+    analytics: AnalyticsService

@@ -27,6 +27,7 @@ from cultureup.adapters.sqlalchemy.catalog_tables import (
     buyer_profiles,
     equipment,
 )
+from cultureup.adapters.sqlalchemy.collaboration_queries import rating_columns, rating_order
 from cultureup.adapters.sqlalchemy.commerce_tables import ledger_entries
 from cultureup.adapters.sqlalchemy.queries import _paginate
 from cultureup.adapters.sqlalchemy.search_queries import folded_contains, indexed_search
@@ -46,6 +47,7 @@ from cultureup.domain.jobs import JobStatus
 from cultureup.domain.ledger import AccountKind
 from cultureup.domain.money import Money
 from cultureup.domain.profiles import completion_rate
+from cultureup.domain.reviews import average_rating
 
 USER_FIELDS = ("id", "username", "email", "first_name", "last_name", "user_type",
                "phone_number", "is_verified", "profile_image", "created_at")
@@ -104,8 +106,11 @@ class SqlAlchemyProfileQueries:
         hired = job.c.hired_artist_id == artist_profiles.c.user_id
         completed = and_(hired, job.c.status == JobStatus.COMPLETED.value)
         cancelled = and_(hired, job.c.status == JobStatus.CANCELLED.value)
+        rating_total, rating_count = rating_columns(artist_profiles.c.user_id)
         return {"total_projects_completed": _job_count(completed)
                 .label("total_projects_completed"),
+                "rating_total": rating_total.label("rating_total"),
+                "rating_count": rating_count.label("rating_count"),
                 # What the artist earned, net of the fee and of refunds, held or released.
                 "total_earnings": _ledger_sum(artist_profiles.c.user_id, (
                     AccountKind.ARTIST_HELD, AccountKind.ARTIST_AVAILABLE))
@@ -121,8 +126,7 @@ class SqlAlchemyProfileQueries:
         stats = self._artist_stats()
         conditions = _artist_conditions(filters, self._engine.dialect.name)
         query = _order(self._artist_select(stats).where(*conditions), filters.ordering, {
-            # Every rating is 0.0 until reviews exist, so the id alone decides.
-            "rating": None,
+            "rating": rating_order(artist_profiles.c.user_id),
             "hourly_rate": artist_profiles.c.hourly_rate,
             "total_projects_completed": stats["total_projects_completed"],
         }, default=(artist_profiles.c.created_at.desc(), artist_profiles.c.user_id.desc()),
@@ -214,6 +218,8 @@ def _artist_view(row: Any) -> ArtistProfileView:
         total_earnings=row["total_earnings"] or Money(0),
         completion_rate=completion_rate(completed=completed,
                                         cancelled=row["cancelled_projects"] or 0),
+        rating=average_rating(row["rating_total"] or 0, row["rating_count"] or 0),
+        total_reviews=row["rating_count"] or 0,
     )
 
 

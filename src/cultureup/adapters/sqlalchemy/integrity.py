@@ -6,7 +6,12 @@ from collections.abc import Callable
 
 from sqlalchemy.exc import IntegrityError
 
-from cultureup.domain.errors import DomainError, InvalidState, ValidationFailed
+from cultureup.domain.errors import (
+    ConcurrentUpdate,
+    DomainError,
+    InvalidState,
+    ValidationFailed,
+)
 
 # Each constraint is recognised by its name (PostgreSQL, SQLite expression indexes) or by the
 # column list SQLite prints for a plain unique index.
@@ -24,6 +29,13 @@ CONSTRAINT_ERRORS: list[tuple[tuple[str, ...], Callable[[], DomainError]]] = [
     (("uq_payments_open_order", "payments.order_id\n", "uq_payments_open_job",
       "payments.job_id\n"),
      lambda: InvalidState("There is already an open payment for this; use it.")),
+    (("uq_contracts_one_live_per_job", "contracts.job_id\n"),
+     lambda: ValidationFailed({"job": ["This job already has a pending or active contract."]})),
+    (("uq_reviews_job_id", "reviews.job_id"),
+     lambda: ValidationFailed({"job": ["You have already reviewed this job."]})),
+    (("uq_daily_analytics_date", "daily_analytics.date"),
+     lambda: ConcurrentUpdate("This day's analytics were being calculated at the same time; "
+                              "try again.")),
 ]
 
 

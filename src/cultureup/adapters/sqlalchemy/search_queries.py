@@ -36,6 +36,7 @@ from sqlalchemy.sql.selectable import Join
 
 from cultureup.adapters.sqlalchemy.artwork_tables import artworks
 from cultureup.adapters.sqlalchemy.catalog_tables import artist_profiles
+from cultureup.adapters.sqlalchemy.collaboration_queries import rating_columns
 from cultureup.adapters.sqlalchemy.search_tables import search_documents, search_documents_fts
 from cultureup.adapters.sqlalchemy.tables import jobs, users
 from cultureup.application.search import (
@@ -48,6 +49,7 @@ from cultureup.application.search import (
     SearchTerms,
     parse_search_query,
 )
+from cultureup.domain.reviews import average_rating
 from cultureup.domain.text import search_text
 
 T = TypeVar("T")
@@ -116,9 +118,11 @@ class _SqlSearchQueries:
     def _artists(self, connection: Connection, terms: SearchTerms, limit: int
                  ) -> SearchGroup[ArtistHit]:
         source, conditions, relevance = self._matching("artist", terms)
+        rating_total, rating_count = rating_columns(users.c.id)
         query = (
             select(users.c.id, users.c.username, users.c.first_name, users.c.last_name,
-                   artist_profiles.c.skills, _total())
+                   artist_profiles.c.skills, rating_total.label("rating_total"),
+                   rating_count.label("rating_count"), _total())
             .select_from(source)
             .join(artist_profiles, artist_profiles.c.user_id == docs.c.ref_id)
             .join(users, users.c.id == artist_profiles.c.user_id)
@@ -127,7 +131,8 @@ class _SqlSearchQueries:
         )
         return _group(connection, query, limit, lambda row: ArtistHit(
             user_id=row["id"], username=row["username"], first_name=row["first_name"],
-            last_name=row["last_name"], skills=row["skills"]))
+            last_name=row["last_name"], skills=row["skills"],
+            rating=average_rating(row["rating_total"], row["rating_count"])))
 
 
 def _group(connection: Connection, query: Select[Any], limit: int,

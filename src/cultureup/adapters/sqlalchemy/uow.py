@@ -13,6 +13,13 @@ from cultureup.adapters.sqlalchemy.catalog_repositories import (
     SqlAlchemyBuyerProfileRepository,
     SqlAlchemyEquipmentRepository,
 )
+from cultureup.adapters.sqlalchemy.collaboration_repositories import (
+    SqlAlchemyAnalyticsRepository,
+    SqlAlchemyContractRepository,
+    SqlAlchemyMessageRepository,
+    SqlAlchemyNotificationRepository,
+    SqlAlchemyReviewRepository,
+)
 from cultureup.adapters.sqlalchemy.commerce_repositories import (
     SqlAlchemyArtworkHolds,
     SqlAlchemyEquipmentStock,
@@ -65,6 +72,11 @@ class SqlAlchemyUnitOfWork:
         self.payments = SqlAlchemyPaymentRepository(connection)
         self.ledger = SqlAlchemyLedger(connection)
         self.processed_events = SqlAlchemyProcessedEvents(connection)
+        self.contracts = SqlAlchemyContractRepository(connection)
+        self.messages = SqlAlchemyMessageRepository(connection)
+        self.reviews = SqlAlchemyReviewRepository(connection)
+        self.notifications = SqlAlchemyNotificationRepository(connection)
+        self.analytics = SqlAlchemyAnalyticsRepository(connection)
         return self
 
     def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:

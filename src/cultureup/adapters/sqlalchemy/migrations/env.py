@@ -6,6 +6,7 @@ from alembic import context
 
 import cultureup.adapters.sqlalchemy.artwork_tables
 import cultureup.adapters.sqlalchemy.catalog_tables
+import cultureup.adapters.sqlalchemy.collaboration_tables
 import cultureup.adapters.sqlalchemy.commerce_tables  # noqa: F401  (their tables join metadata)
 from cultureup.adapters.sqlalchemy.search_tables import include_in_autogenerate
 from cultureup.adapters.sqlalchemy.tables import metadata
