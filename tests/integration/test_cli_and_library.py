@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from cultureup.application.collaboration_views import ContractFilters, NotificationFilters
 from cultureup.application.views import JobFilters, PageRequest
 from cultureup.bootstrap import Services
 from cultureup.entrypoints.cli.app import app
@@ -43,12 +44,25 @@ def test_setup_admin_creates_superuser_and_sample_data_once(
     assert jobs.total >= 4 and any(job.total_bids for job in jobs.items)
     login = services.accounts.login(username="admin", password="admin123")
     assert login.user.is_superuser
+    sarah, omar = (services.accounts.find_actor(name) for name in ("buyer_sarah", "buyer_omar"))
+    ayesha = services.accounts.find_actor("artist_ayesha")
+    contracts = services.contracts.list_contracts(omar, ContractFilters(), PageRequest.of())
+    assert [(c.status, c.is_fully_signed) for c in contracts.items] == [("active", True)]
+    assert [c.user.username for c in services.messages.conversations(sarah)] == [
+        "artist_ayesha"]
+    stats = services.dashboard.stats(ayesha).stats
+    assert (stats.total_reviews, stats.average_rating) == (1, 5)  # type: ignore[union-attr]
+    kinds = {n.notification_type for n in services.notifications.list_notifications(
+        ayesha, NotificationFilters(), PageRequest.of(1, 100)).items}
+    assert {"bid_accepted", "new_message", "job_completed", "new_review"} <= kinds
 
     second = runner.invoke(app, ["setup-admin", "--create-superuser", "--create-sample-data",
                                  "--json"], env=cli_env)
     assert second.exit_code == 0, second.output
     assert json.loads(second.stdout)["created"] == []
     assert services.jobs.list_jobs(JobFilters(), PageRequest.of()).total == jobs.total
+    assert services.contracts.list_contracts(omar, ContractFilters(),
+                                             PageRequest.of()).total == 1
 
 
 def test_setup_admin_with_custom_credentials(services: Services,

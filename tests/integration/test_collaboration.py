@@ -295,13 +295,16 @@ def test_ratings_come_from_reviews_on_profiles_and_dashboards(deal: Deal,
     assert stats is not None
     assert (stats.average_rating, stats.total_reviews,  # type: ignore[union-attr]
             stats.total_projects_completed, stats.total_earnings) == (  # type: ignore[union-attr]
-        Money("4.33").amount, 3, 3, Money("2150.00"))
+        Money("4.33").amount, 3, 3, Money(profile["total_earnings"]))
     listed = deal.services.reviews.artist_reviews(deal.artist.id,
                                                   ReviewFilters(ordering="-rating"), PAGE20)
     assert [r.rating for r in listed.items] == [5, 4, 4]
     buyer_stats = deal.services.dashboard.stats(actor(deal.other_buyer)).stats
+    buyer_profile = market.client.simulate_post(
+        "/api/buyer-profiles/", headers=deal.other_buyer.headers, json={}).json
     assert (buyer_stats.completed_jobs, buyer_stats.total_jobs_posted,  # type: ignore[union-attr]
-            buyer_stats.total_spent) == (2, 2, Money("1300.00"))  # type: ignore[union-attr]
+            buyer_stats.total_spent) == (  # type: ignore[union-attr]
+        2, 2, Money(buyer_profile["total_spent"]))
 
 
 def test_lists_and_conversations_are_a_constant_number_of_statements(
@@ -399,3 +402,64 @@ def test_calculating_today_twice_keeps_one_row_with_direct_counts(deal: Deal) ->
     assert second.figures.messages_sent == first.figures.messages_sent + 1
     with pytest.raises(PermissionDenied):
         services.analytics.calculate_today(actor(deal.buyer))
+
+
+# -- the command line -------------------------------------------------------------------------
+
+
+def _cli(services: Any, *args: str) -> Any:
+    from typer.testing import CliRunner
+
+    from cultureup.entrypoints.cli.app import app
+
+    env = {"CULTUREUP_DATABASE_URL": services.settings.database_url,
+           "CULTUREUP_PASSWORD_HASH_TIME_COST": "1",
+           "CULTUREUP_PASSWORD_HASH_MEMORY_KIB": "1024",
+           "CULTUREUP_PRIVATE_ROOT": services.settings.private_root,
+           "CULTUREUP_MEDIA_ROOT": services.settings.media_root}
+    return CliRunner().invoke(app, list(args), env=env)
+
+
+def test_the_cli_backfills_analytics_one_row_per_day(deal: Deal) -> None:
+    import json
+
+    day = deal.market.clock.now().date()
+    args = ["analytics", "calculate", "--from", (day - timedelta(days=2)).isoformat(),
+            "--to", day.isoformat(), "--json"]
+    first = _cli(deal.services, *args)
+    assert first.exit_code == 0, first.output
+    rows = [json.loads(line) for line in first.stdout.splitlines() if line.startswith("{")]
+    assert [row["date"] for row in rows] == [
+        (day - timedelta(days=offset)).isoformat() for offset in (2, 1, 0)]
+    assert (rows[-1]["jobs_posted"], rows[-1]["bids_placed"], rows[0]["jobs_posted"]) == (
+        1, 2, 0)
+    assert rows[-1]["revenue"] == "0.00"
+    again = _cli(deal.services, *args)
+    assert again.exit_code == 0, again.output
+    with deal.services.engine.connect() as connection:
+        assert connection.execute(
+            select(func.count()).select_from(daily_analytics)).scalar_one() == 3
+    future = _cli(deal.services, "analytics", "calculate", "--date", "2999-01-01")
+    assert future.exit_code == 1 and "future" in future.output
+    both = _cli(deal.services, "analytics", "calculate", "--date", day.isoformat(), "--from",
+                day.isoformat())
+    assert both.exit_code == 2
+
+
+def test_the_cli_shows_a_users_messages_and_notifications(deal: Deal) -> None:
+    import json
+
+    deal.services.messages.send(actor(deal.buyer), receiver_id=deal.artist.id,
+                                content="Can we discuss the timeline?")
+    listed = _cli(deal.services, "messages", "list", "--user", deal.artist.username, "--json")
+    assert listed.exit_code == 0, listed.output
+    (message,) = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert (message["sender"], message["receiver"], message["content"], message["is_read"]) == (
+        deal.buyer.username, deal.artist.username, "Can we discuss the timeline?", False)
+    notes = _cli(deal.services, "notifications", "list", "--user", str(deal.artist.id),
+                 "--json")
+    assert notes.exit_code == 0, notes.output
+    kinds = [json.loads(line)["notification_type"] for line in notes.stdout.splitlines()]
+    assert kinds == ["new_message", "bid_accepted"]
+    unknown = _cli(deal.services, "messages", "list", "--user", "nobody-at-all")
+    assert unknown.exit_code == 1

@@ -326,6 +326,17 @@ class AccountService:
             raise PermissionDenied(f"'{username}' is not a staff account.")
         return user.as_actor()
 
+    def find_actor(self, user: str) -> Actor:
+        """The user named by id, username or e-mail, as an Actor: for an operator at the
+        command line acting on a user's behalf (support). Raises NotFound."""
+        with self._uow(read_only=True) as uow:
+            found = uow.users.find_by_login(identity_key(user))
+            if found is None and user.strip().isdigit():
+                found = uow.users.get(int(user))
+            if found is None:
+                raise NotFound(f"No user {user!r}.")
+            return found.as_actor()
+
     def get_profile(self, actor: Actor) -> UserView:
         with self._uow(read_only=True) as uow:
             return user_view(uow.users.get(actor.id))

@@ -74,11 +74,12 @@ class AnalyticsService:
         return [start + timedelta(days=offset) for offset in range(count)]
 
     def backfill(self, start: date, end: date,
-                 progress: Callable[[date], None] | None = None) -> int:
-        """Calculate every day from start to end (inclusive); returns how many."""
-        days = self.days_between(start, end)
-        for day in days:
-            self.calculate(day)
+                 progress: Callable[[date], None] | None = None) -> list[AnalyticsSnapshot]:
+        """Calculate every day from start to end (inclusive), oldest first; `progress` is
+        told of each day done."""
+        snapshots = []
+        for day in self.days_between(start, end):
+            snapshots.append(self.calculate(day))
             if progress is not None:
                 progress(day)
-        return len(days)
+        return snapshots

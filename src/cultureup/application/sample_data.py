@@ -11,13 +11,17 @@ from cultureup.application.audit import record
 from cultureup.application.bids import BidService
 from cultureup.application.catalog_views import EquipmentFilters
 from cultureup.application.categories import CategoryService
+from cultureup.application.collaboration_views import MessageFilters
 from cultureup.application.commerce_views import OrderFilters
+from cultureup.application.contracts import ContractProposal, ContractService
 from cultureup.application.equipment import EquipmentService
 from cultureup.application.jobs import JobService
+from cultureup.application.messages import MessageService
 from cultureup.application.orders import OrderService
 from cultureup.application.payments import PaymentService
 from cultureup.application.ports import Clock, UnitOfWorkFactory
 from cultureup.application.profiles import ArtistProfileService, BuyerProfileService
+from cultureup.application.reviews import ReviewService
 from cultureup.application.views import BidFilters, JobFilters, PageRequest
 from cultureup.domain.audit import AuditAction
 from cultureup.domain.equipment import EquipmentTerms
@@ -93,13 +97,16 @@ class SampleDataService:
     def __init__(self, *, accounts: AccountService, categories: CategoryService,
                  jobs: JobService, bids: BidService, uow: UnitOfWorkFactory, clock: Clock,
                  artist_profiles: ArtistProfileService, buyer_profiles: BuyerProfileService,
-                 equipment: EquipmentService, orders: OrderService | None = None,
+                 equipment: EquipmentService, contracts: ContractService,
+                 messages: MessageService, reviews: ReviewService,
+                 orders: OrderService | None = None,
                  payments: PaymentService | None = None) -> None:
         self._orders, self._payments = orders, payments
         self._accounts, self._categories = accounts, categories
         self._jobs, self._bids, self._uow, self._clock = jobs, bids, uow, clock
         self._artist_profiles, self._buyer_profiles = artist_profiles, buyer_profiles
         self._equipment = equipment
+        self._contracts, self._messages, self._reviews = contracts, messages, reviews
 
     sample_password = SAMPLE_PASSWORD
 
@@ -124,8 +131,9 @@ class SampleDataService:
         return user, True
 
     def create_sample_data(self, actor: Actor) -> SetupReport:
-        """Add the standard categories, staff accounts, artists, buyers, jobs and bids.
-        Running it again adds only what is missing."""
+        """Add the standard categories, staff accounts, artists, buyers, jobs and bids, a hire
+        with an active contract and messages, and a completed job with its review (and the
+        notifications all that causes). Running it again adds only what is missing."""
         if not actor.is_superuser:
             raise PermissionDenied("Only a superuser can create sample data.")
         created: list[str] = []
@@ -160,6 +168,7 @@ class SampleDataService:
         self._ensure_equipment(actor, created, skipped)
         self._ensure_jobs(people, category_ids, created, skipped)
         self._ensure_commerce(actor, people, created, skipped)
+        self._ensure_collaboration(people, created, skipped)
         with self._uow() as uow:
             record(uow, now=self._clock.now(), action=AuditAction.SAMPLE_DATA_CREATED,
                    actor_id=actor.id, actor_username=actor.username, target_type="platform",
@@ -210,6 +219,55 @@ class SampleDataService:
                     cover_letter=f"Hello, I am {artist.username} and would love to work on "
                                  f"'{title}'. Portfolio available on request."))
                 created.append(f"bid by {artist.username} on {title}")
+
+    def _ensure_collaboration(self, people: dict[str, Actor], created: list[str],
+                              skipped: list[str]) -> None:
+        """Conversations on the two hired jobs, a review of the completed logo job and an
+        active contract on the book job in progress (the payments step hires and pays them
+        when it runs; otherwise they are hired here). Notifications follow from the
+        services."""
+        for title, completed in (("Logo Design for Tech Startup", True),
+                                 ("Children's Book Illustrations", False)):
+            found = self._jobs.list_jobs(JobFilters(search=title), PageRequest.of(1, 1)).items
+            if not found:
+                continue
+            job = found[0]
+            buyer = next(p for p in people.values() if p.id == job.buyer.id)
+            if job.status == "open":
+                bids = self._jobs.list_job_bids(buyer, job.id, BidFilters(),
+                                                PageRequest.of(1, 1)).items
+                if not bids:
+                    continue
+                self._jobs.hire(buyer, job.id, bid_id=bids[0].id)
+                if completed:
+                    self._jobs.complete(buyer, job.id)
+                job = self._jobs.get_job(job.id)
+            hired = job.hired_artist
+            if hired is None or self._messages.list_messages(
+                    buyer, MessageFilters(job_id=job.id), PageRequest.of(1, 1)).total:
+                skipped.append(f"collaboration on {title}")
+                continue
+            artist = next(p for p in people.values() if p.id == hired.id)
+            self._messages.send(buyer, receiver_id=artist.id, job_id=job.id, content=(
+                f"Hi {artist.username}, I really liked your bid on '{title}'. Can we discuss "
+                "the timeline?"))
+            self._messages.send(artist, receiver_id=buyer.id, job_id=job.id, content=(
+                "Thank you! I can share a first draft within the week."))
+            created.append(f"messages on {title}")
+            if job.status == "completed":
+                self._reviews.write(buyer, job_id=job.id, rating=5, comment=(
+                    "Excellent work, delivered on time and exceeded my expectations."))
+                created.append(f"review of {artist.username} on {title}")
+            elif job.status == "in_progress":
+                contract = self._contracts.propose(buyer, ContractProposal(
+                    job_id=job.id, artist_id=artist.id, terms=(
+                        "The artist will deliver the work with three revision rounds; final "
+                        "files in AI, PNG and SVG. The buyer receives exclusive rights."),
+                    rights_type="exclusive", amount=None,
+                    deadline=self._clock.now() + timedelta(days=30)))
+                self._contracts.sign(artist, contract.id)
+                self._contracts.sign(buyer, contract.id)
+                created.append(f"contract on {title}")
 
     def _ensure_profiles(self, people: dict[str, Actor], created: list[str],
                          skipped: list[str]) -> None:

@@ -27,9 +27,9 @@ from cultureup.adapters.sqlalchemy.catalog_tables import (
     buyer_profiles,
     equipment,
 )
-from cultureup.adapters.sqlalchemy.collaboration_queries import rating_columns, rating_order
 from cultureup.adapters.sqlalchemy.commerce_tables import ledger_entries
 from cultureup.adapters.sqlalchemy.queries import _paginate
+from cultureup.adapters.sqlalchemy.ratings import rating_columns, rating_order
 from cultureup.adapters.sqlalchemy.search_queries import folded_contains, indexed_search
 from cultureup.adapters.sqlalchemy.tables import jobs, users
 from cultureup.adapters.sqlalchemy.types import MoneyCents

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Engine,
     Select,
@@ -16,9 +17,11 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    type_coerce,
 )
 
 from cultureup.adapters.sqlalchemy.artwork_tables import artworks
+from cultureup.adapters.sqlalchemy.catalog_queries import _ledger_sum
 from cultureup.adapters.sqlalchemy.collaboration_tables import (
     contracts,
     daily_analytics,
@@ -26,7 +29,9 @@ from cultureup.adapters.sqlalchemy.collaboration_tables import (
     notifications,
     reviews,
 )
+from cultureup.adapters.sqlalchemy.commerce_tables import ledger_entries, order_lines, orders
 from cultureup.adapters.sqlalchemy.queries import _order, _paginate, _user_columns, _user_ref
+from cultureup.adapters.sqlalchemy.ratings import rating_columns
 from cultureup.adapters.sqlalchemy.tables import bids, jobs, users
 from cultureup.application.collaboration_views import (
     AnalyticsSnapshot,
@@ -50,7 +55,9 @@ from cultureup.application.collaboration_views import (
 from cultureup.application.views import Page, PageRequest
 from cultureup.domain.errors import NotFound
 from cultureup.domain.jobs import BidStatus, JobStatus
+from cultureup.domain.ledger import AccountKind
 from cultureup.domain.money import Money
+from cultureup.domain.orders import LineKind, OrderStatus
 from cultureup.domain.profiles import completion_rate
 from cultureup.domain.reviews import average_rating
 from cultureup.domain.users import UserType
@@ -61,21 +68,6 @@ sender_user = users.alias("sender_user")
 receiver_user = users.alias("receiver_user")
 reviewer_user = users.alias("reviewer_user")
 counted_job = jobs.alias("counted_job")
-
-
-def rating_columns(artist_id: Any) -> tuple[Any, Any]:
-    """The sum and the number of an artist's ratings, as correlated sub-queries; the mean is
-    `average_rating(sum, count)`, exact."""
-    total = (select(func.coalesce(func.sum(reviews.c.rating), 0))
-             .where(reviews.c.artist_id == artist_id).scalar_subquery())
-    count = select(func.count(reviews.c.id)).where(reviews.c.artist_id == artist_id)
-    return total, count.scalar_subquery()
-
-
-def rating_order(artist_id: Any) -> Any:
-    """A sortable mean rating (0 without reviews); only for ordering, never shown."""
-    return (select(func.coalesce(func.avg(reviews.c.rating * 1.0), 0))
-            .where(reviews.c.artist_id == artist_id).scalar_subquery())
 
 
 class SqlAlchemyCollaborationQueries:
@@ -246,9 +238,10 @@ class SqlAlchemyCollaborationQueries:
             jobs_with(JobStatus.COMPLETED).label("completed"),
             jobs_with(JobStatus.CANCELLED).label("cancelled"),
             jobs_with(JobStatus.IN_PROGRESS).label("in_progress"),
-            select(func.coalesce(func.sum(counted_job.c.final_amount), 0)).where(
-                hired, counted_job.c.status == JobStatus.COMPLETED.value)
-            .scalar_subquery().label("earnings"),
+            # As on the profile: earned net of the fee and refunds, held or released.
+            _ledger_sum(user_id, (AccountKind.ARTIST_HELD, AccountKind.ARTIST_AVAILABLE))
+            .label("earnings"),
+            _lines(order_lines.c.seller_id == user_id, LineKind.ARTWORK).label("sold"),
             select(func.count(bids.c.id)).where(
                 bids.c.artist_id == user_id, bids.c.status == BidStatus.PENDING.value)
             .scalar_subquery().label("active_bids"),
@@ -267,9 +260,7 @@ class SqlAlchemyCollaborationQueries:
             total_reviews=int(row["rating_count"]),
             completion_rate=completion_rate(completed=completed,
                                             cancelled=int(row["cancelled"])),
-            artworks_uploaded=int(row["artworks"]),
-            # Artwork sales are counted once orders exist.
-            artworks_sold=0)
+            artworks_uploaded=int(row["artworks"]), artworks_sold=int(row["sold"]))
 
     def buyer_stats(self, user_id: int) -> BuyerStats:
         posted = counted_job.c.buyer_id == user_id
@@ -282,17 +273,22 @@ class SqlAlchemyCollaborationQueries:
             jobs_in(JobStatus.OPEN, JobStatus.IN_PROGRESS).label("active"),
             jobs_in(JobStatus.COMPLETED).label("completed"),
             select(func.count(counted_job.c.id)).where(posted).scalar_subquery().label("posted"),
-            select(func.coalesce(func.sum(counted_job.c.final_amount), 0)).where(
-                posted, counted_job.c.status == JobStatus.COMPLETED.value)
-            .scalar_subquery().label("spent"),
+            # As on the profile: what the buyer paid, net of refunds, for jobs and orders.
+            _ledger_sum(user_id, (AccountKind.BUYER,), sign=-1).label("spent"),
+            _lines(orders.c.buyer_id == user_id, LineKind.ARTWORK).label("artworks"),
+            _lines(orders.c.buyer_id == user_id, LineKind.EQUIPMENT,
+                   quantity=True).label("equipment"),
+            select(func.count(orders.c.id)).where(
+                orders.c.buyer_id == user_id, orders.c.status == OrderStatus.PENDING.value)
+            .scalar_subquery().label("pending_orders"),
         )
         with self._engine.connect() as connection:
             row = connection.execute(query).mappings().one()
         return BuyerStats(
             total_spent=row["spent"] or Money(0), active_jobs=int(row["active"]),
             completed_jobs=int(row["completed"]), total_jobs_posted=int(row["posted"]),
-            # Purchases are counted once orders exist.
-            artworks_purchased=0, equipment_purchased=0, pending_orders=0)
+            artworks_purchased=int(row["artworks"]), equipment_purchased=int(row["equipment"]),
+            pending_orders=int(row["pending_orders"]))
 
     # -- analytics ---------------------------------------------------------------------------
 
@@ -322,12 +318,17 @@ class SqlAlchemyCollaborationQueries:
             created(artworks).label("artworks_uploaded"),
             created(messages).label("messages_sent"),
             created(reviews).label("reviews_posted"),
+            _ledger_day(start, end, (AccountKind.BUYER.value,)).label("buyers"),
+            _ledger_day(start, end, PLATFORM).label("platform"),
         )
         with self._engine.connect() as connection:
             row = connection.execute(query).mappings().one()
         counts = {name: int(value) for name, value in row.items()}
-        # Revenue and platform fees are added once payments exist.
-        return DailyFigures(**counts, revenue=Money(0), platform_fees=Money(0))
+        # Money paid in that day net of that day's refunds, and the platform's part of it
+        # (fees and equipment sales), from the ledger as in the admin statistics.
+        return DailyFigures(**{k: v for k, v in counts.items() if k not in ("buyers", "platform")},
+                            revenue=Money.from_cents(-counts["buyers"]),
+                            platform_fees=Money.from_cents(counts["platform"]))
 
     def list_analytics(self, page: PageRequest) -> Page[AnalyticsSnapshot]:
         query = select(daily_analytics).order_by(daily_analytics.c.date.desc())
@@ -337,6 +338,28 @@ class SqlAlchemyCollaborationQueries:
     def get_analytics(self, snapshot_id: int) -> AnalyticsSnapshot:
         return _snapshot(self._one(
             select(daily_analytics).where(daily_analytics.c.id == snapshot_id), "Analytics"))
+
+
+# The statuses of an order that has been paid for (or is on its way): its lines count as sold.
+PAID_ORDER = (OrderStatus.CONFIRMED.value, OrderStatus.SHIPPED.value,
+              OrderStatus.DELIVERED.value, OrderStatus.COMPLETED.value)
+PLATFORM = (AccountKind.PLATFORM_FEES.value, AccountKind.PLATFORM_SALES.value)
+
+
+def _lines(condition: ColumnElement[bool], kind: LineKind, *, quantity: bool = False) -> Any:
+    """Artwork lines (or equipment quantities) of paid orders matching the condition."""
+    counted = func.coalesce(func.sum(order_lines.c.quantity), 0) if quantity else func.count(
+        order_lines.c.id)
+    return (select(counted).select_from(order_lines.join(orders,
+                                                         orders.c.id == order_lines.c.order_id))
+            .where(condition, order_lines.c.kind == kind.value,
+                   orders.c.status.in_(PAID_ORDER)).scalar_subquery())
+
+
+def _ledger_day(start: datetime, end: datetime, accounts: tuple[str, ...]) -> Any:
+    return (select(func.coalesce(func.sum(type_coerce(ledger_entries.c.amount, BigInteger)), 0))
+            .where(ledger_entries.c.account.in_(accounts), ledger_entries.c.created_at >= start,
+                   ledger_entries.c.created_at < end).scalar_subquery())
 
 
 def _contract_view(row: Any) -> ContractView:

@@ -36,7 +36,7 @@ from sqlalchemy.sql.selectable import Join
 
 from cultureup.adapters.sqlalchemy.artwork_tables import artworks
 from cultureup.adapters.sqlalchemy.catalog_tables import artist_profiles
-from cultureup.adapters.sqlalchemy.collaboration_queries import rating_columns
+from cultureup.adapters.sqlalchemy.ratings import rating_columns
 from cultureup.adapters.sqlalchemy.search_tables import search_documents, search_documents_fts
 from cultureup.adapters.sqlalchemy.tables import jobs, users
 from cultureup.application.search import (

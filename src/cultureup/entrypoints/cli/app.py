@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
+import attrs
 import typer
 from typer.core import TyperCommand
 
 from cultureup.adapters.sqlalchemy import migrate
+from cultureup.application.collaboration_views import MessageFilters, NotificationFilters
 from cultureup.application.views import AuditFilters, PageRequest
 from cultureup.bootstrap import Services, bootstrap
 from cultureup.config import Settings, SettingsError
 from cultureup.domain.errors import DomainError, ValidationFailed
+from cultureup.domain.users import Actor
 from cultureup.entrypoints.cli.commerce import orders_app, payments_app
 from cultureup.entrypoints.cli.output import UtcFormatter, printable, utc
 
@@ -33,6 +36,14 @@ audit_app = typer.Typer(help="The audit log of logins, security changes and admi
 app.add_typer(audit_app, name="audit")
 app.add_typer(payments_app, name="payments")
 app.add_typer(orders_app, name="orders")
+analytics_app = typer.Typer(help="Daily platform analytics (one row per UTC day).",
+                            no_args_is_help=True)
+app.add_typer(analytics_app, name="analytics")
+messages_app = typer.Typer(help="A user's messages, for support.", no_args_is_help=True)
+app.add_typer(messages_app, name="messages")
+notifications_app = typer.Typer(help="A user's notifications, for support.",
+                                no_args_is_help=True)
+app.add_typer(notifications_app, name="notifications")
 
 DEFAULT_ADMIN_PASSWORD = "admin123"  # noqa: S105 - the documented first-run default
 
@@ -269,6 +280,129 @@ def audit_list(
                        f"{printable(entry.ip_address or '-'):<15} {details}".rstrip())
     if not as_json:
         typer.secho(f"{len(page.items)} of {page.total} entries", err=True, fg="cyan")
+
+
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"not a date (YYYY-MM-DD): {value}", param_hint=option) from exc
+
+
+def _time(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@analytics_app.command("calculate")
+def analytics_calculate(
+    day: Annotated[str | None, typer.Option("--date", help="One UTC day (YYYY-MM-DD) "
+                                            "[default: today].")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="First day of a backfill.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day of a backfill "
+                                            "[default: today].")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print each day's row as JSON.")
+                       ] = False,
+) -> None:
+    """Count the platform's figures for a day, or every day of a range, and store them as
+    that day's one row (recalculating replaces the row)."""
+    if day is not None and (start is not None or end is not None):
+        raise typer.BadParameter("give --date, or --from/--to, not both", param_hint="--date")
+    services = _services()
+    try:
+        today = services.clock.now().date()
+        if day is not None:
+            first = last = _day(day, "--date") or today
+        else:
+            last = _day(end, "--to") or today
+            first = _day(start, "--from") or last
+        try:
+            days = services.analytics.days_between(first, last)
+            with typer.progressbar(length=len(days), label="Calculating daily analytics",
+                                   file=typer.get_text_stream("stderr")) as bar:
+                snapshots = services.analytics.backfill(first, last,
+                                                        progress=lambda _day: bar.update(1))
+        except DomainError as error:
+            raise _fail(error) from error
+    finally:
+        services.close()
+    for snapshot in snapshots:
+        figures = {name: (str(value) if not isinstance(value, int) else value)
+                   for name, value in attrs.asdict(snapshot.figures, recurse=False).items()}
+        if as_json:
+            typer.echo(json.dumps({"id": snapshot.id, "date": snapshot.date.isoformat(),
+                                   **figures, "calculated_at": _time(snapshot.calculated_at)}))
+        else:
+            typer.echo(f"{snapshot.date.isoformat()}  " + "  ".join(
+                f"{name}={value}" for name, value in figures.items()))
+
+
+def _support_actor(services: Services, user: str) -> Actor:
+    try:
+        return services.accounts.find_actor(user)
+    except DomainError as error:
+        raise _fail(error) from error
+
+
+@messages_app.command("list")
+def messages_list(
+    user: Annotated[str, typer.Option(help="Username, e-mail or user id.")],
+    unread: Annotated[bool, typer.Option("--unread", help="Only unread messages.")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="Messages to show.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+) -> None:
+    """Show the messages a user sent or received, newest first."""
+    services = _services()
+    try:
+        actor = _support_actor(services, user)
+        page = services.messages.list_messages(
+            actor, MessageFilters(is_read=False if unread else None), PageRequest.of(1, limit))
+    finally:
+        services.close()
+    for message in page.items:
+        if as_json:
+            typer.echo(json.dumps({
+                "id": message.id, "sender": message.sender.username,
+                "receiver": message.receiver.username, "job": message.job_id,
+                "content": message.content, "is_read": message.is_read,
+                "attachment": None if message.attachment is None else message.attachment.name,
+                "created_at": _time(message.created_at)}, ensure_ascii=False))
+        else:
+            typer.echo(f"{_time(message.created_at)}  {message.sender.username} -> "
+                       f"{message.receiver.username}  {'read  ' if message.is_read else 'unread'}"
+                       f"  {message.content[:80]!r}")
+    if not as_json:
+        typer.secho(f"{len(page.items)} of {page.total} messages", err=True, fg="cyan")
+
+
+@notifications_app.command("list")
+def notifications_list(
+    user: Annotated[str, typer.Option(help="Username, e-mail or user id.")],
+    unread: Annotated[bool, typer.Option("--unread", help="Only unread ones.")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="Notifications to show.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+) -> None:
+    """Show a user's notifications, newest first."""
+    services = _services()
+    try:
+        actor = _support_actor(services, user)
+        page = services.notifications.list_notifications(
+            actor, NotificationFilters(is_read=False if unread else None),
+            PageRequest.of(1, limit))
+    finally:
+        services.close()
+    for note in page.items:
+        if as_json:
+            typer.echo(json.dumps({
+                "id": note.id, "notification_type": note.notification_type,
+                "title": note.title, "message": note.message, "is_read": note.is_read,
+                "created_at": _time(note.created_at)}, ensure_ascii=False))
+        else:
+            typer.echo(f"{_time(note.created_at)}  {note.notification_type:<16} "
+                       f"{'read  ' if note.is_read else 'unread'}  {note.message}")
+    if not as_json:
+        typer.secho(f"{len(page.items)} of {page.total} notifications", err=True, fg="cyan")
 
 
 def main() -> None:
