@@ -223,7 +223,8 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
         sanitizer=sanitizer,
         watermarker=PillowWatermarker(),
         fingerprinter=PerceptualFingerprinter(), index_factory=InMemoryFingerprintIndex,
-        analyzer=_visual_analyzer(settings), max_upload_bytes=settings.max_upload_mb * 2**20)
+        analyzer=_visual_analyzer(settings), max_upload_bytes=settings.max_upload_mb * 2**20,
+        image_jobs=settings.image_jobs_per_process)
     artist_profiles = ArtistProfileService(uow=uow, queries=profile_queries, clock=clock)
     buyer_profiles = BuyerProfileService(uow=uow, queries=profile_queries, clock=clock)
     equipment = EquipmentService(uow=uow, queries=SqlAlchemyEquipmentQueries(engine),

@@ -121,6 +121,8 @@ class Settings:
     # The largest image decoded at full size, in pixels (checked on the header before any
     # decoding); larger baseline JPEGs are decoded at 1/2, 1/4 or 1/8 of their size.
     max_image_pixels: int = attrs.field(default=16_000_000, converter=_positive_int)
+    # How many uploads of one server process decode and encode pixels at the same time.
+    image_jobs_per_process: int = attrs.field(default=2, converter=_positive_int)
     # Private files (artwork originals): a folder that no route serves (local storage), or
     # private S3 objects in private_bucket_name (empty: the media bucket, under "private/").
     private_root: str = "private"

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import io
 import struct
+import threading
+import time
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image
 
+from cultureup.application.storage import CleanImage
 from tests.integration.artwork_images import artwork_image, encode
 from tests.integration.broken_metadata import BROKEN, MARK
 from tests.integration.conftest import Marketplace
@@ -93,3 +97,35 @@ def test_media_answers_tell_browsers_not_to_sniff(market: Marketplace, category:
     assert answer.headers["Content-Type"] == "image/jpeg"
     missing = market.client.simulate_get("/media/artworks/0/missing.jpg")
     assert missing.status_code == 404
+
+
+def test_at_most_two_uploads_of_a_process_work_on_pixels_at_once(
+        market: Marketplace, category: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    service = market.services.artworks
+    real = service._sanitizer
+    lock = threading.Lock()
+    working, most = 0, 0
+
+    class CountingSanitizer:
+        def inspect_and_clean(self, data: bytes, *, max_bytes: int) -> CleanImage:
+            nonlocal working, most
+            with lock:
+                working += 1
+                most = max(most, working)
+            try:
+                time.sleep(0.05)  # long enough for the other uploads to arrive
+                return real.inspect_and_clean(data, max_bytes=max_bytes)
+            finally:
+                with lock:
+                    working -= 1
+
+    monkeypatch.setattr(service, "_sanitizer", CountingSanitizer())
+    artists = [market.user("artist") for _ in range(6)]
+    images = [encode(artwork_image(900 + index, (160, 120)), "PNG") for index in range(6)]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda pair: upload(market, pair[0], pair[1],
+                                                    category_id=category),
+                                zip(artists, images, strict=True)))
+    assert [answer.status_code for answer in answers] == [201] * 6
+    assert market.services.settings.image_jobs_per_process == 2
+    assert 1 <= most <= 2

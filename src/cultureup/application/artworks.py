@@ -98,9 +98,12 @@ class ArtworkService:
                  store: ImageStore, private: PrivateFileStore, sanitizer: ImageSanitizer,
                  watermarker: Watermarker, fingerprinter: ImageFingerprinter,
                  index_factory: Callable[[], FingerprintIndex],
-                 analyzer: VisualAnalyzer | None, max_upload_bytes: int) -> None:
+                 analyzer: VisualAnalyzer | None, max_upload_bytes: int,
+                 image_jobs: int = 2) -> None:
         """`store` holds what everyone may see (the watermarked copies); `private` holds the
-        originals, handed out only through `original_file`."""
+        originals, handed out only through `original_file`. At most `image_jobs` uploads of
+        this process decode or encode pixels at once (the rest wait their turn), so the
+        memory of a process is bounded by that many times the worst upload's."""
         self._uow, self._queries, self._clock = uow, queries, clock
         self._store, self._sanitizer, self._watermarker = store, sanitizer, watermarker
         self._private = private
@@ -110,6 +113,7 @@ class ArtworkService:
         self._max_upload_bytes = max_upload_bytes
         self._index_seq = 0
         self._index_lock = threading.Lock()
+        self._image_jobs = threading.BoundedSemaphore(max(1, image_jobs))
 
     # -- reads -----------------------------------------------------------------------------
 
@@ -288,9 +292,10 @@ class ArtworkService:
     # -- helpers ---------------------------------------------------------------------------
 
     def _analyze(self, image: bytes, actor: Actor, *, exclude: int | None = None) -> _Analysis:
-        clean = self._sanitizer.inspect_and_clean(image, max_bytes=self._max_upload_bytes)
-        # The upload in every orientation, so that mirrored and turned copies are found.
-        orientations = self._fingerprinter.orientations(clean.data)
+        with self._image_jobs:
+            clean = self._sanitizer.inspect_and_clean(image, max_bytes=self._max_upload_bytes)
+            # The upload in every orientation, so that mirrored and turned copies are found.
+            orientations = self._fingerprinter.orientations(clean.data)
         self._sync_index()
         nearest = [(artwork_id, artist_id, similarity) for artwork_id, artist_id, similarity
                    in self._index.nearest(orientations, limit=CANDIDATES + 1)
@@ -407,7 +412,8 @@ class ArtworkService:
         marked_key = f"artworks/{actor.id}/{uuid.uuid4().hex}_wm.jpg"
         self._private.put(image_key, clean.data, clean.content_type)
         try:
-            marked = self._watermarker.apply(clean.data, f"© {actor.username} · CultureUp")
+            with self._image_jobs:
+                marked = self._watermarker.apply(clean.data, f"© {actor.username} · CultureUp")
             self._store.put(marked_key, marked, "image/jpeg")
         except BaseException:
             self._private.delete(image_key)
