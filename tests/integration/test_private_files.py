@@ -3,6 +3,7 @@ fetch them through the authenticated download; stored originals from before are 
 
 from __future__ import annotations
 
+import http.client
 import io
 import itertools
 from pathlib import Path
@@ -15,6 +16,7 @@ from cultureup.application.artworks import ORIGINALS_PREFIX
 from tests.integration.artwork_images import artwork_image, encode
 from tests.integration.conftest import STRONG_PASSWORD, ApiUser, Marketplace
 from tests.integration.test_artworks_api import upload
+from tests.integration.test_server import served_api
 
 FORMATS = ("PNG", "JPEG", "GIF", "WEBP")
 
@@ -200,3 +202,53 @@ def _cli_env(settings: object) -> dict[str, str]:
             "CULTUREUP_PRIVATE_ROOT": settings.private_root,  # type: ignore[attr-defined]
             "CULTUREUP_SECRET_KEY": settings.secret_key,  # type: ignore[attr-defined]
             "CULTUREUP_MIGRATE_ON_START": "false"}
+
+
+def test_the_served_api_gives_no_original_to_raw_path_tricks(
+        market: Marketplace, category: int, tmp_path: Path) -> None:
+    """Through gunicorn, with paths sent byte for byte as written (no client normalises the
+    ../ or the percent-encoding away)."""
+    artist = market.user("artist")
+    public_paths = []
+    for seed, fmt in enumerate(FORMATS, start=880):
+        created = upload(market, artist, encode(artwork_image(seed, (200, 150)), fmt),
+                         category_id=category)
+        public_paths.append(urlsplit(created.json["artwork"]["watermarked_image"]).path)
+    secret = originals(market)
+    private_root = Path(market.services.settings.private_root)
+    private_paths = [f"{private_root.name}/{path.relative_to(private_root).as_posix()}"
+                     for path in secret]
+    stranger = market.user("buyer")
+    seen = set()
+    settings = market.services.settings
+    assert Path(settings.media_root) == tmp_path / "media"
+    # The same database and folders as the in-process app; no hourly budget, since hundreds
+    # of anonymous requests follow.
+    with served_api(settings.database_url, tmp_path, private_root=settings.private_root,
+                    rate_limit_enabled="false") as server:
+        host, port = urlsplit(server.base).hostname, urlsplit(server.base).port
+        seen |= _raw_requests(host, port, public_paths, private_paths, secret,
+                              stranger.headers)
+    assert 200 in seen  # the public copies themselves are among the paths, and served
+
+
+def _raw_requests(host: str | None, port: int | None, public_paths: list[str],
+                  private_paths: list[str], secret: dict[Path, bytes],
+                  stranger: dict[str, str]) -> set[int]:
+    seen = set()
+    for public_path in public_paths:
+        for path in derived_paths(public_path, private_paths):
+            for headers in ({}, stranger):
+                connection = http.client.HTTPConnection(host, port, timeout=30)
+                try:
+                    connection.request("GET", path, headers=headers)
+                    answer = connection.getresponse()
+                    body = answer.read()
+                except TimeoutError as exc:
+                    raise AssertionError(f"no answer to {path!r}") from exc
+                finally:
+                    connection.close()
+                seen.add(answer.status)
+                assert answer.status != 500, path
+                assert not any(original in body for original in secret.values()), path
+    return seen

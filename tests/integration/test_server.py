@@ -3,11 +3,13 @@ spec's curl examples over HTTP, and settling concurrent hires."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -49,34 +51,54 @@ class Http:
             return error.code, json.loads(error.read() or b"null")
 
 
+@contextlib.contextmanager
+def served_api(database_url: str, folder: Path, **env: str) -> Iterator[Http]:
+    """`cultureup serve` on a free port, working in `folder`, with settings from `env`
+    (names without their CULTUREUP_ prefix) besides the database."""
+    port = _free_port()
+    environment = {**os.environ,
+                   "CULTUREUP_DATABASE_URL": database_url,
+                   "CULTUREUP_MEDIA_ROOT": str(folder / "media"),
+                   "CULTUREUP_PASSWORD_HASH_TIME_COST": "1",
+                   "CULTUREUP_PASSWORD_HASH_MEMORY_KIB": "1024",
+                   **{f"CULTUREUP_{name.upper()}": value for name, value in env.items()}}
+    # The log goes to a file: a pipe nobody reads fills up after a few hundred access-log
+    # lines and then blocks the workers.
+    with tempfile.TemporaryFile() as log:
+        def output() -> str:
+            log.seek(0)
+            return log.read().decode(errors="replace")[-4000:]
+
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cultureup", "serve", "--port", str(port), "--workers", "2",
+             "--threads", "8"],
+            env=environment, cwd=folder, stdout=log, stderr=subprocess.STDOUT)
+        http = Http(f"http://127.0.0.1:{port}")
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if http.call("GET", "/api/health/")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"server did not start:\n{output()}")
+            time.sleep(0.2)
+        try:
+            yield http
+        except BaseException:
+            print(output())  # shown by pytest with the failure
+            raise
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
 @pytest.fixture
 def server(services: Services, tmp_path: Path) -> Iterator[Http]:
-    port = _free_port()
-    env = {**os.environ,
-           "CULTUREUP_DATABASE_URL": services.settings.database_url,
-           "CULTUREUP_MEDIA_ROOT": str(tmp_path / "media"),
-           "CULTUREUP_PASSWORD_HASH_TIME_COST": "1",
-           "CULTUREUP_PASSWORD_HASH_MEMORY_KIB": "1024"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cultureup", "serve", "--port", str(port), "--workers", "2",
-         "--threads", "8"],
-        env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    http = Http(f"http://127.0.0.1:{port}")
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if http.call("GET", "/api/health/")[0] == 200:
-                break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            output = process.stdout.read().decode() if process.stdout else ""
-            process.kill()
-            pytest.fail(f"server did not start:\n{output}")
-        time.sleep(0.2)
-    yield http
-    process.terminate()
-    process.wait(timeout=30)
+    with served_api(services.settings.database_url, tmp_path) as http:
+        yield http
 
 
 def test_the_spec_curl_examples_work_against_the_served_api(
