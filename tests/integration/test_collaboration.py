@@ -463,3 +463,25 @@ def test_the_cli_shows_a_users_messages_and_notifications(deal: Deal) -> None:
     assert kinds == ["new_message", "bid_accepted"]
     unknown = _cli(deal.services, "messages", "list", "--user", "nobody-at-all")
     assert unknown.exit_code == 1
+
+
+def test_attachments_download_through_the_private_file_route_for_their_pair_only(
+        deal: Deal) -> None:
+    client, buyer = deal.market.client, actor(deal.buyer)
+    sent = [deal.services.messages.send(
+        buyer, receiver_id=deal.artist.id, content=f"File {index}",
+        attachment=Upload(filename=f"notes{index}.txt", data=f"notes {index}".encode())).id
+        for index in range(3)]
+    for message_id in sent:
+        for user in (deal.buyer, deal.artist):
+            response = client.simulate_get(f"/api/files/message-attachment/{message_id}/",
+                                           headers=user.headers)
+            assert response.status_code == 200
+            assert response.content == f"notes {sent.index(message_id)}".encode()
+            assert "no-store" in response.headers["cache-control"]
+    for outsider in (deal.other_buyer, deal.other_artist):
+        for message_id in [*sent, max(sent) + 1]:
+            response = client.simulate_get(f"/api/files/message-attachment/{message_id}/",
+                                           headers=outsider.headers)
+            assert response.status_code == 404
+    assert client.simulate_get(f"/api/files/message-attachment/{sent[0]}/").status_code == 401
