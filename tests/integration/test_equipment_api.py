@@ -399,7 +399,9 @@ HOSTILE: list[tuple[str, str, str | None, dict[str, Any], int]] = [
     ("POST", "/api/equipment/", "staff", {"body": b"{oops",
                                           "headers": {"Content-Type": "application/json"}}, 400),
     ("POST", "/api/equipment/", "staff", {"body": b"name=x", "headers": {
-        "Content-Type": "application/x-www-form-urlencoded"}}, 415),
+        "Content-Type": "application/x-www-form-urlencoded"}}, 400),
+    ("POST", "/api/equipment/", "staff", {"body": b"name=x", "headers": {
+        "Content-Type": "text/plain"}}, 415),
     ("POST", "/api/equipment/", "staff", {"json": [BRUSHES]}, 400),
     ("POST", "/api/equipment/", "staff", {"json": None}, 400),
     ("POST", "/api/equipment/", "staff", {"json": {**BRUSHES, "price": "Infinity"}}, 400),

@@ -51,9 +51,9 @@ def test_create_job_returns_the_documented_shape(client: falcon.testing.TestClie
     job = response.json
     assert set(job) == JOB_KEYS
     assert isinstance(job["id"], int)
-    assert job["buyer"] == {"id": buyer.id, "username": "buyer_sarah",
-                            "email": "buyer_sarah@example.com", "first_name": "Test",
-                            "last_name": "Buyer_Sarah", "user_type": "buyer"}
+    # Others see a buyer's name, never their contact data.
+    assert job["buyer"] == {"id": buyer.id, "username": "buyer_sarah", "first_name": "Test",
+                            "last_name": "Buyer_Sarah", "profile_image": None}
     assert job["category"] == {"id": category, "name": "Graphic Design",
                                "description": "Test category"}
     assert job["title"] == payload["title"]

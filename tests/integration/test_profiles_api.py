@@ -73,6 +73,12 @@ def pay(market: Marketplace, buyer: ApiUser, job_id: int) -> None:
     services.payments.verify(admin.as_actor(), payment.id, reference=f"HBL-{job_id}")
 
 
+def public(user: dict[str, Any]) -> dict[str, Any]:
+    """A user as a profile shows them to anyone: no e-mail, phone or address."""
+    return {key: user[key] for key in ("id", "username", "first_name", "last_name",
+                                       "profile_image")}
+
+
 def finish(market: Marketplace, buyer: ApiUser, job_id: int, verb: str) -> None:
     response = market.client.simulate_post(f"/api/jobs/{job_id}/{verb}/", headers=buyer.headers)
     assert response.status_code == 200, response.json
@@ -87,7 +93,7 @@ def test_an_artist_creates_a_profile_that_anyone_can_read(client: falcon.testing
     created = artist_profile(market, artist)
     own_user = client.simulate_get("/api/auth/profile/", headers=artist.headers).json
     assert created == {
-        "user": own_user, **ARTIST_BODY,
+        "user": public(own_user), **ARTIST_BODY,
         "rating": 0.0, "total_projects_completed": 0, "total_earnings": "0.00",
         "completion_rate": 0.0, "total_reviews": 0,
     }
@@ -476,10 +482,14 @@ def test_a_buyer_creates_a_profile_that_anyone_can_read(client: falcon.testing.T
     buyer = market.user("buyer")
     created = buyer_profile(market, buyer)
     own_user = client.simulate_get("/api/auth/profile/", headers=buyer.headers).json
-    assert created == {"user": own_user, **BUYER_BODY, "total_spent": "0.00",
+    assert created == {"user": public(own_user), **BUYER_BODY, "total_spent": "0.00",
                        "projects_posted": 0}
-    assert client.simulate_get(f"/api/buyer-profiles/{buyer.id}/").json == created
-    assert client.simulate_get("/api/buyer-profiles/").json["results"] == [created]
+    # The address is the buyer's (and staff's) to see; others get the rest.
+    assert client.simulate_get(f"/api/buyer-profiles/{buyer.id}/",
+                               headers=buyer.headers).json == created
+    anonymous = {key: value for key, value in created.items() if key != "address"}
+    assert client.simulate_get(f"/api/buyer-profiles/{buyer.id}/").json == anonymous
+    assert client.simulate_get("/api/buyer-profiles/").json["results"] == [anonymous]
 
 
 def test_a_buyer_profile_may_be_empty(market: Marketplace) -> None:
@@ -514,7 +524,8 @@ def test_invalid_buyer_fields_are_refused(market: Marketplace, changes: dict[str
     created = buyer_profile(market, buyer)
     refused(market.client.simulate_patch(f"/api/buyer-profiles/{buyer.id}/",
                                           headers=buyer.headers, json=changes), 400, field)
-    assert market.client.simulate_get(f"/api/buyer-profiles/{buyer.id}/").json == created
+    assert market.client.simulate_get(f"/api/buyer-profiles/{buyer.id}/",
+                                      headers=buyer.headers).json == created
 
 
 def test_only_the_owner_changes_or_deletes_a_buyer_profile(market: Marketplace) -> None:
@@ -642,7 +653,9 @@ HOSTILE = [
     Case(method="POST", path="/api/artist-profiles/", raw=b"{not json",
          content_type="application/json", who="new_artist"),
     Case(method="POST", path="/api/artist-profiles/", raw=b"bio=x",
-         content_type="application/x-www-form-urlencoded", who="new_artist", status=415),
+         content_type="application/x-www-form-urlencoded", who="new_artist"),
+    Case(method="POST", path="/api/artist-profiles/", raw=b"bio=x",
+         content_type="text/plain", who="new_artist", status=415),
     Case(method="POST", path="/api/artist-profiles/", body=["a list"], who="new_artist"),
     Case(method="POST", path="/api/artist-profiles/", body="a string", who="new_artist"),
     Case(method="POST", path="/api/artist-profiles/", raw=b"", who="new_artist"),

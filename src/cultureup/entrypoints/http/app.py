@@ -11,6 +11,7 @@ import orjson
 from cultureup.application.services import UseCases
 from cultureup.entrypoints.http import errors
 from cultureup.entrypoints.http.auth import TokenAuthentication
+from cultureup.entrypoints.http.fields import IdConverter
 from cultureup.entrypoints.http.media import add_media_route
 from cultureup.entrypoints.http.ratelimit import RateLimit
 from cultureup.entrypoints.http.routes import add_routes
@@ -31,6 +32,7 @@ def create_app(services: UseCases, *, rate_limit: RateLimit | None = None,
     if rate_limit is not None:
         middleware.append(rate_limit)
     app = falcon.App(middleware=middleware, request_type=web.request_type())
+    app.router_options.converters["id"] = IdConverter
     app.req_options.strip_url_path_trailing_slash = True
     app.req_options.default_media_type = falcon.MEDIA_JSON
     app.resp_options.default_media_type = falcon.MEDIA_JSON

@@ -20,7 +20,7 @@ from cultureup.entrypoints.http.resources.profiles import (
     BuyerProfileResource,
 )
 
-ID = "int(min=1, max=2147483647)"
+ID = "id"
 
 
 def add_catalog_routes(app: falcon.App, artist_profiles: ArtistProfileService,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import falcon
 import orjson
 from swagger_ui_bundle import swagger_ui_path
 
+from cultureup.entrypoints.http.endpoint import endpoint
 from cultureup.entrypoints.http.openapi import build_document
 
 ASSETS = "/api/docs/assets"
@@ -23,18 +22,24 @@ window.ui = SwaggerUIBundle({{url: "/api/openapi.json", dom_id: "#swagger-ui",
 """
 
 
-@cache
-def _document_bytes() -> bytes:
-    return orjson.dumps(build_document())
-
-
 class OpenApiResource:
+    """The document of the app it is added to, built on first use."""
+
+    def __init__(self, app: falcon.App) -> None:
+        self._app = app
+        self._document: bytes | None = None
+
+    @endpoint("This document", "Docs", response=dict[str, object])
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        if self._document is None:
+            self._document = orjson.dumps(build_document(self._app))
         resp.content_type = falcon.MEDIA_JSON
-        resp.data = _document_bytes()
+        resp.data = self._document
 
 
 class DocsPageResource:
+    @endpoint("Interactive API documentation (Swagger UI)", "Docs", response=str,
+              media_type=falcon.MEDIA_HTML)
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.content_type = falcon.MEDIA_HTML
         resp.text = PAGE.format(assets=ASSETS)

@@ -50,7 +50,7 @@ from cultureup.entrypoints.http.resources.two_factor import (
     VerifyResource,
 )
 
-ID = "int(min=1, max=2147483647)"
+ID = "id"
 
 
 def add_routes(app: falcon.App, services: UseCases, *, max_upload_bytes: int = 20 * 2**20
@@ -91,7 +91,7 @@ def add_routes(app: falcon.App, services: UseCases, *, max_upload_bytes: int = 2
                   ArtistArtworksResource(artworks, services.artist_profiles))
     app.add_route("/api/search", SearchResource(services.search))
     app.add_route(PRIVATE_FILE_ROUTE, PrivateFileResource(services.private_files))
-    app.add_route("/api/openapi.json", OpenApiResource())
+    app.add_route("/api/openapi.json", OpenApiResource(app))
     docs = DocsPageResource()
     for path in ("/api/docs", "/swagger", "/redoc"):
         app.add_route(path, docs)

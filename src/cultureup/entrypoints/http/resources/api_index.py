@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Any
-
 import falcon
+from pydantic import Field, create_model
 
-from cultureup.entrypoints.http.openapi import _object, _string, op, ref
-
-Schema = dict[str, Any]
+from cultureup.entrypoints.http.endpoint import Answer, endpoint
+from cultureup.entrypoints.http.openapi import INFO
 
 LINKS = {"docs": "/api/docs/", "openapi": "/api/openapi.json", "health": "/api/health/"}
 COLLECTIONS = {
@@ -19,39 +16,25 @@ COLLECTIONS = {
     "buyer_profiles": "/api/buyer-profiles/", "equipment": "/api/equipment/",
     "search": "/api/search/",
 }
+URL = Field(json_schema_extra={"format": "uri"})
+ApiLinks = create_model("ApiLinks", __base__=Answer, **{k: (str, URL) for k in LINKS})
+ApiEndpoints = create_model("ApiEndpoints", __base__=Answer,
+                            **{k: (str, URL) for k in COLLECTIONS})
 
 
-@cache
-def _info() -> tuple[str, str]:
-    from cultureup.entrypoints.http.openapi import build_document
-
-    info = build_document()["info"]
-    return info["title"], info["version"]
+class ApiIndex(Answer):
+    name: str
+    version: str = Field(description="The version of this document")
+    links: ApiLinks  # type: ignore[valid-type]
+    endpoints: ApiEndpoints  # type: ignore[valid-type]
 
 
 class ApiIndexResource:
-    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        name, version = _info()
-        resp.media = {
-            "name": name, "version": version,
-            "links": {key: req.prefix + path for key, path in LINKS.items()},
-            "endpoints": {key: req.prefix + path for key, path in COLLECTIONS.items()},
-        }
-
-
-def _urls(names: dict[str, str]) -> Schema:
-    return _object({key: _string(format="uri") for key in names}, list(names))
-
-
-INDEX_SCHEMAS: dict[str, Schema] = {
-    "ApiIndex": _object({
-        "name": _string(), "version": _string(description="The version of this document"),
-        "links": _urls(LINKS), "endpoints": _urls(COLLECTIONS),
-    }, ["name", "version", "links", "endpoints"]),
-}
-
-
-def index_paths() -> dict[str, dict[str, Schema]]:
-    return {"/api/": {"get": op(
-        "The API's name and version, with links to its documentation, its OpenAPI document "
-        "and its main collections", "Docs", ok=("200", "Index", ref("ApiIndex")))}}
+    @endpoint("The API's name and version, with links to its documentation, its OpenAPI "
+              "document and its main collections", "Docs", response=ApiIndex)
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> ApiIndex:
+        return ApiIndex(
+            name=INFO["title"], version=INFO["version"],
+            links=ApiLinks(**{key: req.prefix + path for key, path in LINKS.items()}),
+            endpoints=ApiEndpoints(**{key: req.prefix + path
+                                      for key, path in COLLECTIONS.items()}))

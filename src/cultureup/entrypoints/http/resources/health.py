@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import falcon
 
+from cultureup.entrypoints.http.endpoint import Answer, endpoint
+
+
+class Health(Answer):
+    status: str
+
 
 class HealthResource:
-    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        resp.media = {"status": "ok"}
+    @endpoint("Liveness check", "Docs", response=Health)
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> Health:
+        return Health(status="ok")

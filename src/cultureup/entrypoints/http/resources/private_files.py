@@ -8,10 +8,14 @@ from urllib.parse import quote
 
 import falcon
 
+from cultureup.application.artworks import ORIGINAL_FILE_KIND
 from cultureup.application.private_files import PrivateFileService
 from cultureup.entrypoints.http.auth import require_actor
+from cultureup.entrypoints.http.endpoint import endpoint
 
-ROUTE = "/api/files/{kind}/{ref_id:int(min=1, max=2147483647)}"
+ROUTE = "/api/files/{kind}/{ref_id:id}"
+KIND = {"type": "string", "enum": [ORIGINAL_FILE_KIND],
+        "description": "What the file is: artwork-original (id: the artwork's id)"}
 
 
 def private_file_path(kind: str, ref_id: int) -> str:
@@ -23,6 +27,11 @@ class PrivateFileResource:
     def __init__(self, files: PrivateFileService) -> None:
         self._files = files
 
+    @endpoint("Fetch a private file (an artwork's original) as its owner or staff", "Files",
+              auth=True, errors=(403, 404), response=bytes,
+              media_type="application/octet-stream", path_schemas={"kind": KIND},
+              other_answers={302: "With S3 storage: Location is a presigned URL of the file, "
+                                  "valid for CULTUREUP_PRIVATE_URL_TTL_SECONDS (300)"})
     def on_get(self, req: falcon.Request, resp: falcon.Response, kind: str,
                ref_id: int) -> None:
         delivery = self._files.fetch(require_actor(req), kind, ref_id)

@@ -1,0 +1,96 @@
+"""A marketplace with one of everything, and every route of the app with its path ids filled
+in: the ground the whole-route tests (personal data, odd input) walk."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+import falcon
+import falcon.inspect
+
+from cultureup.domain.equipment import EquipmentTerms
+from cultureup.domain.money import Money
+from tests.integration.artwork_images import jpeg
+from tests.integration.conftest import ApiUser, Marketplace
+
+BOUNDARY = "walk-boundary"
+
+
+def multipart(fields: dict[str, Any], image: bytes | None = None) -> tuple[bytes, str]:
+    chunks = [f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+              f"{value}\r\n".encode() for name, value in fields.items()]
+    if image is not None:
+        chunks.append(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="image"; '
+                      f'filename="art.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'.encode()
+                      + image + b"\r\n")
+    chunks.append(f"--{BOUNDARY}--\r\n".encode())
+    return b"".join(chunks), f"multipart/form-data; boundary={BOUNDARY}"
+
+
+@attrs.frozen
+class Place:
+    """The users and the id of each kind of record."""
+
+    buyer: ApiUser
+    artist: ApiUser
+    stranger: ApiUser
+    ids: dict[str, list[int]]
+    secrets: dict[int, list[str]]  # user id -> their e-mail, phone and address
+
+
+def populate(market: Marketplace) -> Place:
+    client = market.client
+    buyer = market.user("buyer")
+    artist = market.user("artist")
+    stranger = market.user("buyer")
+    secrets: dict[int, list[str]] = {}
+    for number, user in enumerate((buyer, artist, stranger), start=1):
+        phone = f"+9230077700{number:02d}"
+        response = client.simulate_patch("/api/auth/profile/", headers=user.headers,
+                                         json={"phone_number": phone})
+        assert response.status_code == 200, response.text
+        secrets[user.id] = [response.json["email"], phone]
+    address = "77 Hidden Garden Lane, Lahore"
+    response = client.simulate_post("/api/buyer-profiles/", headers=buyer.headers,
+                                    json={"company_name": "Acme", "address": address})
+    assert response.status_code == 201, response.text
+    secrets[buyer.id].append(address)
+    response = client.simulate_post("/api/artist-profiles/", headers=artist.headers, json={
+        "experience_level": "expert", "hourly_rate": "500.00", "skills": "Oil"})
+    assert response.status_code == 201, response.text
+    category = market.category()
+    job = market.job(buyer, category)
+    bid = market.bid(artist, job["id"])
+    body, content_type = multipart({
+        "title": "Walk", "description": "An artwork", "category_id": category,
+        "artwork_type": "digital", "price": "300.00"}, jpeg(4242))
+    response = client.simulate_post("/api/artworks/", body=body, headers={
+        **artist.headers, "Content-Type": content_type})
+    assert response.status_code == 201, response.text
+    artwork = response.json["artwork"]["id"]
+    item = market.services.equipment.add_equipment(market.admin_actor(), EquipmentTerms(
+        name="Brushes", equipment_type="brush", price=Money.parse("5"), stock_quantity=3))
+    ids = {"job_id": [job["id"]], "bid_id": [bid["id"]], "artwork_id": [artwork],
+           "category_id": [category], "equipment_id": [item.id],
+           "user_id": [artist.id, buyer.id]}
+    return Place(buyer=buyer, artist=artist, stranger=stranger, ids=ids, secrets=secrets)
+
+
+def routes(app: falcon.App) -> Iterator[tuple[str, str]]:
+    """(method, URI template) of every route the app serves, except the static assets."""
+    for route in falcon.inspect.inspect_routes(app):
+        for method in route.methods:
+            if not method.internal and method.method != "OPTIONS":
+                yield method.method, route.path
+
+
+def fill(template: str, ids: dict[str, list[int]]) -> list[str]:
+    """The template's concrete paths: each {name:...} by every id of that kind."""
+    paths = [template]
+    for name in re.findall(r"\{(\w+)(?::[^}]*)?\}", template):
+        paths = [re.sub(r"\{" + name + r"(?::[^}]*)?\}", str(value), path, count=1)
+                 for path in paths for value in ids[name]]
+    return [path + "/" if not path.endswith((".json", "/")) else path for path in paths]
