@@ -106,7 +106,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(database_url=f"sqlite:///{Path(tmp) / 'bench.db'}",
-                            media_root=str(Path(tmp) / "media"), rate_limit_enabled=False,
+                            media_root=str(Path(tmp) / "media"),
+                            private_root=str(Path(tmp) / "private"), rate_limit_enabled=False,
                             password_hash_time_cost=1, password_hash_memory_kib=1024)
         services = bootstrap(settings)
         services.upgrade_database()

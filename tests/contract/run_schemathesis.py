@@ -107,7 +107,8 @@ def run(identity: str, max_examples: int, extra: list[str]) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(database_url=f"sqlite:///{Path(tmp) / 'contract.db'}",
-                            media_root=str(Path(tmp) / "media"), rate_limit_enabled=False,
+                            media_root=str(Path(tmp) / "media"),
+                            private_root=str(Path(tmp) / "private"), rate_limit_enabled=False,
                             password_hash_time_cost=1, password_hash_memory_kib=1024,
                             secret_key="contract-run-secret-key-0123456789abcdef")
         services = bootstrap(settings)

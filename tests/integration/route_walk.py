@@ -37,7 +37,7 @@ class Place:
     buyer: ApiUser
     artist: ApiUser
     stranger: ApiUser
-    ids: dict[str, list[int]]
+    ids: dict[str, list[Any]]
     secrets: dict[int, list[str]]  # user id -> their e-mail, phone and address
 
 
@@ -75,7 +75,7 @@ def populate(market: Marketplace) -> Place:
         name="Brushes", equipment_type="brush", price=Money.parse("5"), stock_quantity=3))
     ids = {"job_id": [job["id"]], "bid_id": [bid["id"]], "artwork_id": [artwork],
            "category_id": [category], "equipment_id": [item.id],
-           "user_id": [artist.id, buyer.id]}
+           "user_id": [artist.id, buyer.id], "ref_id": [artwork], "kind": ["artwork-original"]}
     return Place(buyer=buyer, artist=artist, stranger=stranger, ids=ids, secrets=secrets)
 
 
@@ -87,7 +87,7 @@ def routes(app: falcon.App) -> Iterator[tuple[str, str]]:
                 yield method.method, route.path
 
 
-def fill(template: str, ids: dict[str, list[int]]) -> list[str]:
+def fill(template: str, ids: dict[str, list[Any]]) -> list[str]:
     """The template's concrete paths: each {name:...} by every id of that kind."""
     paths = [template]
     for name in re.findall(r"\{(\w+)(?::[^}]*)?\}", template):
