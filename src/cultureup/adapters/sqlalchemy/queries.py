@@ -79,6 +79,10 @@ def _user_columns(alias: Any, prefix: str) -> list[Any]:
 class SqlAlchemyJobQueries:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        # Compiled once here, in one thread: SQLAlchemy fills the aliases' lazily built
+        # column and FROM bookkeeping on first compile, and threads racing through that first
+        # compile can see it half-built ("Can't determine which FROM clause to join from").
+        self._job_select().compile(dialect=engine.dialect)
 
     # -- jobs ------------------------------------------------------------------------------
 
