@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import falcon
-from pydantic import Field, create_model
+from pydantic import Field
 
 from cultureup.entrypoints.http.endpoint import Answer, endpoint
 from cultureup.entrypoints.http.openapi import INFO
@@ -16,17 +16,20 @@ COLLECTIONS = {
     "buyer_profiles": "/api/buyer-profiles/", "equipment": "/api/equipment/",
     "search": "/api/search/",
 }
-URL = Field(json_schema_extra={"format": "uri"})
-ApiLinks = create_model("ApiLinks", __base__=Answer, **{k: (str, URL) for k in LINKS})
-ApiEndpoints = create_model("ApiEndpoints", __base__=Answer,
-                            **{k: (str, URL) for k in COLLECTIONS})
+
+
+def _urls(names: dict[str, str]) -> object:
+    """An object with one absolute URL per name."""
+    return Field(json_schema_extra={
+        "properties": {name: {"type": "string", "format": "uri"} for name in names},
+        "required": list(names), "additionalProperties": False})
 
 
 class ApiIndex(Answer):
     name: str
     version: str = Field(description="The version of this document")
-    links: ApiLinks  # type: ignore[valid-type]
-    endpoints: ApiEndpoints  # type: ignore[valid-type]
+    links: dict[str, str] = _urls(LINKS)
+    endpoints: dict[str, str] = _urls(COLLECTIONS)
 
 
 class ApiIndexResource:
@@ -35,6 +38,5 @@ class ApiIndexResource:
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> ApiIndex:
         return ApiIndex(
             name=INFO["title"], version=INFO["version"],
-            links=ApiLinks(**{key: req.prefix + path for key, path in LINKS.items()}),
-            endpoints=ApiEndpoints(**{key: req.prefix + path
-                                      for key, path in COLLECTIONS.items()}))
+            links={key: req.prefix + path for key, path in LINKS.items()},
+            endpoints={key: req.prefix + path for key, path in COLLECTIONS.items()})
