@@ -9,13 +9,15 @@ from urllib.parse import quote
 import falcon
 
 from cultureup.application.artworks import ORIGINAL_FILE_KIND
+from cultureup.application.messages import ATTACHMENT_FILE_KIND
 from cultureup.application.private_files import PrivateFileService
 from cultureup.entrypoints.http.auth import require_actor
 from cultureup.entrypoints.http.endpoint import endpoint
 
 ROUTE = "/api/files/{kind}/{ref_id:id}"
-KIND = {"type": "string", "enum": [ORIGINAL_FILE_KIND],
-        "description": "What the file is: artwork-original (id: the artwork's id)"}
+KIND = {"type": "string", "enum": [ORIGINAL_FILE_KIND, ATTACHMENT_FILE_KIND],
+        "description": f"What the file is: {ORIGINAL_FILE_KIND} (id: the artwork's id) or "
+                       f"{ATTACHMENT_FILE_KIND} (id: the attachment's id)"}
 
 
 def private_file_path(kind: str, ref_id: int) -> str:
@@ -27,7 +29,8 @@ class PrivateFileResource:
     def __init__(self, files: PrivateFileService) -> None:
         self._files = files
 
-    @endpoint("Fetch a private file (an artwork's original) as its owner or staff", "Files",
+    @endpoint("Fetch a private file (an artwork's original, a message attachment) as a user "
+              "allowed to have it", "Files",
               auth=True, errors=(403, 404), response=bytes,
               media_type="application/octet-stream", path_schemas={"kind": KIND},
               other_answers={302: "With S3 storage: Location is a presigned URL of the file, "
