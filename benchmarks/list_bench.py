@@ -111,7 +111,8 @@ def main() -> None:
                             password_hash_time_cost=1, password_hash_memory_kib=1024)
         services = bootstrap(settings)
         services.upgrade_database()
-        client = falcon.testing.TestClient(http_app(services))
+        # A host the default allowed-hosts setting accepts.
+        client = falcon.testing.TestClient(http_app(services), headers={"Host": "localhost"})
         seed(client, services)
         for url in ENDPOINTS:
             assert len(client.simulate_get(url).json["results"]) == 20, url
