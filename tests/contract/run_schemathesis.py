@@ -59,7 +59,7 @@ def _image() -> bytes:
 
 
 def seed(services: Services) -> None:
-    client = falcon.testing.TestClient(http_app(services))
+    client = falcon.testing.TestClient(http_app(services), headers={"Host": "localhost"})
     admin, _ = services.sample_data.ensure_superuser(
         username="root", email="root@example.com", password=PASSWORD)
     category = services.categories.create_category(
