@@ -40,6 +40,7 @@ from cultureup.adapters.sqlalchemy.queries import (
 )
 from cultureup.adapters.sqlalchemy.search_queries import search_queries_for
 from cultureup.adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork
+from cultureup.adapters.sqlalchemy.view_counter import BufferedViewCounter
 from cultureup.adapters.storage.local import LocalImageStore, LocalPrivateFileStore
 from cultureup.adapters.storage.s3 import S3ImageStore, S3PrivateFileStore, s3_client
 from cultureup.adapters.system import InProcessEventPublisher, SystemClock
@@ -154,12 +155,14 @@ class Services(UseCases):
     clock: Clock
     events: InProcessEventPublisher
     limiter: LimitsRateLimiter
+    views: BufferedViewCounter
 
     def upgrade_database(self) -> None:
         """Apply pending schema migrations."""
         migrate.upgrade(self.engine)
 
     def close(self) -> None:
+        self.views.close()
         self.engine.dispose()
         self.limiter.close()
 
@@ -175,7 +178,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
     settings = settings or Settings.from_env()
     if overrides:
         settings = attrs.evolve(settings, **overrides)
-    engine = build_engine(settings.database_url)
+    engine = build_engine(settings.database_url, threads=settings.threads)
     if upgrade_database:
         migrate.upgrade(engine)
     clock = clock or SystemClock()
@@ -217,6 +220,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
     artwork_queries = SqlAlchemyArtworkQueries(
         engine, url_for=store.url,
         original_url_for=lambda artwork_id: private_file_path(ORIGINAL_FILE_KIND, artwork_id))
+    views = BufferedViewCounter(engine, flush_seconds=settings.view_flush_seconds)
     artworks = ArtworkService(
         uow=uow, queries=artwork_queries, clock=clock, store=store,
         private=private,
@@ -224,7 +228,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
         watermarker=PillowWatermarker(),
         fingerprinter=PerceptualFingerprinter(), index_factory=InMemoryFingerprintIndex,
         analyzer=_visual_analyzer(settings), max_upload_bytes=settings.max_upload_mb * 2**20,
-        image_jobs=settings.image_jobs_per_process)
+        image_jobs=settings.image_jobs_per_process, views=views)
     artist_profiles = ArtistProfileService(uow=uow, queries=profile_queries, clock=clock)
     buyer_profiles = BuyerProfileService(uow=uow, queries=profile_queries, clock=clock)
     equipment = EquipmentService(uow=uow, queries=SqlAlchemyEquipmentQueries(engine),
@@ -256,6 +260,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
     return Services(
         settings=settings, engine=engine, clock=clock, events=events, limiter=limiter,
         orders=orders, payments=payments,
+        views=views,
         accounts=accounts, two_factor=two_factor, categories=categories, jobs=jobs, bids=bids,
         artworks=artworks,
         audit=AuditService(queries=SqlAlchemyAuditQueries(engine), uow=uow),

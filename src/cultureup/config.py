@@ -129,6 +129,9 @@ class Settings:
     private_bucket_name: str = ""
     # Lifetime of the presigned URLs that hand private S3 objects to their owners.
     private_url_ttl_seconds: int = attrs.field(default=300, converter=_positive_int)
+    # Artwork detail views are written in batches this often (what a crash may lose).
+    view_flush_seconds: float = attrs.field(default=5.0, converter=float,
+                                            validator=attrs.validators.gt(0))
     # Read also from the unprefixed names the API document uses (AWS_STORAGE_BUCKET_NAME...).
     # Credentials come from boto3's usual chain (AWS_ACCESS_KEY_ID, profiles, roles).
     aws_storage_bucket_name: str = ""

@@ -58,10 +58,6 @@ class ArtworkRepository(Protocol):
 
     def likes_count(self, artwork_id: int) -> int: ...
 
-    def count_view(self, artwork_id: int) -> None:
-        """Add one detail view, atomically."""
-        ...
-
     def put_fingerprint(self, artwork_id: int, artist_id: int, data: bytes) -> None:
         """Store the fingerprint of the artwork's current image, replacing an older one."""
         ...
@@ -127,6 +123,19 @@ class ArtworkView:
     # resembles and the score. Staff only.
     duplicate_candidate_id: int | None = None
     duplicate_candidate_score: float | None = None
+
+
+class ViewCounter(Protocol):
+    """Detail views, counted without a write per view: they are kept and added to the
+    artworks' counters in batches, so a crash loses at most the views not yet written."""
+
+    def record(self, artwork_id: int) -> None:
+        """Count one detail view of the artwork."""
+        ...
+
+    def pending(self, artwork_ids: list[int]) -> dict[int, int]:
+        """Views counted here and not yet written, by artwork (absent when none)."""
+        ...
 
 
 class ArtworkQueries(Protocol):

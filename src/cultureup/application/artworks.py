@@ -14,6 +14,7 @@ from cultureup.application.artwork_ports import (
     ArtworkFilters,
     ArtworkQueries,
     ArtworkView,
+    ViewCounter,
 )
 from cultureup.application.audit import record
 from cultureup.application.images import FingerprintIndex, ImageFingerprinter
@@ -99,12 +100,13 @@ class ArtworkService:
                  watermarker: Watermarker, fingerprinter: ImageFingerprinter,
                  index_factory: Callable[[], FingerprintIndex],
                  analyzer: VisualAnalyzer | None, max_upload_bytes: int,
-                 image_jobs: int = 2) -> None:
+                 views: ViewCounter, image_jobs: int = 2) -> None:
         """`store` holds what everyone may see (the watermarked copies); `private` holds the
         originals, handed out only through `original_file`. At most `image_jobs` uploads of
         this process decode or encode pixels at once (the rest wait their turn), so the
         memory of a process is bounded by that many times the worst upload's."""
         self._uow, self._queries, self._clock = uow, queries, clock
+        self._views = views
         self._store, self._sanitizer, self._watermarker = store, sanitizer, watermarker
         self._private = private
         self._fingerprinter, self._analyzer = fingerprinter, analyzer
@@ -120,18 +122,23 @@ class ArtworkService:
     def list_artworks(self, filters: ArtworkFilters, page: PageRequest, *,
                       actor: Actor | None = None) -> Page[ArtworkView]:
         check_ordering(filters.ordering, ARTWORK_ORDERING_FIELDS)
-        return self._queries.list_artworks(
+        page = self._queries.list_artworks(
             attrs.evolve(filters, include_rejected=_is_staff(actor)), page)
+        pending = self._views.pending([view.id for view in page.items])
+        if not pending:
+            return page
+        return attrs.evolve(page, items=[
+            attrs.evolve(view, views_count=view.views_count + pending[view.id])
+            if view.id in pending else view for view in page.items])
 
     def get_artwork(self, artwork_id: int, *, actor: Actor | None = None,
                     count_view: bool = True) -> ArtworkView:
+        """A read: the view is counted by the view counter, not written in this request."""
         view = self._visible(self._queries.get_artwork(artwork_id), actor)
         if count_view:
-            with self._uow() as uow:
-                uow.artworks.count_view(artwork_id)
-                uow.commit()
-            view = attrs.evolve(view, views_count=view.views_count + 1)
-        return view
+            self._views.record(artwork_id)
+        extra = self._views.pending([artwork_id]).get(artwork_id, 0)
+        return attrs.evolve(view, views_count=view.views_count + extra) if extra else view
 
     def original_file(self, actor: Actor, artwork_id: int) -> PrivateFile:
         """Where the artwork's original is, for its artist and staff only (the resolver of

@@ -22,17 +22,22 @@ MAX_PAGE_SIZE = 100
 class PageRequest:
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
+    # Keyset paging, for lists that offer it: "" asks for the first page, then each page's
+    # `next_cursor` for the one after it. None: pages by number.
+    cursor: str | None = None
 
     @classmethod
     def of(cls, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE,
-           max_page_size: int = MAX_PAGE_SIZE) -> PageRequest:
+           max_page_size: int = MAX_PAGE_SIZE, cursor: str | None = None) -> PageRequest:
         errors = FieldErrors()
         if page < 1:
             errors.add("page", "Page numbers start at 1.")
         if not 1 <= page_size <= max_page_size:
             errors.add("page_size", f"Ensure page_size is between 1 and {max_page_size}.")
+        if cursor is not None and page != 1:
+            errors.add("cursor", "Use either page or cursor, not both.")
         errors.raise_if_any()
-        return cls(page=page, page_size=page_size)
+        return cls(page=page, page_size=page_size, cursor=cursor)
 
     @property
     def offset(self) -> int:
@@ -44,9 +49,13 @@ class Page(Generic[T]):
     items: Sequence[T]
     total: int
     request: PageRequest
+    # With keyset paging: the cursor of the following page, None on the last one.
+    next_cursor: str | None = None
 
     @property
     def has_next(self) -> bool:
+        if self.request.cursor is not None:
+            return self.next_cursor is not None
         return self.request.page * self.request.page_size < self.total
 
     @property

@@ -80,10 +80,6 @@ class SqlAlchemyArtworkRepository:
         return int(self._c.execute(select(artworks.c.likes_count).where(
             artworks.c.id == artwork_id)).scalar_one())
 
-    def count_view(self, artwork_id: int) -> None:
-        self._c.execute(update(artworks).where(artworks.c.id == artwork_id)
-                        .values(views_count=artworks.c.views_count + 1))
-
     def put_fingerprint(self, artwork_id: int, artist_id: int, data: bytes) -> None:
         self._c.execute(delete(artwork_fingerprints).where(
             artwork_fingerprints.c.artwork_id == artwork_id))

@@ -28,6 +28,7 @@ from cultureup.adapters.sqlalchemy.catalog_tables import (
     equipment,
 )
 from cultureup.adapters.sqlalchemy.commerce_tables import ledger_entries
+from cultureup.adapters.sqlalchemy.counts import Unindexed
 from cultureup.adapters.sqlalchemy.queries import _paginate
 from cultureup.adapters.sqlalchemy.ratings import rating_columns, rating_order
 from cultureup.adapters.sqlalchemy.search_queries import folded_contains, indexed_search
@@ -118,8 +119,10 @@ class SqlAlchemyProfileQueries:
                 "cancelled_projects": _job_count(cancelled).label("cancelled_projects")}
 
     def _artist_select(self, stats: dict[str, Any]) -> Select[Any]:
+        # The profiles lead (their index gives the list's order); each one's user is found by
+        # its primary key, never the other way round followed by a sort (counts.Unindexed).
         return (select(artist_profiles, *_user_columns(), *stats.values())
-                .join(users, and_(*_visible_users(artist_profiles.c.user_id))))
+                .join(users, and_(*_visible_users(Unindexed(artist_profiles.c.user_id)))))
 
     def list_artist_profiles(self, filters: ArtistProfileFilters,
                              page: PageRequest) -> Page[ArtistProfileView]:
@@ -133,7 +136,7 @@ class SqlAlchemyProfileQueries:
             id_column=artist_profiles.c.user_id)
         count = (select(func.count()).select_from(artist_profiles)
                  .join(users, and_(*_visible_users(artist_profiles.c.user_id)))
-                 .where(*conditions))
+                 .where(*_artist_conditions(filters, self._engine.dialect.name, walk=False)))
         return _paginate(self._engine, query, count, page, _artist_view)
 
     def get_artist_profile(self, user_id: int) -> ArtistProfileView:
@@ -163,7 +166,7 @@ class SqlAlchemyProfileQueries:
 
     def _buyer_select(self, stats: dict[str, Any]) -> Select[Any]:
         return (select(buyer_profiles, *_user_columns(), *stats.values())
-                .join(users, and_(*_visible_users(buyer_profiles.c.user_id))))
+                .join(users, and_(*_visible_users(Unindexed(buyer_profiles.c.user_id)))))
 
     def list_buyer_profiles(self, filters: BuyerProfileFilters,
                             page: PageRequest) -> Page[BuyerProfileView]:
@@ -191,17 +194,32 @@ class SqlAlchemyProfileQueries:
         return _buyer_view(row)
 
 
-def _artist_conditions(filters: ArtistProfileFilters,
-                       dialect: str) -> list[ColumnElement[bool]]:
+def _artist_conditions(filters: ArtistProfileFilters, dialect: str, *,
+                       walk: bool = True) -> list[ColumnElement[bool]]:
+    """For the page (`walk`), the ordering's index is walked, led by the experience level or
+    else availability when given (each has an index per ordering); the other filters are
+    checked on the way (counts.Unindexed). A count may use any index."""
+    order_name = (filters.ordering or "created_at").lstrip("-")
+    indexed = {"rating": "user_id"}.get(order_name, order_name)
+    lead = ("experience_level" if filters.experience_level is not None
+            else "is_available" if filters.is_available is not None else None)
+    if indexed not in ("created_at", "hourly_rate"):
+        lead = None
+
+    def column(name: str) -> Any:
+        if not walk or name in (lead, indexed):
+            return artist_profiles.c[name]
+        return Unindexed(artist_profiles.c[name])
+
     conditions: list[ColumnElement[bool]] = []
     if filters.experience_level is not None:
-        conditions.append(artist_profiles.c.experience_level == filters.experience_level)
+        conditions.append(column("experience_level") == filters.experience_level)
     if filters.is_available is not None:
-        conditions.append(artist_profiles.c.is_available.is_(filters.is_available))
+        conditions.append(column("is_available").is_(filters.is_available))
     if filters.min_hourly_rate is not None:
-        conditions.append(artist_profiles.c.hourly_rate >= filters.min_hourly_rate)
+        conditions.append(column("hourly_rate") >= filters.min_hourly_rate)
     if filters.max_hourly_rate is not None:
-        conditions.append(artist_profiles.c.hourly_rate <= filters.max_hourly_rate)
+        conditions.append(column("hourly_rate") <= filters.max_hourly_rate)
     if filters.search:
         conditions.append(indexed_search(dialect, "artist", artist_profiles.c.user_id,
                                          filters.search))
@@ -242,7 +260,8 @@ class SqlAlchemyEquipmentQueries:
             "price": equipment.c.price, "stock_quantity": equipment.c.stock_quantity,
         }, default=(equipment.c.created_at.desc(), equipment.c.id.desc()),
             id_column=equipment.c.id)
-        count = select(func.count()).select_from(equipment).where(*conditions)
+        count = (select(func.count()).select_from(equipment)
+                 .where(*_equipment_conditions(filters, walk=False)))
         return _paginate(self._engine, query, count, page, _equipment_view)
 
     def get_equipment(self, equipment_id: int) -> EquipmentView:
@@ -254,20 +273,30 @@ class SqlAlchemyEquipmentQueries:
         return _equipment_view(row)
 
 
-def _equipment_conditions(filters: EquipmentFilters) -> list[ColumnElement[bool]]:
+def _equipment_conditions(filters: EquipmentFilters, *,
+                          walk: bool = True) -> list[ColumnElement[bool]]:
+    """For the page (`walk`), the ordering's index is walked, led by the type when given;
+    the other filters are checked on the way (counts.Unindexed)."""
+    order_name = (filters.ordering or "created_at").lstrip("-")
+
+    def column(name: str) -> Any:
+        if not walk or name in ("equipment_type", order_name):
+            return equipment.c[name]
+        return Unindexed(equipment.c[name])
+
     conditions: list[ColumnElement[bool]] = []
     if filters.equipment_type is not None:
         conditions.append(equipment.c.equipment_type == filters.equipment_type)
     if filters.min_price is not None:
-        conditions.append(equipment.c.price >= filters.min_price)
+        conditions.append(column("price") >= filters.min_price)
     if filters.max_price is not None:
-        conditions.append(equipment.c.price <= filters.max_price)
-    in_stock = and_(equipment.c.is_available.is_(True), equipment.c.stock_quantity > 0)
+        conditions.append(column("price") <= filters.max_price)
+    in_stock = and_(column("is_available").is_(True), column("stock_quantity") > 0)
     if filters.in_stock is True:
         conditions.append(in_stock)
     elif filters.in_stock is False:
-        conditions.append(or_(equipment.c.is_available.is_(False),
-                              equipment.c.stock_quantity <= 0))
+        conditions.append(or_(column("is_available").is_(False),
+                              column("stock_quantity") <= 0))
     if filters.search:
         conditions.append(folded_contains([equipment.c.search_text], filters.search))
     return conditions

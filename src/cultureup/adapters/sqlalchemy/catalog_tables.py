@@ -37,12 +37,15 @@ artist_profiles = Table(
     CheckConstraint("experience_level IN ('beginner', 'intermediate', 'expert')",
                     name="experience_level_choice"),
 )
-Index("ix_artist_profiles_hourly_rate", artist_profiles.c.hourly_rate)
-Index("ix_artist_profiles_level_hourly_rate", artist_profiles.c.experience_level,
-      artist_profiles.c.hourly_rate)
-Index("ix_artist_profiles_available_hourly_rate", artist_profiles.c.is_available,
-      artist_profiles.c.hourly_rate)
-Index("ix_artist_profiles_created_at", artist_profiles.c.created_at)
+# Each ordering (newest first by default, hourly_rate; `rating` is the user id alone) alone and
+# under each equality filter, ending in the user id that breaks ties (migration 0008).
+for _order in ("created_at", "hourly_rate"):
+    Index(f"ix_artist_profiles_{_order}", artist_profiles.c[_order],
+          artist_profiles.c.user_id)
+    Index(f"ix_artist_profiles_level_{_order}", artist_profiles.c.experience_level,
+          artist_profiles.c[_order], artist_profiles.c.user_id)
+    Index(f"ix_artist_profiles_available_{_order}", artist_profiles.c.is_available,
+          artist_profiles.c[_order], artist_profiles.c.user_id)
 
 buyer_profiles = Table(
     "buyer_profiles", metadata,
@@ -54,7 +57,7 @@ buyer_profiles = Table(
     # The folded words it is found by (cultureup.domain.text.search_text), set in Python.
     Column("search_text", Text, nullable=False, server_default=""),
 )
-Index("ix_buyer_profiles_created_at", buyer_profiles.c.created_at)
+Index("ix_buyer_profiles_created_at", buyer_profiles.c.created_at, buyer_profiles.c.user_id)
 
 equipment = Table(
     "equipment", metadata,
@@ -76,11 +79,13 @@ equipment = Table(
     CheckConstraint("equipment_type IN ('frame', 'paint', 'brush', 'canvas', 'other')",
                     name="equipment_type_choice"),
 )
-Index("ix_equipment_type_price", equipment.c.equipment_type, equipment.c.price)
-Index("ix_equipment_price", equipment.c.price)
-Index("ix_equipment_stock_quantity", equipment.c.stock_quantity)
-Index("ix_equipment_available_stock", equipment.c.is_available, equipment.c.stock_quantity)
-Index("ix_equipment_created_at", equipment.c.created_at)
+# Each ordering alone and by type, ending in the id that breaks ties (migration 0008).
+for _order in ("created_at", "price", "stock_quantity"):
+    Index(f"ix_equipment_{_order}", equipment.c[_order], equipment.c.id)
+    Index(f"ix_equipment_type_{_order}", equipment.c.equipment_type, equipment.c[_order],
+          equipment.c.id)
+Index("ix_equipment_available_stock", equipment.c.is_available, equipment.c.stock_quantity,
+      equipment.c.id)
 
 # The profiles' figures count and sum jobs per hired artist and per buyer, by status.
 Index("ix_jobs_hired_artist_status", jobs.c.hired_artist_id, jobs.c.status)

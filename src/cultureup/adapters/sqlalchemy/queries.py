@@ -18,6 +18,13 @@ from sqlalchemy import (
     select,
 )
 
+from cultureup.adapters.sqlalchemy.counts import (
+    Unindexed,
+    counted_scope,
+    counter_or,
+    keyed_page,
+    order_clauses,
+)
 from cultureup.adapters.sqlalchemy.search_queries import indexed_search
 from cultureup.adapters.sqlalchemy.tables import audit_log, bids, categories, jobs, users
 from cultureup.application.views import (
@@ -86,38 +93,47 @@ class SqlAlchemyJobQueries:
 
     # -- jobs ------------------------------------------------------------------------------
 
-    def _job_select(self) -> Select[Any]:
+    def _job_select(self, page_keys: Any = None) -> Select[Any]:
         total_bids = (select(func.count(other_bid.c.id))
                       .where(other_bid.c.job_id == jobs.c.id).scalar_subquery())
         sum_bids = (select(func.sum(other_bid.c.bid_amount))
                     .where(other_bid.c.job_id == jobs.c.id).scalar_subquery())
+        query = select(
+            jobs,
+            *_user_columns(buyer_user, "buyer_user"),
+            *_user_columns(hired_user, "hired_user"),
+            categories.c.name.label("category_name"),
+            categories.c.description.label("category_description"),
+            categories.c.is_active.label("category_is_active"),
+            categories.c.created_at.label("category_created_at"),
+            categories.c.updated_at.label("category_updated_at"),
+            total_bids.label("total_bids"),
+            # Summed as whole paisa so the average is computed exactly, never as float.
+            sum_bids.label("bid_cents_sum"),
+        )
+        if page_keys is not None:
+            query = query.select_from(page_keys).join(jobs, jobs.c.id == page_keys.c.id)
         return (
-            select(
-                jobs,
-                *_user_columns(buyer_user, "buyer_user"),
-                *_user_columns(hired_user, "hired_user"),
-                categories.c.name.label("category_name"),
-                categories.c.description.label("category_description"),
-                categories.c.is_active.label("category_is_active"),
-                categories.c.created_at.label("category_created_at"),
-                categories.c.updated_at.label("category_updated_at"),
-                total_bids.label("total_bids"),
-                # Summed as whole paisa so the average is computed exactly, never as float.
-                sum_bids.label("bid_cents_sum"),
-            )
-            .join(buyer_user, buyer_user.c.id == jobs.c.buyer_id)
+            query.join(buyer_user, buyer_user.c.id == jobs.c.buyer_id)
             .join(categories, categories.c.id == jobs.c.category_id)
             .outerjoin(hired_user, hired_user.c.id == jobs.c.hired_artist_id)
         )
 
     def list_jobs(self, filters: JobFilters, page: PageRequest) -> Page[JobView]:
-        conditions = _job_conditions(filters, self._engine.dialect.name)
-        query = _order(self._job_select().where(*conditions), filters.ordering, {
-            "budget_min": jobs.c.budget_min, "deadline": jobs.c.deadline,
-            "created_at": jobs.c.created_at,
-        }, default=(jobs.c.created_at.desc(), jobs.c.id.desc()), id_column=jobs.c.id)
-        count = select(func.count()).select_from(jobs).where(*conditions)
-        return _paginate(self._engine, query, count, page, _job_view)
+        dialect = self._engine.dialect.name
+        order = order_clauses(filters.ordering, JOB_ORDERINGS,
+                              (jobs.c.created_at.desc(), jobs.c.id.desc()), jobs.c.id)
+        conditions, equalities = _job_conditions(filters, dialect, walk=True)
+        counted, _ = _job_conditions(filters, dialect, walk=False)
+        ranged = (filters.min_budget, filters.max_budget, filters.search)
+        scope = None if any(value is not None for value in ranged) else counted_scope(
+            "jobs", equalities, JOB_COUNTED_FACETS)
+        return keyed_page(
+            self._engine,
+            keys=select(jobs.c.id).where(*conditions).order_by(*order),
+            rows=lambda keys: self._job_select(keys).order_by(*order),
+            count=counter_or(scope, select(func.count()).select_from(jobs).where(*counted)),
+            page=page, build=_job_view)
 
     def get_job(self, job_id: int) -> JobView:
         with self._engine.connect() as connection:
@@ -181,24 +197,38 @@ class SqlAlchemyJobQueries:
         return _bid_view(row)
 
 
-def _job_conditions(filters: JobFilters, dialect: str) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    if filters.status is not None:
-        conditions.append(jobs.c.status == filters.status)
-    if filters.category_id is not None:
-        conditions.append(jobs.c.category_id == filters.category_id)
-    if filters.experience_level is not None:
-        conditions.append(jobs.c.experience_level == filters.experience_level)
+JOB_ORDERINGS = {"budget_min": jobs.c.budget_min, "deadline": jobs.c.deadline,
+                 "created_at": jobs.c.created_at}
+JOB_COUNTED_FACETS = ("status", "category_id", "experience_level", "buyer_id")
+# An index (status, ordering, id) exists for every ordering; the others for created_at only.
+JOB_LEADING_FACETS = ("status", "buyer_id", "category_id", "experience_level")
+
+
+def _job_conditions(filters: JobFilters, dialect: str, *,
+                    walk: bool) -> tuple[list[ColumnElement[bool]], dict[str, Any]]:
+    """The WHERE terms and the equality filters given; for the page (`walk`) one column
+    leads the index walk and the others are checked on the way (see counts.Unindexed)."""
+    order_name = (filters.ordering or "created_at").lstrip("-")
+    equalities = {name: getattr(filters, name) for name in JOB_COUNTED_FACETS
+                  if getattr(filters, name) is not None}
+    lead = next((name for name in JOB_LEADING_FACETS if name in equalities
+                 and (name == "status" or order_name == "created_at")), None)
+
+    def column(name: str) -> Any:
+        if not walk or name in (lead, order_name):
+            return jobs.c[name]
+        return Unindexed(jobs.c[name])
+
+    conditions: list[ColumnElement[bool]] = [
+        column(name) == value for name, value in equalities.items()]
     # Budgets are ranges: keep jobs whose range reaches the caller's bounds.
     if filters.min_budget is not None:
-        conditions.append(jobs.c.budget_max >= filters.min_budget)
+        conditions.append(column("budget_max") >= filters.min_budget)
     if filters.max_budget is not None:
-        conditions.append(jobs.c.budget_min <= filters.max_budget)
-    if filters.buyer_id is not None:
-        conditions.append(jobs.c.buyer_id == filters.buyer_id)
+        conditions.append(column("budget_min") <= filters.max_budget)
     if filters.search:
         conditions.append(indexed_search(dialect, "job", jobs.c.id, filters.search))
-    return conditions
+    return conditions, equalities
 
 
 def _job_view(row: Any) -> JobView:

@@ -89,12 +89,12 @@ jobs = Table(
     Column("title", String(200), nullable=False),
     Column("description", Text, nullable=False),
     Column("category_id", Integer, ForeignKey("categories.id"), nullable=False, index=True),
-    Column("budget_min", MoneyCents, nullable=False, index=True),
+    Column("budget_min", MoneyCents, nullable=False),
     Column("budget_max", MoneyCents, nullable=False, index=True),
     Column("duration_days", Integer, nullable=False),
     Column("required_skills", String(500), nullable=False, server_default=""),
     Column("experience_level", String(16), nullable=False),
-    Column("deadline", UTCDateTime, nullable=False, index=True),
+    Column("deadline", UTCDateTime, nullable=False),
     Column("status", String(16), nullable=False),
     Column("hired_artist_id", Integer, ForeignKey("users.id"), nullable=True, index=True),
     Column("final_amount", MoneyCents, nullable=True),
@@ -107,8 +107,13 @@ jobs = Table(
     CheckConstraint("budget_max >= budget_min", name="budget_range"),
     CheckConstraint("duration_days > 0", name="duration_positive"),
 )
-Index("ix_jobs_status_created_at", jobs.c.status, jobs.c.created_at)
-Index("ix_jobs_created_at", jobs.c.created_at)
+# Every ordering of the job list, alone and under each equality filter the list offers, ends
+# in the id that breaks ties: pages come in index order, never from a sort (migration 0008).
+for _order in ("created_at", "budget_min", "deadline"):
+    Index(f"ix_jobs_{_order}", jobs.c[_order], jobs.c.id)
+    Index(f"ix_jobs_status_{_order}", jobs.c.status, jobs.c[_order], jobs.c.id)
+for _facet in ("category_id", "experience_level", "buyer_id"):
+    Index(f"ix_jobs_{_facet}_created_at", jobs.c[_facet], jobs.c.created_at, jobs.c.id)
 
 bids = Table(
     "bids", metadata,
@@ -125,8 +130,11 @@ bids = Table(
     CheckConstraint("delivery_time > 0", name="delivery_positive"),
 )
 Index("uq_bids_job_artist", bids.c.job_id, bids.c.artist_id, unique=True)
-Index("ix_bids_job_amount", bids.c.job_id, bids.c.bid_amount)
-Index("ix_bids_artist_created_at", bids.c.artist_id, bids.c.created_at)
+# A bid list is one artist's bids or one job's bids, in each ordering; (job_id, bid_amount,
+# id) also answers the bid_rank sub-query.
+for _order in ("created_at", "bid_amount", "delivery_time"):
+    Index(f"ix_bids_artist_{_order}", bids.c.artist_id, bids.c[_order], bids.c.id)
+    Index(f"ix_bids_job_{_order}", bids.c.job_id, bids.c[_order], bids.c.id)
 # The database itself refuses a second accepted bid on one job, whatever the code does.
 Index("uq_bids_one_accepted_per_job", bids.c.job_id, unique=True,
       sqlite_where=text("status = 'accepted'"), postgresql_where=text("status = 'accepted'"))

@@ -1,0 +1,208 @@
+"""Fill CultureUp's schema with the side-by-side benchmark's deterministic data set.
+
+Run: ``python -m benchmarks.load_dataset --dataset PATH/dataset.py --database-url URL
+[--artworks 100000 --jobs 100000 --users 5000]``
+
+``--dataset`` names the data set module shared with the peer implementation (it defines
+``generate(artworks, jobs, users)``); it is imported from that path, so both sides load the
+very same rows, ids included. The database is brought to the head revision first and must hold
+no artworks, jobs or users yet (``--replace`` empties those tables first).
+
+Rows go in with multi-row ``INSERT``s in batches inside one transaction per table, which is
+what makes a million rows take minutes rather than hours. The search index and the list
+counters are written by the schema's own triggers as the rows arrive, exactly as for rows
+written through the API. Every artist gets an artist profile (empty bio and skills) so that
+search finds artists as the API shows them. A bid repeating an artist on the same job (the
+data set allows it, the schema does not) is skipped and counted. At the end the planner's
+statistics are gathered (``ANALYZE``), as after any bulk load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import Connection, Engine, Table, func, insert, select, text
+
+from cultureup.adapters.sqlalchemy.artwork_tables import artworks
+from cultureup.adapters.sqlalchemy.catalog_tables import artist_profiles
+from cultureup.adapters.sqlalchemy.engine import build_engine
+from cultureup.adapters.sqlalchemy.migrate import upgrade
+from cultureup.adapters.sqlalchemy.tables import bids, categories, jobs, users
+from cultureup.domain.money import Money
+
+# Nobody logs in as a benchmark user: this is not an argon2 hash, so no password matches it.
+UNUSABLE_PASSWORD = "!benchmark-user-no-login"
+
+
+def load_module(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location("benchmark_dataset", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot import a data set module from {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _user_rows(people: Sequence[dict[str, Any]], now: Any) -> Iterator[dict[str, Any]]:
+    for p in people:
+        yield {**p, "password_hash": UNUSABLE_PASSWORD, "is_active": True,
+               "created_at": now, "updated_at": now}
+
+
+def _artist_profile_rows(people: Sequence[dict[str, Any]], now: Any) -> Iterator[dict[str, Any]]:
+    for p in people:
+        if p["user_type"] == "artist":
+            yield {"user_id": p["id"], "experience_level": "intermediate",
+                   "hourly_rate": Money("1000"), "is_available": True,
+                   "created_at": now, "updated_at": now}
+
+
+def _artwork_rows(rows: Sequence[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for a in rows:
+        yield {"id": a["id"], "artist_id": a["artist_id"], "title": a["title"],
+               "description": a["description"], "category_id": a["category_id"],
+               "artwork_type": a["artwork_type"], "price": Money(a["price"]),
+               "is_available": a["is_available"], "is_featured": a["is_featured"],
+               "moderation_status": "APPROVED", "image_key": a["image"],
+               "watermarked_key": a["watermarked_image"], "labels": "[]",
+               "similarity_score": 0.0, "views_count": a["views_count"],
+               "likes_count": a["likes_count"], "created_at": a["created_at"],
+               "updated_at": a["updated_at"]}
+
+
+def _job_rows(rows: Sequence[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for j in rows:
+        yield {**j, "budget_min": Money(j["budget_min"]), "budget_max": Money(j["budget_max"]),
+               "version": 0}
+
+
+def _bid_rows(rows: Sequence[dict[str, Any]], job_created: dict[int, Any],
+              skipped: list[int]) -> Iterator[dict[str, Any]]:
+    seen: set[tuple[int, int]] = set()
+    for b in rows:
+        key = (b["job_id"], b["artist_id"])
+        if key in seen:
+            skipped[0] += 1
+            continue
+        seen.add(key)
+        created = job_created[b["job_id"]]
+        yield {**b, "bid_amount": Money(b["bid_amount"]), "delivery_time": 7,
+               "cover_letter": "I can do this.", "created_at": created, "updated_at": created}
+
+
+def _insert(connection: Connection, progress: Progress, table: Table,
+            rows: Iterable[dict[str, Any]], total: int, batch: int) -> None:
+    task = progress.add_task(table.name, total=total)
+    statement = insert(table)
+    for chunk in _batches(rows, batch):
+        connection.execute(statement, chunk)
+        progress.advance(task, len(chunk))
+
+
+def _ensure_empty(engine: Engine, replace: bool) -> None:
+    with engine.begin() as connection:
+        occupied = any(connection.execute(select(func.count()).select_from(table)).scalar_one()
+                       for table in (users, artworks, jobs))
+        if occupied and not replace:
+            raise SystemExit("the database already holds users, artworks or jobs; "
+                             "pass --replace to empty them first")
+        if occupied:
+            for table in (bids, jobs, artworks, artist_profiles, users, categories):
+                connection.execute(table.delete())
+
+
+def _reset_sequences(connection: Connection) -> None:
+    """Rows went in with explicit ids; PostgreSQL's identity sequences must follow them."""
+    if connection.dialect.name != "postgresql":
+        return
+    for table in (users, categories, artworks, jobs, bids):
+        connection.execute(text(
+            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+            f"(SELECT coalesce(max(id), 1) FROM {table.name}))"))
+
+
+def load(engine: Engine, data: dict[str, Any], *, batch: int = 2000,
+         replace: bool = False) -> dict[str, int]:
+    upgrade(engine)
+    _ensure_empty(engine, replace)
+    now = data["artworks"][0]["created_at"] if data["artworks"] else None
+    skipped = [0]
+    job_created = {j["id"]: j["created_at"] for j in data["jobs"]}
+    people = data["users"]
+    plan: list[tuple[Table, Iterable[dict[str, Any]], int]] = [
+        (categories, ({**c, "is_active": True, "created_at": now, "updated_at": now}
+                      for c in data["categories"]), len(data["categories"])),
+        (users, _user_rows(people, now), len(people)),
+        (artist_profiles, _artist_profile_rows(people, now),
+         sum(p["user_type"] == "artist" for p in people)),
+        (artworks, _artwork_rows(data["artworks"]), len(data["artworks"])),
+        (jobs, _job_rows(data["jobs"]), len(data["jobs"])),
+        (bids, _bid_rows(data["bids"], job_created, skipped), len(data["bids"])),
+    ]
+    columns = (TextColumn("{task.description:>16}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns) as progress:
+        for table, rows, total in plan:
+            with engine.begin() as connection:
+                _insert(connection, progress, table, rows, total, batch)
+        with engine.begin() as connection:
+            _reset_sequences(connection)
+        task = progress.add_task("ANALYZE", total=1)
+        with engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
+        progress.advance(task)
+    return {"categories": len(data["categories"]), "users": len(people),
+            "artworks": len(data["artworks"]), "jobs": len(data["jobs"]),
+            "bids": len(data["bids"]) - skipped[0], "bids_skipped": skipped[0]}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset", type=Path, required=True,
+                        help="the data set module (a dataset.py defining generate())")
+    parser.add_argument("--database-url", default=os.environ.get("CULTUREUP_DATABASE_URL"),
+                        help="SQLAlchemy URL (default: CULTUREUP_DATABASE_URL)")
+    parser.add_argument("--artworks", type=int, default=100_000)
+    parser.add_argument("--jobs", type=int, default=100_000)
+    parser.add_argument("--users", type=int, default=5_000)
+    parser.add_argument("--batch", type=int, default=2000, help="rows per INSERT")
+    parser.add_argument("--replace", action="store_true",
+                        help="empty users, artworks, jobs and bids first")
+    args = parser.parse_args(argv)
+    if not args.database_url:
+        parser.error("give --database-url or set CULTUREUP_DATABASE_URL")
+    started = time.perf_counter()
+    data = load_module(args.dataset).generate(artworks=args.artworks, jobs=args.jobs,
+                                              users=args.users)
+    print(f"generated in {time.perf_counter() - started:.1f} s", flush=True)
+    engine = build_engine(args.database_url)
+    try:
+        counts = load(engine, data, batch=args.batch, replace=args.replace)
+    finally:
+        engine.dispose()
+    print(" ".join(f"{name}={n}" for name, n in counts.items()),
+          f"in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""List counts come from counters kept by triggers; whatever the writes, they equal a real
+COUNT(*) of the same filter, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+
+from cultureup.adapters.sqlalchemy.artwork_tables import artworks
+from cultureup.adapters.sqlalchemy.counts import row_counts
+from cultureup.adapters.sqlalchemy.tables import jobs
+from cultureup.bootstrap import Services
+from tests.integration.conftest import Marketplace
+
+
+def _counters(services: Services) -> dict[str, int]:
+    with services.engine.connect() as connection:
+        return {scope: n for scope, n in connection.execute(select(row_counts)) if n}
+
+
+def _real_counts(services: Services) -> dict[str, int]:
+    out: dict[str, int] = {}
+    with services.engine.connect() as connection:
+        for row in connection.execute(select(artworks)).mappings():
+            scopes = ["artworks"]
+            if row["moderation_status"] != "REJECTED":
+                scopes += ["artworks:visible"] + [
+                    f"artworks:visible:{facet}={value}" for facet, value in (
+                        ("category_id", row["category_id"]),
+                        ("artwork_type", row["artwork_type"]),
+                        ("is_featured", "1" if row["is_featured"] else "0"),
+                        ("artist_id", row["artist_id"]))]
+            for scope in scopes:
+                out[scope] = out.get(scope, 0) + 1
+        for row in connection.execute(select(jobs)).mappings():
+            for scope in ["jobs"] + [f"jobs:{facet}={row[facet]}" for facet in (
+                    "status", "category_id", "experience_level", "buyer_id")]:
+                out[scope] = out.get(scope, 0) + 1
+    return out
+
+
+def _artwork(artist_id: int, category_id: int, **values: Any) -> dict[str, Any]:
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    return {"artist_id": artist_id, "title": "T", "description": "D",
+            "category_id": category_id, "artwork_type": "digital", "price": "10.00",
+            "image_key": "k", "watermarked_key": "w", "created_at": now, "updated_at": now,
+            **values}
+
+
+def test_counters_follow_every_kind_of_write(services: Services, market: Marketplace) -> None:
+    buyer, artist = market.user("buyer"), market.user("artist")
+    first, second = market.category(), market.category()
+    posted = [market.job(buyer, first)["id"] for _ in range(3)]
+    posted.append(market.job(buyer, second, experience_level="entry")["id"])
+    bid = market.bid(artist, posted[0])
+    response = market.client.simulate_post(f"/api/jobs/{posted[0]}/hire/",
+                                           json={"bid_id": bid["id"]}, headers=buyer.headers)
+    assert response.status_code == 200, response.text
+    assert market.client.simulate_post(f"/api/jobs/{posted[1]}/cancel/",
+                                       headers=buyer.headers).status_code == 200
+    assert market.client.simulate_delete(f"/api/jobs/{posted[2]}/",
+                                         headers=buyer.headers).status_code == 204
+    with services.engine.begin() as connection:
+        for values in ({}, {"is_featured": True}, {"moderation_status": "REJECTED"},
+                       {"artwork_type": "physical"}):
+            connection.execute(insert(artworks).values(_artwork(artist.id, first, **values)))
+        ids = connection.execute(select(artworks.c.id).order_by(artworks.c.id)).scalars().all()
+        connection.execute(update(artworks).where(artworks.c.id == ids[0])
+                           .values(moderation_status="REJECTED"))
+        connection.execute(update(artworks).where(artworks.c.id == ids[2])
+                           .values(moderation_status="APPROVED", category_id=second))
+        connection.execute(update(artworks).where(artworks.c.id == ids[1])
+                           .values(is_featured=False, likes_count=5))
+        connection.execute(artworks.delete().where(artworks.c.id == ids[3]))
+    assert _counters(services) == _real_counts(services)
+
+
+def test_list_count_is_the_counter_or_an_exact_count(client: Any, market: Marketplace,
+                                                     services: Services) -> None:
+    buyer = market.user("buyer")
+    category = market.category()
+    for budget in ("500.00", "1500.00"):
+        market.job(buyer, category, budget_min=budget, budget_max=budget)
+    get = client.simulate_get
+    assert get("/api/jobs/").json["count"] == 2
+    assert get("/api/jobs/", params={"status": "open"}).json["count"] == 2
+    assert get("/api/jobs/", params={"status": "completed"}).json["count"] == 0
+    assert get("/api/jobs/", params={"status": "open", "min_budget": "1000"}).json["count"] == 1
+    with services.engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(jobs)).scalar_one() == 2
