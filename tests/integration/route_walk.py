@@ -73,9 +73,19 @@ def populate(market: Marketplace) -> Place:
     artwork = response.json["artwork"]["id"]
     item = market.services.equipment.add_equipment(market.admin_actor(), EquipmentTerms(
         name="Brushes", equipment_type="brush", price=Money.parse("5"), stock_quantity=3))
+    response = client.simulate_post("/api/orders/", headers=buyer.headers, json={
+        "order_type": "equipment", "shipping_address": address,
+        "equipment_items": [{"equipment_id": item.id, "quantity": 1}]})
+    assert response.status_code == 201, response.text
+    order = response.json["id"]
+    response = client.simulate_post("/api/payments/", headers=buyer.headers, json={
+        "order": order, "payment_method": "bank_transfer"})
+    assert response.status_code == 201, response.text
+    payment = response.json["id"]
     ids = {"job_id": [job["id"]], "bid_id": [bid["id"]], "artwork_id": [artwork],
            "category_id": [category], "equipment_id": [item.id],
-           "user_id": [artist.id, buyer.id], "ref_id": [artwork], "kind": ["artwork-original"]}
+           "user_id": [artist.id, buyer.id], "ref_id": [artwork], "kind": ["artwork-original"],
+           "order_id": [order], "payment_id": [payment]}
     return Place(buyer=buyer, artist=artist, stranger=stranger, ids=ids, secrets=secrets)
 
 

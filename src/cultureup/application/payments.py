@@ -95,6 +95,10 @@ class PaymentService:
         _check_filters(filters)
         return self._queries.list_payments(filters, page)
 
+    def days_since_payment(self, view: PaymentView) -> int:
+        """Whole days since the payment completed (or, if it has not, was opened)."""
+        return max(0, (self._clock.now() - (view.completed_at or view.created_at)).days)
+
     def get_payment(self, actor: Actor, payment_id: int) -> PaymentView:
         view = self._queries.get_payment(payment_id)
         payee_id = view.payee.id if view.payee else None

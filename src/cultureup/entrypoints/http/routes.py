@@ -28,6 +28,7 @@ from cultureup.entrypoints.http.resources.categories import (
     CategoryListResource,
     CategoryResource,
 )
+from cultureup.entrypoints.http.resources.commerce import add_commerce_routes
 from cultureup.entrypoints.http.resources.health import HealthResource
 from cultureup.entrypoints.http.resources.jobs import (
     CancelResource,
@@ -98,3 +99,4 @@ def add_routes(app: falcon.App, services: UseCases, *, max_upload_bytes: int = 2
     add_docs_assets(app)
     add_catalog_routes(app, services.artist_profiles, services.buyer_profiles,
                        services.equipment)
+    add_commerce_routes(app, services)

@@ -14,7 +14,7 @@ COLLECTIONS = {
     "categories": "/api/categories/", "jobs": "/api/jobs/", "bids": "/api/bids/",
     "artworks": "/api/artworks/", "artist_profiles": "/api/artist-profiles/",
     "buyer_profiles": "/api/buyer-profiles/", "equipment": "/api/equipment/",
-    "search": "/api/search/",
+    "search": "/api/search/", "orders": "/api/orders/", "payments": "/api/payments/",
 }
 
 
