@@ -20,6 +20,7 @@ METHODS = ("get", "put", "post", "patch", "delete")
 STATUS_TEXT = {
     400: "Invalid input", 401: "Missing or invalid token", 403: "Not allowed for this user",
     404: "Not found", 409: "Conflicts with the current state",
+    411: "A body sent without Content-Length (chunked)",
     413: "Request body too large", 415: "Unsupported media type of the body",
     429: "Too many requests or attempts; see Retry-After",
 }
@@ -127,7 +128,7 @@ def _operation(template: str, operation: Operation, components: _Components,
         errors.add(401)
         document["security"] = [{"TokenAuth": []}]
     if operation.body is not None:
-        errors |= {400, 413, 415}
+        errors |= {400, 411, 413, 415}
         body: Schema = {"required": operation.body_required, "content": {}}
         for media_type in operation.body_types:
             shape = operation.body

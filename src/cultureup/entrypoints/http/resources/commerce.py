@@ -437,7 +437,7 @@ class StripeWebhookResource:
         self._payments = payments
 
     @endpoint("Stripe webhook (signed with the endpoint secret; each event applied once)",
-              PAYMENTS, response=Received)
+              PAYMENTS, response=Received, errors=(400, 413))
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> Received:
         payload = req.bounded_stream.read(MAX_WEBHOOK_BYTES + 1)
         if len(payload) > MAX_WEBHOOK_BYTES:
