@@ -82,7 +82,10 @@ def populate(market: Marketplace) -> Place:
         "order": order, "payment_method": "bank_transfer"})
     assert response.status_code == 201, response.text
     payment = response.json["id"]
+    notes = client.simulate_get("/api/notifications/", headers=buyer.headers)
+    assert notes.status_code == 200 and notes.json["results"], notes.text
     ids = {"job_id": [job["id"]], "bid_id": [bid["id"]], "artwork_id": [artwork],
+           "notification_id": [notes.json["results"][0]["id"]],
            "category_id": [category], "equipment_id": [item.id],
            "user_id": [artist.id, buyer.id], "ref_id": [artwork], "kind": ["artwork-original"],
            "order_id": [order], "payment_id": [payment]}

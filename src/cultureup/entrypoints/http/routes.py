@@ -38,6 +38,13 @@ from cultureup.entrypoints.http.resources.jobs import (
     JobListResource,
     JobResource,
 )
+from cultureup.entrypoints.http.resources.notifications import (
+    MarkAllReadResource,
+    MarkReadResource,
+    NotificationListResource,
+    NotificationResource,
+    UnreadCountResource,
+)
 from cultureup.entrypoints.http.resources.private_files import ROUTE as PRIVATE_FILE_ROUTE
 from cultureup.entrypoints.http.resources.private_files import PrivateFileResource
 from cultureup.entrypoints.http.resources.search import SearchResource
@@ -91,6 +98,14 @@ def add_routes(app: falcon.App, services: UseCases, *, max_upload_bytes: int = 2
     app.add_route(f"/api/artist-profiles/{{user_id:{ID}}}/artworks",
                   ArtistArtworksResource(artworks, services.artist_profiles))
     app.add_route("/api/search", SearchResource(services.search))
+    notifications = services.notifications
+    app.add_route("/api/notifications", NotificationListResource(notifications))
+    app.add_route("/api/notifications/mark-all-read", MarkAllReadResource(notifications))
+    app.add_route("/api/notifications/unread-count", UnreadCountResource(notifications))
+    app.add_route(f"/api/notifications/{{notification_id:{ID}}}",
+                  NotificationResource(notifications))
+    app.add_route(f"/api/notifications/{{notification_id:{ID}}}/mark-read",
+                  MarkReadResource(notifications))
     app.add_route(PRIVATE_FILE_ROUTE, PrivateFileResource(services.private_files))
     app.add_route("/api/openapi.json", OpenApiResource(app))
     docs = DocsPageResource()
