@@ -252,3 +252,9 @@ def _raw_requests(host: str | None, port: int | None, public_paths: list[str],
                 assert answer.status != 500, path
                 assert not any(original in body for original in secret.values()), path
     return seen
+
+
+def test_the_document_admits_every_file_type_the_download_answers_with(client) -> None:
+    document = client.simulate_get("/api/openapi.json").json
+    answer = document["paths"]["/api/files/{kind}/{ref_id}/"]["get"]["responses"]["200"]
+    assert list(answer["content"]) == ["*/*"]

@@ -14,7 +14,7 @@ from cultureup.domain.text import identity_key, is_ignorable
 
 USERNAME_PATTERN = re.compile(r"[\w.@+-]+")
 # Deliberately simple: one @, a dot in the domain, no spaces. Deliverability is proven by mail.
-EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
+EMAIL_PATTERN = re.compile(r"[^@\s\x00]+@[^@\s\x00]+\.[^@\s.\x00]{2,}")
 PHONE_PATTERN = re.compile(r"\+?[0-9]{7,15}")
 
 

@@ -32,7 +32,7 @@ class PrivateFileResource:
     @endpoint("Fetch a private file (an artwork's original, a message attachment) as a user "
               "allowed to have it", "Files",
               auth=True, errors=(403, 404), response=bytes,
-              media_type="application/octet-stream", path_schemas={"kind": KIND},
+              media_type="*/*", path_schemas={"kind": KIND},
               other_answers={302: "With S3 storage: Location is a presigned URL of the file, "
                                   "valid for CULTUREUP_PRIVATE_URL_TTL_SECONDS (300)"})
     def on_get(self, req: falcon.Request, resp: falcon.Response, kind: str,
