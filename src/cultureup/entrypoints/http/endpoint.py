@@ -147,6 +147,8 @@ def read_body(req: falcon.Request, operation: Operation, max_upload: int = 0) ->
     media_type = _media_type(req)
     shape = operation.body
     assert shape is not None
+    if not operation.body_required and not req.content_length:
+        return validate(shape, {}, text=False)
     if req.content_length is None and req.get_header("Transfer-Encoding"):
         # A chunked body has no length to bound it by, and Falcon's form and multipart
         # readers need one: it would be read as empty (or fail) instead of being refused.
@@ -154,8 +156,6 @@ def read_body(req: falcon.Request, operation: Operation, max_upload: int = 0) ->
             title="Length required",
             description="Send the request body with a Content-Length header; chunked request "
                         "bodies are not accepted.")
-    if not operation.body_required and not req.content_length:
-        return validate(shape, {}, text=False)
     if media_type not in operation.body_types:
         raise falcon.HTTPUnsupportedMediaType(
             title="Unsupported media type",

@@ -287,7 +287,7 @@ class OrderListResource:
         return OrderPage.of(req, page, Order.of)
 
     @endpoint("Place an order (buyers); prices come from the catalogue", ORDERS, auth=True,
-              body=OrderInput, response=Order, status=201, errors=(403, 409))
+              body=OrderInput, response=Order, status=201, errors=(403, 404, 409))
     def on_post(self, req: falcon.Request, resp: falcon.Response, body: OrderInput) -> Order:
         return Order.of(self._orders.place_order(require_actor(req), body.request()))
 
@@ -363,7 +363,7 @@ class PaymentListResource:
 
     @endpoint("Open a payment for an order or a hired job; the server decides amount and "
               "payee", PAYMENTS, auth=True, body=PaymentInput, response=Payment, status=201,
-              errors=(403, 409))
+              errors=(403, 404, 409))
     def on_post(self, req: falcon.Request, resp: falcon.Response, body: PaymentInput
                 ) -> Payment:
         return Payment.of(self._payments.create_payment(
