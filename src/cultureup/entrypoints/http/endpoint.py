@@ -149,9 +149,8 @@ def read_body(req: falcon.Request, operation: Operation, max_upload: int = 0) ->
     assert shape is not None
     if not operation.body_required and not req.content_length:
         return validate(shape, {}, text=False)
-    if req.content_length is None and req.get_header("Transfer-Encoding"):
-        # A chunked body has no length to bound it by, and Falcon's form and multipart
-        # readers need one: it would be read as empty (or fail) instead of being refused.
+    if media_type == falcon.MEDIA_MULTIPART and req.content_length is None:
+        # Falcon's multipart reader needs the length (a chunked upload would fail inside it).
         raise falcon.HTTPLengthRequired(
             title="Length required",
             description="Send the request body with a Content-Length header; chunked request "
