@@ -42,7 +42,7 @@ from cultureup.adapters.vision.perceptual import (
     oriented_distance,
     similarity_from_distance,
 )
-from cultureup.domain.duplicates import (
+from cultureup.domain.catalog.duplicates import (
     DUPLICATE_THRESHOLD,
     REVIEW_THRESHOLD,
     ImageFingerprint,

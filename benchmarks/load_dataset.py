@@ -32,8 +32,8 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import Connection, Engine, Table, func, insert, select, text
 
-from cultureup.adapters.sqlalchemy.artwork_tables import artworks
-from cultureup.adapters.sqlalchemy.catalog_tables import artist_profiles
+from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks
+from cultureup.adapters.sqlalchemy.catalog.tables import artist_profiles
 from cultureup.adapters.sqlalchemy.engine import build_engine
 from cultureup.adapters.sqlalchemy.migrate import upgrade
 from cultureup.adapters.sqlalchemy.tables import bids, categories, jobs, users

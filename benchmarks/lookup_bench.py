@@ -32,7 +32,7 @@ import numpy as np
 
 from cultureup.adapters.vision.fingerprint_index import REPORT_RADIUS, InMemoryFingerprintIndex
 from cultureup.adapters.vision.perceptual import HALF, ORIENTATIONS, PROBE_PENALTY
-from cultureup.domain.duplicates import PROBE_COUNT, ImageFingerprint
+from cultureup.domain.catalog.duplicates import PROBE_COUNT, ImageFingerprint
 
 MASK = (1 << 64) - 1
 

@@ -32,13 +32,13 @@ from PIL import Image, ImageEnhance
 
 from cultureup.adapters.vision.perceptual import PerceptualFingerprinter
 from cultureup.adapters.vision.watermark import PillowWatermarker
-from cultureup.application.accounts import Registration
+from cultureup.application.accounts.users import Registration
 from cultureup.bootstrap import Services, bootstrap
 from cultureup.config import Settings
-from cultureup.domain.artworks import ArtworkDetails, DuplicateArtwork
-from cultureup.domain.duplicates import ImageFingerprint
+from cultureup.domain.accounts.users import Actor
+from cultureup.domain.catalog.artworks import ArtworkDetails, DuplicateArtwork
+from cultureup.domain.catalog.duplicates import ImageFingerprint
 from cultureup.domain.money import Money
-from cultureup.domain.users import Actor
 
 # The photographs inside the scikit-image package (no download): distinct scenes.
 PHOTOGRAPHS = ("astronaut", "brick", "camera", "chelsea", "clock", "coffee", "coins", "grass",

@@ -7,11 +7,12 @@
 See the README's "Library use" for a whole example.
 """
 
-from cultureup.application.accounts import ProfileChanges, Registration
-from cultureup.application.bids import BidChanges
+from cultureup.application.accounts.users import ProfileChanges, Registration
+from cultureup.application.hiring.bids import BidChanges
 from cultureup.application.views import BidFilters, JobFilters, PageRequest
 from cultureup.bootstrap import Services, bootstrap
 from cultureup.config import Settings
+from cultureup.domain.accounts.users import Actor
 from cultureup.domain.errors import (
     ConcurrentUpdate,
     DomainError,
@@ -21,9 +22,8 @@ from cultureup.domain.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from cultureup.domain.jobs import BidTerms, JobTerms
+from cultureup.domain.hiring.jobs import BidTerms, JobTerms
 from cultureup.domain.money import Money
-from cultureup.domain.users import Actor
 
 __version__ = "0.1.0"
 

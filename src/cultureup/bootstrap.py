@@ -25,20 +25,20 @@ from cultureup.adapters.security.sealing import AesGcmSecretSealer, HmacDigest
 from cultureup.adapters.security.tokens import SecretTokenService
 from cultureup.adapters.security.totp import PyOtpOneTimePasswords
 from cultureup.adapters.sqlalchemy import migrate
-from cultureup.adapters.sqlalchemy.artwork_queries import SqlAlchemyArtworkQueries
-from cultureup.adapters.sqlalchemy.catalog_queries import (
+from cultureup.adapters.sqlalchemy.catalog.artwork_queries import SqlAlchemyArtworkQueries
+from cultureup.adapters.sqlalchemy.catalog.queries import (
     SqlAlchemyEquipmentQueries,
     SqlAlchemyProfileQueries,
 )
-from cultureup.adapters.sqlalchemy.collaboration_queries import SqlAlchemyCollaborationQueries
-from cultureup.adapters.sqlalchemy.commerce_queries import SqlAlchemyCommerceQueries
+from cultureup.adapters.sqlalchemy.catalog.search_queries import search_queries_for
+from cultureup.adapters.sqlalchemy.collaboration.queries import SqlAlchemyCollaborationQueries
+from cultureup.adapters.sqlalchemy.commerce.queries import SqlAlchemyCommerceQueries
 from cultureup.adapters.sqlalchemy.engine import build_engine
 from cultureup.adapters.sqlalchemy.queries import (
     SqlAlchemyAuditQueries,
     SqlAlchemyCategoryQueries,
     SqlAlchemyJobQueries,
 )
-from cultureup.adapters.sqlalchemy.search_queries import search_queries_for
 from cultureup.adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork
 from cultureup.adapters.sqlalchemy.view_counter import BufferedViewCounter
 from cultureup.adapters.storage.local import LocalImageStore, LocalPrivateFileStore
@@ -50,40 +50,40 @@ from cultureup.adapters.vision.perceptual import PerceptualFingerprinter
 from cultureup.adapters.vision.rekognition import RekognitionVisualAnalyzer
 from cultureup.adapters.vision.sanitize import PillowImageSanitizer
 from cultureup.adapters.vision.watermark import PillowWatermarker
-from cultureup.application.accounts import AccountService
-from cultureup.application.artworks import ORIGINAL_FILE_KIND, ArtworkService
-from cultureup.application.audit import AuditService
-from cultureup.application.bids import BidService
-from cultureup.application.categories import CategoryService
-from cultureup.application.commerce_ports import PaymentGateway
-from cultureup.application.contracts import ContractService
-from cultureup.application.dashboard import AnalyticsService, DashboardService
-from cultureup.application.equipment import EquipmentService
-from cultureup.application.jobs import JobService
-from cultureup.application.messages import ATTACHMENT_FILE_KIND, MessageService
-from cultureup.application.notifications import NotificationService
-from cultureup.application.orders import OrderService
-from cultureup.application.payments import PaymentService
-from cultureup.application.ports import Clock
-from cultureup.application.private_files import PrivateFileService
-from cultureup.application.profiles import ArtistProfileService, BuyerProfileService
-from cultureup.application.reviews import ReviewService
-from cultureup.application.sample_data import SampleDataService
-from cultureup.application.search import SearchService
-from cultureup.application.services import UseCases
-from cultureup.application.settlement import Settlement
-from cultureup.application.storage import ImageStore, PrivateFileStore, VisualAnalyzer
-from cultureup.application.throttling import (
+from cultureup.application.accounts.throttling import (
     LoginThrottle,
     PasswordAttempts,
     RequestBudgets,
     RequestLimiter,
 )
-from cultureup.application.two_factor import TwoFactorService
+from cultureup.application.accounts.two_factor import TwoFactorService
+from cultureup.application.accounts.users import AccountService
+from cultureup.application.audit import AuditService
+from cultureup.application.catalog.artworks import ORIGINAL_FILE_KIND, ArtworkService
+from cultureup.application.catalog.categories import CategoryService
+from cultureup.application.catalog.equipment import EquipmentService
+from cultureup.application.catalog.profiles import ArtistProfileService, BuyerProfileService
+from cultureup.application.catalog.search import SearchService
+from cultureup.application.collaboration.contracts import ContractService
+from cultureup.application.collaboration.dashboard import AnalyticsService, DashboardService
+from cultureup.application.collaboration.messages import ATTACHMENT_FILE_KIND, MessageService
+from cultureup.application.collaboration.notifications import NotificationService
+from cultureup.application.collaboration.reviews import ReviewService
+from cultureup.application.commerce.orders import OrderService
+from cultureup.application.commerce.payments import PaymentService
+from cultureup.application.commerce.ports import PaymentGateway
+from cultureup.application.commerce.settlement import Settlement
+from cultureup.application.hiring.bids import BidService
+from cultureup.application.hiring.jobs import JobService
+from cultureup.application.ports import Clock
+from cultureup.application.private_files import PrivateFileService
+from cultureup.application.sample_data import SampleDataService
+from cultureup.application.services import UseCases
+from cultureup.application.storage import ImageStore, PrivateFileStore, VisualAnalyzer
 from cultureup.config import Settings, SettingsError
+from cultureup.domain.commerce.fees import FeeRate
+from cultureup.domain.commerce.payments import PaymentMethod
 from cultureup.domain.events import JobCompleted
-from cultureup.domain.fees import FeeRate
-from cultureup.domain.payments import PaymentMethod
 from cultureup.entrypoints.http import create_app
 from cultureup.entrypoints.http.docs import ASSETS
 from cultureup.entrypoints.http.ratelimit import RateLimit

@@ -31,7 +31,7 @@ from PIL import Image, ImageDraw
 
 from cultureup.bootstrap import Services, bootstrap, http_app
 from cultureup.config import Settings
-from cultureup.domain.equipment import EquipmentTerms
+from cultureup.domain.catalog.equipment import EquipmentTerms
 from cultureup.domain.money import Money
 
 HERE = Path(__file__).parent

@@ -13,14 +13,14 @@ from datetime import timedelta
 from typing import Any
 
 from cultureup.adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork
-from cultureup.application.accounts import Registration
+from cultureup.application.accounts.users import Registration
 from cultureup.bootstrap import Services
-from cultureup.domain.artworks import Artwork, ArtworkType
-from cultureup.domain.equipment import EquipmentTerms
-from cultureup.domain.jobs import BidTerms, JobTerms
+from cultureup.domain.accounts.users import Actor, UserType
+from cultureup.domain.catalog.artworks import Artwork, ArtworkType
+from cultureup.domain.catalog.equipment import EquipmentTerms
+from cultureup.domain.commerce.orders import ItemRequest, OrderRequest
+from cultureup.domain.hiring.jobs import BidTerms, JobTerms
 from cultureup.domain.money import Money
-from cultureup.domain.orders import ItemRequest, OrderRequest
-from cultureup.domain.users import Actor, UserType
 
 PASSWORD = "Str0ng-Palette-42!"
 _names = itertools.count(1)

@@ -11,7 +11,7 @@ import attrs
 import falcon
 import falcon.inspect
 
-from cultureup.domain.equipment import EquipmentTerms
+from cultureup.domain.catalog.equipment import EquipmentTerms
 from cultureup.domain.money import Money
 from tests.integration.artwork_images import jpeg
 from tests.integration.conftest import ApiUser, Marketplace

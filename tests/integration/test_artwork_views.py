@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import event, insert, select
 
-from cultureup.adapters.sqlalchemy.artwork_tables import artworks
+from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks
 from cultureup.bootstrap import Services
 from tests.integration.conftest import Marketplace
 

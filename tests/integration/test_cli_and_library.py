@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cultureup.application.collaboration_views import ContractFilters, NotificationFilters
+from cultureup.application.collaboration.views import ContractFilters, NotificationFilters
 from cultureup.application.views import JobFilters, PageRequest
 from cultureup.bootstrap import Services
 from cultureup.entrypoints.cli.app import app

@@ -15,29 +15,29 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from cultureup.adapters.sqlalchemy.collaboration_repositories import (
+from cultureup.adapters.sqlalchemy.collaboration.repositories import (
     SqlAlchemyNotificationRepository,
 )
-from cultureup.adapters.sqlalchemy.collaboration_tables import (
+from cultureup.adapters.sqlalchemy.collaboration.tables import (
     contracts,
     daily_analytics,
     messages,
     notifications,
 )
 from cultureup.adapters.sqlalchemy.tables import bids, jobs, users
-from cultureup.application.collaboration_views import (
+from cultureup.application.collaboration.contracts import ContractProposal
+from cultureup.application.collaboration.messages import ATTACHMENT_FILE_KIND, Upload
+from cultureup.application.collaboration.views import (
     ContractFilters,
     MessageFilters,
     NotificationFilters,
     ReviewFilters,
 )
-from cultureup.application.contracts import ContractProposal
-from cultureup.application.messages import ATTACHMENT_FILE_KIND, Upload
 from cultureup.application.views import PageRequest
-from cultureup.domain.contracts import ContractTerms
+from cultureup.domain.accounts.users import Actor, UserType
+from cultureup.domain.collaboration.contracts import ContractTerms
 from cultureup.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from cultureup.domain.money import Money
-from cultureup.domain.users import Actor, UserType
 from tests.integration.artwork_images import artwork_image, encode
 from tests.integration.conftest import ApiUser, Marketplace, QueryCounter
 

@@ -67,7 +67,7 @@ class Shop:
         return self.client.simulate_get(path, headers=user.headers, params=params)
 
     def artwork(self, price: str) -> int:
-        from cultureup.domain.users import Actor, UserType
+        from cultureup.domain.accounts.users import Actor, UserType
         artist = self.commerce.user("artist")
         return self.commerce.artwork(Actor(id=artist.id, username=artist.username,
                                            user_type=UserType.ARTIST), price)

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from cultureup.bootstrap import Services
+from cultureup.domain.commerce.ledger import balances
 from cultureup.domain.errors import DomainError
-from cultureup.domain.ledger import balances
 from cultureup.domain.money import Money
 from tests.integration.commerce_support import Commerce, artwork_order, equipment_order
 
@@ -95,6 +95,6 @@ def test_fifty_concurrent_releases_release_once(services: Services, shop: Commer
     assert outcomes == Counter({"ok": 1, "InvalidState": 49})
     money = services.payments.user_money(artist.id)
     assert (str(money.earnings_held), str(money.earnings_available)) == ("0.00", "900.00")
-    from cultureup.adapters.sqlalchemy.commerce_queries import SqlAlchemyCommerceQueries
+    from cultureup.adapters.sqlalchemy.commerce.queries import SqlAlchemyCommerceQueries
     totals = balances(SqlAlchemyCommerceQueries(services.engine).ledger_entries())
     assert sum(totals.values(), Money(0)) == Money(0)

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event
 
-from cultureup.adapters.sqlalchemy.commerce_queries import SqlAlchemyCommerceQueries
-from cultureup.application.commerce_views import OrderFilters, PaymentFilters
+from cultureup.adapters.sqlalchemy.commerce.queries import SqlAlchemyCommerceQueries
+from cultureup.application.commerce.views import OrderFilters, PaymentFilters
 from cultureup.application.views import AuditFilters, PageRequest
 from cultureup.bootstrap import Services
+from cultureup.domain.commerce.ledger import balances
+from cultureup.domain.commerce.orders import ItemRequest, OrderRequest
 from cultureup.domain.errors import InvalidState, NotFound, ValidationFailed
-from cultureup.domain.ledger import balances
 from cultureup.domain.money import Money
-from cultureup.domain.orders import ItemRequest, OrderRequest
 from tests.integration.commerce_support import Commerce, artwork_order, equipment_order
 
 

@@ -9,7 +9,7 @@ from PIL import Image
 
 from cultureup.adapters.vision.perceptual import PerceptualFingerprinter, oriented_distance
 from cultureup.adapters.vision.sanitize import PillowImageSanitizer
-from cultureup.domain.duplicates import DUPLICATE_THRESHOLD, REVIEW_THRESHOLD
+from cultureup.domain.catalog.duplicates import DUPLICATE_THRESHOLD, REVIEW_THRESHOLD
 from tests.integration.artwork_images import cropped as crop
 from tests.integration.artwork_images import jpeg as drawn_jpeg
 from tests.integration.artwork_images import photo_jpeg as jpeg

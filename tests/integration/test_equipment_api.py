@@ -12,12 +12,12 @@ import falcon.testing
 import pytest
 from sqlalchemy import event, select
 
-from cultureup.adapters.sqlalchemy.catalog_repositories import SqlAlchemyEquipmentRepository
+from cultureup.adapters.sqlalchemy.catalog.repositories import SqlAlchemyEquipmentRepository
 from cultureup.adapters.sqlalchemy.tables import audit_log, metadata
-from cultureup.application.accounts import Registration
+from cultureup.application.accounts.users import Registration
 from cultureup.bootstrap import Services
+from cultureup.domain.accounts.users import StaffRole
 from cultureup.domain.errors import ConcurrentUpdate
-from cultureup.domain.users import StaffRole
 from tests.integration.assertions import assert_error as refused
 from tests.integration.conftest import STRONG_PASSWORD, ApiUser, Marketplace, QueryCounter
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
-from cultureup.adapters.sqlalchemy.artwork_tables import artworks
+from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks
 from cultureup.adapters.sqlalchemy.counts import row_counts
 from cultureup.adapters.sqlalchemy.tables import jobs
 from cultureup.bootstrap import Services

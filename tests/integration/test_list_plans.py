@@ -26,17 +26,17 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, Engine, event
 
-from cultureup.adapters.sqlalchemy.artwork_queries import (
+from cultureup.adapters.sqlalchemy.catalog.artwork_queries import (
     SqlAlchemyArtworkQueries,
     artwork_seek,
 )
-from cultureup.adapters.sqlalchemy.catalog_queries import (
+from cultureup.adapters.sqlalchemy.catalog.queries import (
     SqlAlchemyEquipmentQueries,
     SqlAlchemyProfileQueries,
 )
 from cultureup.adapters.sqlalchemy.queries import SqlAlchemyJobQueries
-from cultureup.application.artwork_ports import ArtworkFilters
-from cultureup.application.catalog_views import (
+from cultureup.application.catalog.artwork_ports import ArtworkFilters
+from cultureup.application.catalog.views import (
     ArtistProfileFilters,
     BuyerProfileFilters,
     EquipmentFilters,

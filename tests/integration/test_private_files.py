@@ -12,7 +12,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 from PIL import Image
 
-from cultureup.application.artworks import ORIGINALS_PREFIX
+from cultureup.application.catalog.artworks import ORIGINALS_PREFIX
 from tests.integration.artwork_images import artwork_image, encode
 from tests.integration.conftest import STRONG_PASSWORD, ApiUser, Marketplace
 from tests.integration.test_artworks_api import upload
@@ -172,7 +172,7 @@ def test_originals_stored_in_public_media_before_are_moved_out_by_the_cli(
     private_path.unlink()
     from sqlalchemy import update
 
-    from cultureup.adapters.sqlalchemy.artwork_tables import artworks
+    from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks
     with services.engine.begin() as connection:
         connection.execute(update(artworks).where(artworks.c.id == created["id"])
                            .values(image_key=legacy_key))

@@ -15,7 +15,7 @@ from sqlalchemy import event, select, update
 
 from cultureup.adapters.sqlalchemy.tables import metadata, users
 from cultureup.bootstrap import Services
-from cultureup.domain.users import Actor, UserType
+from cultureup.domain.accounts.users import Actor, UserType
 from tests.integration.assertions import assert_error as refused
 from tests.integration.conftest import ApiUser, Marketplace, QueryCounter
 

@@ -25,7 +25,7 @@ import falcon.testing
 import pytest
 
 from cultureup.adapters.ratelimit.moving_window import REDIS_PREFIX
-from cultureup.application.two_factor import REPLAYED_MESSAGE
+from cultureup.application.accounts.two_factor import REPLAYED_MESSAGE
 from cultureup.application.views import AuditFilters, PageRequest
 from cultureup.bootstrap import Services, bootstrap, http_app
 from cultureup.config import Settings

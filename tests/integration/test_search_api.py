@@ -16,10 +16,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, event, text, update
 
-import cultureup.adapters.sqlalchemy.artwork_tables
-import cultureup.adapters.sqlalchemy.catalog_tables  # noqa: F401  (their tables join metadata)
-from cultureup.adapters.sqlalchemy.artwork_tables import artworks
-from cultureup.adapters.sqlalchemy.search_tables import include_in_autogenerate
+import cultureup.adapters.sqlalchemy.catalog.artwork_tables
+import cultureup.adapters.sqlalchemy.catalog.tables  # noqa: F401  (their tables join metadata)
+from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks
+from cultureup.adapters.sqlalchemy.catalog.search_tables import include_in_autogenerate
 from cultureup.adapters.sqlalchemy.tables import jobs, metadata, users
 from cultureup.bootstrap import Services
 from cultureup.domain.text import search_text

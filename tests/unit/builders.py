@@ -8,21 +8,21 @@ from typing import Any
 import attrs
 
 from cultureup.adapters.notifications import DatabaseNotifier
-from cultureup.application.accounts import AccountService
+from cultureup.application.accounts.throttling import LoginThrottle, PasswordAttempts
+from cultureup.application.accounts.two_factor import TwoFactorService
+from cultureup.application.accounts.users import AccountService
 from cultureup.application.audit import AuditService
-from cultureup.application.bids import BidService
-from cultureup.application.categories import CategoryService
-from cultureup.application.contracts import ContractService
-from cultureup.application.dashboard import AnalyticsService, DashboardService
-from cultureup.application.jobs import JobService
-from cultureup.application.messages import MessageService
-from cultureup.application.notifications import NotificationService
-from cultureup.application.reviews import ReviewService
-from cultureup.application.throttling import LoginThrottle, PasswordAttempts
-from cultureup.application.two_factor import TwoFactorService
-from cultureup.domain.jobs import BidTerms, JobTerms
+from cultureup.application.catalog.categories import CategoryService
+from cultureup.application.collaboration.contracts import ContractService
+from cultureup.application.collaboration.dashboard import AnalyticsService, DashboardService
+from cultureup.application.collaboration.messages import MessageService
+from cultureup.application.collaboration.notifications import NotificationService
+from cultureup.application.collaboration.reviews import ReviewService
+from cultureup.application.hiring.bids import BidService
+from cultureup.application.hiring.jobs import JobService
+from cultureup.domain.accounts.users import Actor, StaffRole, UserType
+from cultureup.domain.hiring.jobs import BidTerms, JobTerms
 from cultureup.domain.money import Money
-from cultureup.domain.users import Actor, StaffRole, UserType
 from tests.unit.collaboration_fakes import InMemoryCollaborationQueries
 from tests.unit.fakes import (
     DEFAULT_NOW,

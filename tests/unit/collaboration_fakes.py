@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from cultureup.application.collaboration_views import (
+from cultureup.application.collaboration.views import (
     AnalyticsSnapshot,
     ArtistStats,
     AttachmentRef,
@@ -31,14 +31,14 @@ from cultureup.application.collaboration_views import (
     ReviewView,
 )
 from cultureup.application.views import Page, PageRequest, UserRef
-from cultureup.domain.contracts import LIVE_STATUSES, Contract
+from cultureup.domain.catalog.profiles import completion_rate
+from cultureup.domain.collaboration.contracts import LIVE_STATUSES, Contract
+from cultureup.domain.collaboration.messages import Message
+from cultureup.domain.collaboration.notifications import Notification
+from cultureup.domain.collaboration.reviews import Review, average_rating
 from cultureup.domain.errors import ConcurrentUpdate, NotFound, ValidationFailed
-from cultureup.domain.jobs import BidStatus, JobStatus
-from cultureup.domain.messages import Message
+from cultureup.domain.hiring.jobs import BidStatus, JobStatus
 from cultureup.domain.money import Money
-from cultureup.domain.notifications import Notification
-from cultureup.domain.profiles import completion_rate
-from cultureup.domain.reviews import Review, average_rating
 
 TABLES = ("contracts", "messages", "reviews", "notifications", "analytics")
 

@@ -18,8 +18,11 @@ from typing import Any, Self
 import attrs
 
 from cultureup.adapters.payments.offline import OfflineGateway
-from cultureup.application.commerce_ports import GatewayEvent, GatewayIntent, IntentStatus
-from cultureup.application.commerce_views import (
+from cultureup.application.commerce.orders import OrderService
+from cultureup.application.commerce.payments import PaymentService
+from cultureup.application.commerce.ports import GatewayEvent, GatewayIntent, IntentStatus
+from cultureup.application.commerce.settlement import Settlement
+from cultureup.application.commerce.views import (
     ArtworkLineView,
     EquipmentLineView,
     JobRef,
@@ -31,34 +34,31 @@ from cultureup.application.commerce_views import (
     PaymentView,
     UserMoney,
 )
-from cultureup.application.orders import OrderService
-from cultureup.application.payments import PaymentService
-from cultureup.application.settlement import Settlement
 from cultureup.application.views import Page, PageRequest, UserRef
-from cultureup.domain.artworks import Artwork, ArtworkType
+from cultureup.domain.accounts.users import Actor, StaffRole, User, UserType
 from cultureup.domain.audit import AuditEntry
-from cultureup.domain.equipment import Equipment, EquipmentType
-from cultureup.domain.errors import ConcurrentUpdate, InvalidState, NotFound, ValidationFailed
-from cultureup.domain.events import JobCompleted
-from cultureup.domain.fees import FeeRate
-from cultureup.domain.jobs import ExperienceLevel, Job, JobStatus
-from cultureup.domain.ledger import (
+from cultureup.domain.catalog.artworks import Artwork, ArtworkType
+from cultureup.domain.catalog.equipment import Equipment, EquipmentType
+from cultureup.domain.commerce.fees import FeeRate
+from cultureup.domain.commerce.ledger import (
     PLATFORM_ACCOUNTS,
     AccountKind,
     LedgerEntry,
     LedgerTransaction,
     balances,
 )
-from cultureup.domain.money import Money
-from cultureup.domain.orders import LineKind, Order
-from cultureup.domain.payments import (
+from cultureup.domain.commerce.orders import LineKind, Order
+from cultureup.domain.commerce.payments import (
     OPEN_STATUSES,
     HireStatus,
     Payment,
     PaymentMethod,
     PaymentStatus,
 )
-from cultureup.domain.users import Actor, StaffRole, User, UserType
+from cultureup.domain.errors import ConcurrentUpdate, InvalidState, NotFound, ValidationFailed
+from cultureup.domain.events import JobCompleted
+from cultureup.domain.hiring.jobs import ExperienceLevel, Job, JobStatus
+from cultureup.domain.money import Money
 from tests.unit.fakes import FakeClock, RecordingEventPublisher
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

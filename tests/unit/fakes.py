@@ -26,7 +26,7 @@ from typing import Any, Self, TypeVar
 
 import attrs
 
-from cultureup.application.search import parse_search_query
+from cultureup.application.catalog.search import parse_search_query
 from cultureup.application.views import (
     AuditFilters,
     BidFilters,
@@ -40,15 +40,15 @@ from cultureup.application.views import (
     RateDecision,
     UserRef,
 )
+from cultureup.domain.accounts.two_factor import LoginChallenge, TwoFactorAccount
+from cultureup.domain.accounts.users import User, UserType
 from cultureup.domain.audit import AuditEntry
-from cultureup.domain.categories import Category
+from cultureup.domain.catalog.categories import Category
 from cultureup.domain.errors import ConcurrentUpdate, NotFound, ValidationFailed
 from cultureup.domain.events import DomainEvent
-from cultureup.domain.jobs import Bid, Job
+from cultureup.domain.hiring.jobs import Bid, Job
 from cultureup.domain.money import Money
 from cultureup.domain.text import identity_key, search_words
-from cultureup.domain.two_factor import LoginChallenge, TwoFactorAccount
-from cultureup.domain.users import User, UserType
 from tests.unit.collaboration_fakes import TABLES as COLLABORATION_TABLES
 from tests.unit.collaboration_fakes import (
     CollaborationState,
@@ -896,7 +896,7 @@ class FakeAttachmentInspector:
     """Plain text only (bytes that decode as UTF-8 without NUL), up to the limit."""
 
     def inspect(self, data: bytes, *, max_bytes: int) -> Any:
-        from cultureup.application.messages import CheckedFile
+        from cultureup.application.collaboration.messages import CheckedFile
 
         if not data or len(data) > max_bytes or b"\x00" in data:
             raise ValidationFailed({"attachment": ["This file is not accepted."]})

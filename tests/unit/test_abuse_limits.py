@@ -9,16 +9,16 @@ from datetime import timedelta
 
 import pytest
 
-from cultureup.application.throttling import (
+from cultureup.application.accounts.throttling import (
     LoginThrottle,
     RequestBudgets,
     RequestLimiter,
 )
-from cultureup.application.two_factor import REPLAYED_MESSAGE, InvalidCode
+from cultureup.application.accounts.two_factor import REPLAYED_MESSAGE, InvalidCode
+from cultureup.domain.accounts.two_factor import FAILURES_PER_LOCK
+from cultureup.domain.accounts.users import Actor, StaffRole, UserType
 from cultureup.domain.audit import AuditAction
 from cultureup.domain.errors import RateLimited, ValidationFailed
-from cultureup.domain.two_factor import FAILURES_PER_LOCK
-from cultureup.domain.users import Actor, StaffRole, UserType
 from tests.unit.builders import Marketplace
 from tests.unit.fakes import FakeClock, FakeRateLimiter
 from tests.unit.test_application_services import PASSWORD, registration

@@ -7,14 +7,15 @@ from typing import Any
 
 import pytest
 
-from cultureup.application.accounts import (
+from cultureup.application.accounts.throttling import LoginThrottle
+from cultureup.application.accounts.users import (
     INVALID_CREDENTIALS,
     ProfileChanges,
     Registration,
 )
-from cultureup.application.bids import BidChanges
-from cultureup.application.throttling import LoginThrottle
+from cultureup.application.hiring.bids import BidChanges
 from cultureup.application.views import AuditFilters, BidFilters, JobFilters, PageRequest
+from cultureup.domain.accounts.users import Actor, StaffRole, UserType
 from cultureup.domain.audit import AuditAction
 from cultureup.domain.errors import (
     DomainError,
@@ -35,9 +36,8 @@ from cultureup.domain.events import (
     JobPosted,
     UserRegistered,
 )
-from cultureup.domain.jobs import BidStatus, JobStatus
+from cultureup.domain.hiring.jobs import BidStatus, JobStatus
 from cultureup.domain.money import Money
-from cultureup.domain.users import Actor, StaffRole, UserType
 from tests.unit.builders import Marketplace, bid_terms
 from tests.unit.fakes import FakePasswordPolicy
 

@@ -89,7 +89,7 @@ def test_the_checker_sees_third_party_relative_and_outer_layer_imports(tmp_path:
         "from . import money\n"
         "from ..adapters import db\n"
         "from cultureup import application\n"
-        "from cultureup.domain.jobs import Job\n"
+        "from cultureup.domain.hiring.jobs import Job\n"
     )
     allowed = ("attrs", "__future__", "cultureup.domain")
     assert forbidden_imports("domain", allowed, root=fake_root) == [

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from cultureup.domain.artworks import Artwork, ArtworkDetails, ModerationStatus
-from cultureup.domain.categories import Category
+from cultureup.domain.catalog.artworks import Artwork, ArtworkDetails, ModerationStatus
+from cultureup.domain.catalog.categories import Category
 from cultureup.domain.money import Money
 from tests.unit.builders import artist
 

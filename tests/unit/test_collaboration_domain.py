@@ -10,12 +10,15 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from cultureup.domain.contracts import (
+from cultureup.domain.collaboration.contracts import (
     Contract,
     ContractStatus,
     ContractTerms,
     Party,
 )
+from cultureup.domain.collaboration.messages import EDIT_WINDOW, Message, Recipient
+from cultureup.domain.collaboration.notifications import NotificationType, notifications_for
+from cultureup.domain.collaboration.reviews import Review
 from cultureup.domain.errors import InvalidState, PermissionDenied, ValidationFailed
 from cultureup.domain.events import (
     ArtistHired,
@@ -25,11 +28,8 @@ from cultureup.domain.events import (
     MessageSent,
     ReviewPosted,
 )
-from cultureup.domain.jobs import Job, JobStatus
-from cultureup.domain.messages import EDIT_WINDOW, Message, Recipient
+from cultureup.domain.hiring.jobs import Job, JobStatus
 from cultureup.domain.money import Money
-from cultureup.domain.notifications import NotificationType, notifications_for
-from cultureup.domain.reviews import Review
 from tests.unit.builders import NOW, artist, bid_terms, buyer, job_terms, staff
 from tests.unit.test_jobs_domain import CATEGORY
 

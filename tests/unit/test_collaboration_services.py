@@ -7,15 +7,16 @@ from datetime import timedelta
 
 import pytest
 
-from cultureup.application.collaboration_views import (
+from cultureup.application.collaboration.contracts import ContractProposal
+from cultureup.application.collaboration.messages import Upload
+from cultureup.application.collaboration.views import (
     ContractFilters,
     MessageFilters,
     NotificationFilters,
     ReviewFilters,
 )
-from cultureup.application.contracts import ContractProposal
-from cultureup.application.messages import Upload
 from cultureup.application.views import PageRequest
+from cultureup.domain.accounts.users import Actor
 from cultureup.domain.errors import (
     ConcurrentUpdate,
     InvalidState,
@@ -24,7 +25,6 @@ from cultureup.domain.errors import (
     ValidationFailed,
 )
 from cultureup.domain.money import Money
-from cultureup.domain.users import Actor
 from tests.unit.builders import Marketplace, bid_terms
 
 PAGE = PageRequest()

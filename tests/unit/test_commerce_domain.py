@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from cultureup.domain.errors import FieldErrors, InvalidState, PermissionDenied, ValidationFailed
-from cultureup.domain.fees import FeeRate, FeeSplit, SellerShare, split_by_seller
-from cultureup.domain.ledger import (
+from cultureup.domain.accounts.users import Actor, StaffRole, UserType
+from cultureup.domain.commerce.fees import FeeRate, FeeSplit, SellerShare, split_by_seller
+from cultureup.domain.commerce.ledger import (
     Account,
     AccountKind,
     EntryKind,
@@ -16,16 +16,16 @@ from cultureup.domain.ledger import (
     LedgerTransaction,
     TransactionKind,
 )
-from cultureup.domain.money import Money
-from cultureup.domain.orders import ItemRequest, Order, OrderRequest, OrderStatus
-from cultureup.domain.payments import (
+from cultureup.domain.commerce.orders import ItemRequest, Order, OrderRequest, OrderStatus
+from cultureup.domain.commerce.payments import (
     HireStatus,
     Payment,
     PaymentMethod,
     PaymentStatus,
     check_claims,
 )
-from cultureup.domain.users import Actor, StaffRole, UserType
+from cultureup.domain.errors import FieldErrors, InvalidState, PermissionDenied, ValidationFailed
+from cultureup.domain.money import Money
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 BUYER = Actor(id=1, username="sana", user_type=UserType.BUYER)

@@ -7,14 +7,14 @@ from datetime import timedelta
 
 import pytest
 
-from cultureup.application.commerce_views import OrderFilters
+from cultureup.application.commerce.views import OrderFilters
 from cultureup.application.views import PageRequest
+from cultureup.domain.accounts.users import Actor, UserType
+from cultureup.domain.commerce.ledger import AccountKind, balances
+from cultureup.domain.commerce.orders import ItemRequest, OrderRequest
 from cultureup.domain.errors import InvalidState, NotFound, PermissionDenied, ValidationFailed
 from cultureup.domain.events import OrderCancelled, OrderPlaced, PaymentReceived
-from cultureup.domain.ledger import AccountKind, balances
 from cultureup.domain.money import Money
-from cultureup.domain.orders import ItemRequest, OrderRequest
-from cultureup.domain.users import Actor, UserType
 from tests.unit.commerce_fakes import Shop
 
 

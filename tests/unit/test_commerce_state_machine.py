@@ -10,12 +10,12 @@ from hypothesis import event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+from cultureup.domain.accounts.users import UserType
+from cultureup.domain.commerce.ledger import Account, AccountKind, balances
+from cultureup.domain.commerce.orders import ItemRequest, OrderRequest, OrderStatus
+from cultureup.domain.commerce.payments import HireStatus, PaymentStatus
 from cultureup.domain.errors import DomainError
-from cultureup.domain.ledger import Account, AccountKind, balances
 from cultureup.domain.money import Money
-from cultureup.domain.orders import ItemRequest, OrderRequest, OrderStatus
-from cultureup.domain.payments import HireStatus, PaymentStatus
-from cultureup.domain.users import UserType
 from tests.unit.commerce_fakes import Shop
 
 STOCK = 5

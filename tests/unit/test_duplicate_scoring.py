@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cultureup.adapters.vision.perceptual import perceptual_similarity
-from cultureup.domain.duplicates import (
+from cultureup.domain.catalog.duplicates import (
     DUPLICATE_THRESHOLD,
     PROBE_COUNT,
     REVIEW_THRESHOLD,

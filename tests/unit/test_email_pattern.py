@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cultureup.domain.users import EMAIL_PATTERN
+from cultureup.domain.accounts.users import EMAIL_PATTERN
 
 
 @pytest.mark.parametrize("email", ["ayesha@example.com", "a.b+c@mail.example.pk"])

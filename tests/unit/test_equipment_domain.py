@@ -9,7 +9,8 @@ from typing import Any
 import attrs
 import pytest
 
-from cultureup.domain.equipment import (
+from cultureup.domain.accounts.users import Actor, StaffRole, UserType
+from cultureup.domain.catalog.equipment import (
     MAX_STOCK,
     Equipment,
     EquipmentTerms,
@@ -18,7 +19,6 @@ from cultureup.domain.equipment import (
 )
 from cultureup.domain.errors import PermissionDenied, ValidationFailed
 from cultureup.domain.money import Money
-from cultureup.domain.users import Actor, StaffRole, UserType
 from tests.unit.builders import NOW, artist, buyer, staff
 
 SUPERUSER = Actor(id=1000, username="root", user_type=UserType.ADMIN, is_staff=True,

@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 
 from cultureup.application.views import BidFilters, JobFilters, PageRequest
+from cultureup.domain.accounts.users import User, UserType
 from cultureup.domain.errors import ConcurrentUpdate, NotFound, ValidationFailed
-from cultureup.domain.jobs import Job, JobStatus
+from cultureup.domain.hiring.jobs import Job, JobStatus
 from cultureup.domain.money import Money
 from cultureup.domain.text import identity_key
-from cultureup.domain.users import User, UserType
 from tests.unit.builders import NOW, Marketplace, bid_terms, job_terms
 from tests.unit.fakes import (
     FakeClock,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cultureup.domain.fees import FeeRate, FeeSplit, proportional_parts, split_by_seller
+from cultureup.domain.commerce.fees import FeeRate, FeeSplit, proportional_parts, split_by_seller
 from cultureup.domain.money import Money
 
 AMOUNTS = st.integers(min_value=1, max_value=100_000_000).map(Money.from_cents)

@@ -24,8 +24,9 @@ from hypothesis.stateful import (
     rule,
 )
 
-from cultureup.application.bids import BidChanges
+from cultureup.application.hiring.bids import BidChanges
 from cultureup.application.views import BidFilters, PageRequest
+from cultureup.domain.accounts.users import Actor
 from cultureup.domain.errors import (
     DomainError,
     InvalidState,
@@ -34,9 +35,8 @@ from cultureup.domain.errors import (
     ValidationFailed,
 )
 from cultureup.domain.events import ArtistHired
-from cultureup.domain.jobs import BidStatus, JobStatus
+from cultureup.domain.hiring.jobs import BidStatus, JobStatus
 from cultureup.domain.money import Money
-from cultureup.domain.users import Actor
 from tests.unit.builders import Marketplace, bid_terms
 from tests.unit.fakes import InMemoryJobQueries
 

@@ -1,4 +1,4 @@
-"""The marketplace rules of `cultureup.domain.jobs`, one sentence each."""
+"""The marketplace rules of `cultureup.domain.hiring.jobs`, one sentence each."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cultureup.domain.categories import Category
+from cultureup.domain.accounts.users import Actor
+from cultureup.domain.catalog.categories import Category
 from cultureup.domain.errors import InvalidState, NotFound, PermissionDenied, ValidationFailed
 from cultureup.domain.events import (
     ArtistHired,
@@ -20,7 +21,7 @@ from cultureup.domain.events import (
     JobCancelled,
     JobCompleted,
 )
-from cultureup.domain.jobs import (
+from cultureup.domain.hiring.jobs import (
     COVER_LETTER_MAX,
     DESCRIPTION_MAX,
     MAX_DAYS,
@@ -33,7 +34,6 @@ from cultureup.domain.jobs import (
     JobStatus,
 )
 from cultureup.domain.money import Money
-from cultureup.domain.users import Actor
 from tests.unit.builders import NOW, artist, bid_terms, buyer, job_terms, staff
 
 BUYER = buyer(1, "buyer_sarah")

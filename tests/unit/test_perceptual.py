@@ -25,7 +25,7 @@ from cultureup.adapters.vision.perceptual import (
     perceptual_similarity,
     similarity_from_distance,
 )
-from cultureup.domain.duplicates import DUPLICATE_THRESHOLD, ImageFingerprint
+from cultureup.domain.catalog.duplicates import DUPLICATE_THRESHOLD, ImageFingerprint
 from cultureup.domain.errors import ValidationFailed
 
 BOUNDARY = DUPLICATE_THRESHOLD / 100

@@ -11,9 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cultureup.domain.errors import PermissionDenied, ValidationFailed
-from cultureup.domain.money import Money
-from cultureup.domain.profiles import (
+from cultureup.domain.catalog.profiles import (
     ArtistLevel,
     ArtistProfile,
     ArtistProfileTerms,
@@ -21,6 +19,8 @@ from cultureup.domain.profiles import (
     BuyerProfileTerms,
     completion_rate,
 )
+from cultureup.domain.errors import PermissionDenied, ValidationFailed
+from cultureup.domain.money import Money
 from tests.unit.builders import NOW, artist, buyer, staff
 
 

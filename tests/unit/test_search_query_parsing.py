@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cultureup.adapters.sqlalchemy.search_queries import fts5_query, tsquery
-from cultureup.application.search import (
+from cultureup.adapters.sqlalchemy.catalog.search_queries import fts5_query, tsquery
+from cultureup.application.catalog.search import (
     MAX_QUERY_LENGTH,
     ArtistHit,
     SearchGroup,

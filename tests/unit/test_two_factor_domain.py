@@ -1,4 +1,4 @@
-"""The 2FA rules of `cultureup.domain.two_factor`: setup lifetime, replay guard, single-use
+"""The 2FA rules of `cultureup.domain.accounts.two_factor`: setup lifetime, replay guard, single-use
 backup codes, lockout that doubles, and the 10-minute single-use login challenge."""
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cultureup.domain.errors import InvalidState, RateLimited
-from cultureup.domain.two_factor import (
+from cultureup.domain.accounts.two_factor import (
     CHALLENGE_TTL,
     FAILURES_PER_LOCK,
     FIRST_LOCK,
@@ -19,6 +18,7 @@ from cultureup.domain.two_factor import (
     LoginChallenge,
     TwoFactorAccount,
 )
+from cultureup.domain.errors import InvalidState, RateLimited
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 DIGESTS = [f"digest-{n}" for n in range(10)]

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cultureup.adapters.security.confusables import IcuConfusableNames
-from cultureup.application.accounts import (
+from cultureup.application.accounts.users import (
     EMAIL_TAKEN,
     USERNAME_CONFUSABLE,
     USERNAME_SUSPICIOUS,
@@ -20,9 +20,9 @@ from cultureup.application.accounts import (
     ProfileChanges,
     Registration,
 )
+from cultureup.domain.accounts.users import UserType
 from cultureup.domain.errors import ValidationFailed
 from cultureup.domain.text import identity_key, search_text
-from cultureup.domain.users import UserType
 from tests.unit.builders import Marketplace
 
 PASSWORD = "Sturdy-Brush-42"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cultureup.application.ports import UnitOfWork
-from cultureup.domain.notifications import Notification
+from cultureup.domain.collaboration.notifications import Notification
 
 
 class DatabaseNotifier:

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from cultureup.application.ports import AuditQueries, UnitOfWork, UnitOfWorkFactory
 from cultureup.application.views import AuditFilters, Page, PageRequest
+from cultureup.domain.accounts.users import Actor
 from cultureup.domain.audit import AuditEntry
 from cultureup.domain.errors import NotFound, PermissionDenied
-from cultureup.domain.users import Actor
 
 
 def record(uow: UnitOfWork, *, now: datetime, action: str, actor_id: int | None,

@@ -6,20 +6,20 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Protocol, Self
 
-from cultureup.application.artwork_ports import ArtworkRepository
-from cultureup.application.catalog_ports import (
+from cultureup.application.catalog.artwork_ports import ArtworkRepository
+from cultureup.application.catalog.ports import (
     ArtistProfileRepository,
     BuyerProfileRepository,
     EquipmentRepository,
 )
-from cultureup.application.collaboration_ports import (
+from cultureup.application.collaboration.ports import (
     AnalyticsRepository,
     ContractRepository,
     MessageRepository,
     NotificationRepository,
     ReviewRepository,
 )
-from cultureup.application.commerce_ports import (
+from cultureup.application.commerce.ports import (
     ArtworkHolds,
     EquipmentStock,
     Ledger,
@@ -38,12 +38,12 @@ from cultureup.application.views import (
     PageRequest,
     RateDecision,
 )
+from cultureup.domain.accounts.two_factor import LoginChallenge, TwoFactorAccount
+from cultureup.domain.accounts.users import User
 from cultureup.domain.audit import AuditEntry
-from cultureup.domain.categories import Category
+from cultureup.domain.catalog.categories import Category
 from cultureup.domain.events import DomainEvent
-from cultureup.domain.jobs import Job
-from cultureup.domain.two_factor import LoginChallenge, TwoFactorAccount
-from cultureup.domain.users import User
+from cultureup.domain.hiring.jobs import Job
 
 
 class Clock(Protocol):

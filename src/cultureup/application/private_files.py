@@ -15,8 +15,8 @@ from collections.abc import Callable
 import attrs
 
 from cultureup.application.storage import PrivateFileStore
+from cultureup.domain.accounts.users import Actor
 from cultureup.domain.errors import NotFound
-from cultureup.domain.users import Actor
 
 
 @attrs.frozen(kw_only=True)

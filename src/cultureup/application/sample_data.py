@@ -6,32 +6,32 @@ from datetime import timedelta
 
 import attrs
 
-from cultureup.application.accounts import AccountService, Registration
+from cultureup.application.accounts.users import AccountService, Registration
 from cultureup.application.audit import record
-from cultureup.application.bids import BidService
-from cultureup.application.catalog_views import EquipmentFilters
-from cultureup.application.categories import CategoryService
-from cultureup.application.collaboration_views import MessageFilters
-from cultureup.application.commerce_views import OrderFilters
-from cultureup.application.contracts import ContractProposal, ContractService
-from cultureup.application.equipment import EquipmentService
-from cultureup.application.jobs import JobService
-from cultureup.application.messages import MessageService
-from cultureup.application.orders import OrderService
-from cultureup.application.payments import PaymentService
+from cultureup.application.catalog.categories import CategoryService
+from cultureup.application.catalog.equipment import EquipmentService
+from cultureup.application.catalog.profiles import ArtistProfileService, BuyerProfileService
+from cultureup.application.catalog.views import EquipmentFilters
+from cultureup.application.collaboration.contracts import ContractProposal, ContractService
+from cultureup.application.collaboration.messages import MessageService
+from cultureup.application.collaboration.reviews import ReviewService
+from cultureup.application.collaboration.views import MessageFilters
+from cultureup.application.commerce.orders import OrderService
+from cultureup.application.commerce.payments import PaymentService
+from cultureup.application.commerce.views import OrderFilters
+from cultureup.application.hiring.bids import BidService
+from cultureup.application.hiring.jobs import JobService
 from cultureup.application.ports import Clock, UnitOfWorkFactory
-from cultureup.application.profiles import ArtistProfileService, BuyerProfileService
-from cultureup.application.reviews import ReviewService
 from cultureup.application.views import BidFilters, JobFilters, PageRequest
+from cultureup.domain.accounts.users import Actor, StaffRole, User
 from cultureup.domain.audit import AuditAction
-from cultureup.domain.equipment import EquipmentTerms
+from cultureup.domain.catalog.equipment import EquipmentTerms
+from cultureup.domain.catalog.profiles import ArtistProfileTerms, BuyerProfileTerms
+from cultureup.domain.commerce.orders import ItemRequest, OrderRequest
 from cultureup.domain.errors import NotFound, PermissionDenied
-from cultureup.domain.jobs import BidTerms, JobTerms
+from cultureup.domain.hiring.jobs import BidTerms, JobTerms
 from cultureup.domain.money import Money
-from cultureup.domain.orders import ItemRequest, OrderRequest
-from cultureup.domain.profiles import ArtistProfileTerms, BuyerProfileTerms
 from cultureup.domain.text import identity_key
-from cultureup.domain.users import Actor, StaffRole, User
 
 STANDARD_CATEGORIES = (
     ("Digital Art", "Digital painting, concept art and character design"),

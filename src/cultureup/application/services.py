@@ -4,25 +4,25 @@ from __future__ import annotations
 
 import attrs
 
-from cultureup.application.accounts import AccountService
-from cultureup.application.artworks import ArtworkService
+from cultureup.application.accounts.two_factor import TwoFactorService
+from cultureup.application.accounts.users import AccountService
 from cultureup.application.audit import AuditService
-from cultureup.application.bids import BidService
-from cultureup.application.categories import CategoryService
-from cultureup.application.contracts import ContractService
-from cultureup.application.dashboard import AnalyticsService, DashboardService
-from cultureup.application.equipment import EquipmentService
-from cultureup.application.jobs import JobService
-from cultureup.application.messages import MessageService
-from cultureup.application.notifications import NotificationService
-from cultureup.application.orders import OrderService
-from cultureup.application.payments import PaymentService
+from cultureup.application.catalog.artworks import ArtworkService
+from cultureup.application.catalog.categories import CategoryService
+from cultureup.application.catalog.equipment import EquipmentService
+from cultureup.application.catalog.profiles import ArtistProfileService, BuyerProfileService
+from cultureup.application.catalog.search import SearchService
+from cultureup.application.collaboration.contracts import ContractService
+from cultureup.application.collaboration.dashboard import AnalyticsService, DashboardService
+from cultureup.application.collaboration.messages import MessageService
+from cultureup.application.collaboration.notifications import NotificationService
+from cultureup.application.collaboration.reviews import ReviewService
+from cultureup.application.commerce.orders import OrderService
+from cultureup.application.commerce.payments import PaymentService
+from cultureup.application.hiring.bids import BidService
+from cultureup.application.hiring.jobs import JobService
 from cultureup.application.private_files import PrivateFileService
-from cultureup.application.profiles import ArtistProfileService, BuyerProfileService
-from cultureup.application.reviews import ReviewService
 from cultureup.application.sample_data import SampleDataService
-from cultureup.application.search import SearchService
-from cultureup.application.two_factor import TwoFactorService
 
 
 @attrs.frozen(kw_only=True)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import secrets
 
-from cultureup.application.commerce_ports import GatewayIntent
+from cultureup.application.commerce.ports import GatewayIntent
+from cultureup.domain.commerce.payments import PaymentMethod
 from cultureup.domain.errors import InvalidState
 from cultureup.domain.money import Money
-from cultureup.domain.payments import PaymentMethod
 
 LABELS = {PaymentMethod.JAZZCASH: "JazzCash", PaymentMethod.BANK_TRANSFER: "bank transfer",
           PaymentMethod.CASH_ON_DELIVERY: "cash on delivery"}

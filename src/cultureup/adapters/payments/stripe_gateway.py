@@ -13,7 +13,7 @@ from typing import Any
 
 import stripe
 
-from cultureup.application.commerce_ports import GatewayEvent, GatewayIntent, IntentStatus
+from cultureup.application.commerce.ports import GatewayEvent, GatewayIntent, IntentStatus
 from cultureup.domain.errors import InvalidState, ServiceUnavailable, ValidationFailed
 from cultureup.domain.money import CURRENCY, Money
 

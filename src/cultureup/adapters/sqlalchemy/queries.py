@@ -18,6 +18,7 @@ from sqlalchemy import (
     select,
 )
 
+from cultureup.adapters.sqlalchemy.catalog.search_queries import indexed_search
 from cultureup.adapters.sqlalchemy.counts import (
     Unindexed,
     counted_scope,
@@ -25,7 +26,6 @@ from cultureup.adapters.sqlalchemy.counts import (
     keyed_page,
     order_clauses,
 )
-from cultureup.adapters.sqlalchemy.search_queries import indexed_search
 from cultureup.adapters.sqlalchemy.tables import audit_log, bids, categories, jobs, users
 from cultureup.application.views import (
     AuditFilters,

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from cultureup.adapters.sqlalchemy.collaboration_tables import reviews
+from cultureup.adapters.sqlalchemy.collaboration.tables import reviews
 
 
 def rating_columns(artist_id: Any) -> tuple[Any, Any]:

@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, delete, func, insert, or_, select, text, update
 
 from cultureup.adapters.sqlalchemy.tables import auth_tokens, bids, categories, jobs, users
-from cultureup.domain.categories import Category
+from cultureup.domain.accounts.users import StaffRole, User, UserType
+from cultureup.domain.catalog.categories import Category
 from cultureup.domain.errors import ConcurrentUpdate, NotFound
-from cultureup.domain.jobs import Bid, BidStatus, ExperienceLevel, Job, JobStatus
+from cultureup.domain.hiring.jobs import Bid, BidStatus, ExperienceLevel, Job, JobStatus
 from cultureup.domain.text import search_text
-from cultureup.domain.users import StaffRole, User, UserType
 
 # Columns computed here from the entity rather than read back into it.
 USER_COMPUTED = ("username_key", "email_key", "search_text")

@@ -12,8 +12,8 @@ from cultureup.adapters.sqlalchemy.tables import (
     login_challenges,
     two_factor_accounts,
 )
+from cultureup.domain.accounts.two_factor import BackupCode, LoginChallenge, TwoFactorAccount
 from cultureup.domain.audit import AuditEntry
-from cultureup.domain.two_factor import BackupCode, LoginChallenge, TwoFactorAccount
 
 ACCOUNT_FIELDS = tuple(c.name for c in two_factor_accounts.columns if c.name != "user_id")
 

@@ -7,20 +7,20 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from cultureup.adapters.sqlalchemy.artwork_repositories import SqlAlchemyArtworkRepository
-from cultureup.adapters.sqlalchemy.catalog_repositories import (
+from cultureup.adapters.sqlalchemy.catalog.artwork_repositories import SqlAlchemyArtworkRepository
+from cultureup.adapters.sqlalchemy.catalog.repositories import (
     SqlAlchemyArtistProfileRepository,
     SqlAlchemyBuyerProfileRepository,
     SqlAlchemyEquipmentRepository,
 )
-from cultureup.adapters.sqlalchemy.collaboration_repositories import (
+from cultureup.adapters.sqlalchemy.collaboration.repositories import (
     SqlAlchemyAnalyticsRepository,
     SqlAlchemyContractRepository,
     SqlAlchemyMessageRepository,
     SqlAlchemyNotificationRepository,
     SqlAlchemyReviewRepository,
 )
-from cultureup.adapters.sqlalchemy.commerce_repositories import (
+from cultureup.adapters.sqlalchemy.commerce.repositories import (
     SqlAlchemyArtworkHolds,
     SqlAlchemyEquipmentStock,
     SqlAlchemyLedger,

@@ -19,7 +19,7 @@ from collections import Counter
 
 from sqlalchemy import Engine, bindparam, update
 
-from cultureup.adapters.sqlalchemy.artwork_tables import artworks
+from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks
 
 log = logging.getLogger(__name__)
 

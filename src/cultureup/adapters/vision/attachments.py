@@ -7,7 +7,7 @@ import io
 import zipfile
 
 from cultureup.adapters.vision.sanitize import IMAGE_TYPES, sniff
-from cultureup.application.messages import CheckedFile
+from cultureup.application.collaboration.messages import CheckedFile
 from cultureup.application.storage import ImageSanitizer
 from cultureup.domain.errors import ValidationFailed
 

@@ -51,8 +51,8 @@ from cultureup.adapters.vision.perceptual import (
     PROBE_PENALTY,
     similarity_from_distance,
 )
-from cultureup.application.images import NearMatch
-from cultureup.domain.duplicates import ImageFingerprint
+from cultureup.application.catalog.images import NearMatch
+from cultureup.domain.catalog.duplicates import ImageFingerprint
 
 __all__ = ["InMemoryFingerprintIndex", "split_codes"]
 

@@ -48,7 +48,7 @@ from functools import cache
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from cultureup.domain.duplicates import (
+from cultureup.domain.catalog.duplicates import (
     CODE_BITS,
     DUPLICATE_THRESHOLD,
     PROBE_COUNT,

@@ -12,12 +12,12 @@ import typer
 from typer.core import TyperCommand
 
 from cultureup.adapters.sqlalchemy import migrate
-from cultureup.application.collaboration_views import MessageFilters, NotificationFilters
+from cultureup.application.collaboration.views import MessageFilters, NotificationFilters
 from cultureup.application.views import AuditFilters, PageRequest
 from cultureup.bootstrap import Services, bootstrap
 from cultureup.config import Settings, SettingsError
+from cultureup.domain.accounts.users import Actor
 from cultureup.domain.errors import DomainError, ValidationFailed
-from cultureup.domain.users import Actor
 from cultureup.entrypoints.cli.commerce import orders_app, payments_app
 from cultureup.entrypoints.cli.output import UtcFormatter, printable, utc
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from cultureup.application.commerce_views import OrderView, PaymentFilters, PaymentView
+from cultureup.application.commerce.views import OrderView, PaymentFilters, PaymentView
 from cultureup.application.views import PageRequest
 from cultureup.bootstrap import Services
 from cultureup.domain.errors import DomainError

@@ -10,9 +10,9 @@ from typing import Any
 
 import falcon
 
-from cultureup.application.accounts import AccountService
+from cultureup.application.accounts.users import AccountService
+from cultureup.domain.accounts.users import Actor
 from cultureup.domain.errors import NotAuthenticated
-from cultureup.domain.users import Actor
 
 MAX_TOKEN_LENGTH = 256
 

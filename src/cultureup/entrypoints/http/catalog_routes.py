@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import falcon
 
-from cultureup.application.equipment import EquipmentService
-from cultureup.application.profiles import ArtistProfileService, BuyerProfileService
-from cultureup.entrypoints.http.resources.equipment import (
+from cultureup.application.catalog.equipment import EquipmentService
+from cultureup.application.catalog.profiles import ArtistProfileService, BuyerProfileService
+from cultureup.entrypoints.http.resources.catalog.equipment import (
     EquipmentListResource,
     EquipmentResource,
     InStockEquipmentResource,
 )
-from cultureup.entrypoints.http.resources.profiles import (
+from cultureup.entrypoints.http.resources.catalog.profiles import (
     ArtistProfileListResource,
     ArtistProfileResource,
     ArtistReviewsResource,

@@ -7,7 +7,7 @@ from typing import Any
 
 import falcon
 
-from cultureup.domain.artworks import DuplicateArtwork
+from cultureup.domain.catalog.artworks import DuplicateArtwork
 from cultureup.domain.errors import (
     DomainError,
     InvalidState,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import falcon
 
-from cultureup.application.throttling import RequestLimiter
-from cultureup.domain.users import Actor
+from cultureup.application.accounts.throttling import RequestLimiter
+from cultureup.domain.accounts.users import Actor
 
 EXEMPT_PREFIXES = ("/api/health", "/api/docs/assets")
 

@@ -8,47 +8,7 @@ import falcon
 from cultureup.application.services import UseCases
 from cultureup.entrypoints.http.catalog_routes import add_catalog_routes
 from cultureup.entrypoints.http.docs import DocsPageResource, OpenApiResource, add_docs_assets
-from cultureup.entrypoints.http.resources.accounts import (
-    LoginResource,
-    LogoutResource,
-    PasswordResource,
-    ProfileResource,
-    RegisterResource,
-)
-from cultureup.entrypoints.http.resources.api_index import ApiIndexResource
-from cultureup.entrypoints.http.resources.artworks import (
-    ArtistArtworksResource,
-    ArtworkListResource,
-    ArtworkResource,
-    FeaturedResource,
-    LikeResource,
-)
-from cultureup.entrypoints.http.resources.bids import BidListResource, BidResource
-from cultureup.entrypoints.http.resources.categories import (
-    CategoryListResource,
-    CategoryResource,
-)
-from cultureup.entrypoints.http.resources.commerce import add_commerce_routes
-from cultureup.entrypoints.http.resources.health import HealthResource
-from cultureup.entrypoints.http.resources.jobs import (
-    CancelResource,
-    CompleteResource,
-    HireResource,
-    JobBidsResource,
-    JobListResource,
-    JobResource,
-)
-from cultureup.entrypoints.http.resources.notifications import (
-    MarkAllReadResource,
-    MarkReadResource,
-    NotificationListResource,
-    NotificationResource,
-    UnreadCountResource,
-)
-from cultureup.entrypoints.http.resources.private_files import ROUTE as PRIVATE_FILE_ROUTE
-from cultureup.entrypoints.http.resources.private_files import PrivateFileResource
-from cultureup.entrypoints.http.resources.search import SearchResource
-from cultureup.entrypoints.http.resources.two_factor import (
+from cultureup.entrypoints.http.resources.accounts.two_factor import (
     BackupCodesResource,
     DisableResource,
     EnableResource,
@@ -57,6 +17,46 @@ from cultureup.entrypoints.http.resources.two_factor import (
     StatusResource,
     VerifyResource,
 )
+from cultureup.entrypoints.http.resources.accounts.users import (
+    LoginResource,
+    LogoutResource,
+    PasswordResource,
+    ProfileResource,
+    RegisterResource,
+)
+from cultureup.entrypoints.http.resources.api_index import ApiIndexResource
+from cultureup.entrypoints.http.resources.catalog.artworks import (
+    ArtistArtworksResource,
+    ArtworkListResource,
+    ArtworkResource,
+    FeaturedResource,
+    LikeResource,
+)
+from cultureup.entrypoints.http.resources.catalog.categories import (
+    CategoryListResource,
+    CategoryResource,
+)
+from cultureup.entrypoints.http.resources.catalog.search import SearchResource
+from cultureup.entrypoints.http.resources.collaboration.notifications import (
+    MarkAllReadResource,
+    MarkReadResource,
+    NotificationListResource,
+    NotificationResource,
+    UnreadCountResource,
+)
+from cultureup.entrypoints.http.resources.commerce.routes import add_commerce_routes
+from cultureup.entrypoints.http.resources.health import HealthResource
+from cultureup.entrypoints.http.resources.hiring.bids import BidListResource, BidResource
+from cultureup.entrypoints.http.resources.hiring.jobs import (
+    CancelResource,
+    CompleteResource,
+    HireResource,
+    JobBidsResource,
+    JobListResource,
+    JobResource,
+)
+from cultureup.entrypoints.http.resources.private_files import ROUTE as PRIVATE_FILE_ROUTE
+from cultureup.entrypoints.http.resources.private_files import PrivateFileResource
 
 ID = "id"
 

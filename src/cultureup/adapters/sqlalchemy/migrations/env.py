@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from alembic import context
 
-import cultureup.adapters.sqlalchemy.artwork_tables
-import cultureup.adapters.sqlalchemy.catalog_tables
-import cultureup.adapters.sqlalchemy.collaboration_tables
-import cultureup.adapters.sqlalchemy.commerce_tables  # noqa: F401  (their tables join metadata)
-from cultureup.adapters.sqlalchemy.search_tables import include_in_autogenerate
+import cultureup.adapters.sqlalchemy.catalog.artwork_tables
+import cultureup.adapters.sqlalchemy.catalog.tables
+import cultureup.adapters.sqlalchemy.collaboration.tables
+import cultureup.adapters.sqlalchemy.commerce.tables  # noqa: F401  (their tables join metadata)
+from cultureup.adapters.sqlalchemy.catalog.search_tables import include_in_autogenerate
 from cultureup.adapters.sqlalchemy.tables import metadata
 
 connection = context.config.attributes["connection"]

@@ -8,8 +8,8 @@ from urllib.parse import quote
 
 import falcon
 
-from cultureup.application.artworks import ORIGINAL_FILE_KIND
-from cultureup.application.messages import ATTACHMENT_FILE_KIND
+from cultureup.application.catalog.artworks import ORIGINAL_FILE_KIND
+from cultureup.application.collaboration.messages import ATTACHMENT_FILE_KIND
 from cultureup.application.private_files import PrivateFileService
 from cultureup.entrypoints.http.auth import require_actor
 from cultureup.entrypoints.http.endpoint import endpoint

@@ -1,0 +1,157 @@
+"""The artwork read model: a page is two queries (rows with artist and category, and a count).
+
+The page's ids are read first through the index of its filter and ordering, then joined to
+the rows, the artist and the category; the count comes from a maintained counter when the
+filters have one (counts.py)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import ColumnElement, Engine, Select, func, literal_column, select
+
+from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks
+from cultureup.adapters.sqlalchemy.catalog.search_queries import indexed_search
+from cultureup.adapters.sqlalchemy.counts import (
+    Seek,
+    Unindexed,
+    counted_scope,
+    counter_or,
+    keyed_page,
+    order_clauses,
+)
+
+# Shared helpers of the SQL read models in this package.
+from cultureup.adapters.sqlalchemy.queries import (
+    _user_columns as user_columns,
+)
+from cultureup.adapters.sqlalchemy.tables import categories, users
+from cultureup.application.catalog.artwork_ports import ArtworkFilters, ArtworkView
+from cultureup.application.views import Page, PageRequest, UserRef
+from cultureup.domain.errors import NotFound
+
+artist_user = users.alias("artwork_artist")
+
+
+ORDERINGS = {"price": artworks.c.price, "created_at": artworks.c.created_at,
+             "views_count": artworks.c.views_count, "likes_count": artworks.c.likes_count}
+DEFAULT_ORDER = (artworks.c.created_at.desc(), artworks.c.id.desc())
+# Written as a literal, like the partial indexes' condition, so that both planners can prove
+# those indexes apply (a bound parameter would hide the value from them).
+VISIBLE = artworks.c.moderation_status != literal_column("'REJECTED'")
+# Equality filters with a maintained counter and an index (filter, created_at, id), in the
+# order they are preferred to lead the index walk.
+COUNTED_FACETS = ("category_id", "artwork_type", "is_featured", "artist_id")
+# Equality filters that can lead an index walk, most selective first, with the orderings
+# their indexes hold (artwork_tables.py).
+LEADING_FACETS = {"artist_id": ("created_at", "price", "likes_count", "views_count"),
+                  "category_id": ("created_at", "price"), "is_featured": ("created_at",),
+                  "artwork_type": ("created_at", "price")}
+
+
+class SqlAlchemyArtworkQueries:
+    def __init__(self, engine: Engine, url_for: Callable[[str], str],
+                 original_url_for: Callable[[int], str]) -> None:
+        """`url_for` gives a public file's URL from its key; `original_url_for` the URL an
+        artwork's original is fetched at (by its id: originals have no public URL)."""
+        self._engine, self._url_for = engine, url_for
+        self._original_url_for = original_url_for
+
+    def _select(self, page_keys: Any = None) -> Select[Any]:
+        query = select(artworks, *user_columns(artist_user, "artist_user"),
+                       categories.c.name.label("category_name"),
+                       categories.c.description.label("category_description"))
+        if page_keys is not None:
+            query = query.select_from(page_keys).join(artworks,
+                                                      artworks.c.id == page_keys.c.id)
+        return (query.join(artist_user, artist_user.c.id == artworks.c.artist_id)
+                .join(categories, categories.c.id == artworks.c.category_id))
+
+    def list_artworks(self, filters: ArtworkFilters, page: PageRequest) -> Page[ArtworkView]:
+        dialect = self._engine.dialect.name
+        order = order_clauses(filters.ordering, ORDERINGS, DEFAULT_ORDER, artworks.c.id)
+        conditions, equalities = _conditions(filters, dialect, walk=True)
+        counted, _ = _conditions(filters, dialect, walk=False)
+        prefix = "artworks" if filters.include_rejected else "artworks:visible"
+        ranged = (filters.min_price, filters.max_price, filters.search)
+        scope = None if any(value is not None for value in ranged) else counted_scope(
+            prefix, equalities, () if filters.include_rejected else COUNTED_FACETS)
+        return keyed_page(
+            self._engine,
+            keys=select(artworks.c.id).where(*conditions).order_by(*order),
+            rows=lambda keys: self._select(keys).order_by(*order),
+            count=counter_or(scope, select(func.count()).select_from(artworks)
+                             .where(*counted)),
+            page=page, build=self._view, seek=artwork_seek(filters.ordering))
+
+    def get_artwork(self, artwork_id: int) -> ArtworkView:
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                self._select().where(artworks.c.id == artwork_id)).mappings().first()
+        if row is None:
+            raise NotFound("Artwork not found.")
+        return self._view(row)
+
+    def _view(self, row: Any) -> ArtworkView:
+        return ArtworkView(
+            id=row["id"],
+            artist=UserRef(id=row["artist_user_id"], username=row["artist_user_username"],
+                           email=row["artist_user_email"],
+                           first_name=row["artist_user_first_name"],
+                           last_name=row["artist_user_last_name"],
+                           user_type=row["artist_user_user_type"]),
+            title=row["title"], description=row["description"],
+            category_id=row["category_id"], category_name=row["category_name"],
+            category_description=row["category_description"],
+            artwork_type=row["artwork_type"], price=row["price"],
+            image_url=self._original_url_for(row["id"]),
+            watermarked_url=self._url_for(row["watermarked_key"]),
+            is_available=row["is_available"], is_featured=row["is_featured"],
+            moderation_status=row["moderation_status"],
+            labels=[(name, float(conf)) for name, conf in json.loads(row["labels"])],
+            similarity_score=float(row["similarity_score"]),
+            views_count=row["views_count"], likes_count=row["likes_count"],
+            created_at=row["created_at"], updated_at=row["updated_at"],
+            duplicate_candidate_id=row["duplicate_candidate_id"],
+            duplicate_candidate_score=row["duplicate_candidate_score"],
+        )
+
+
+def artwork_seek(ordering: str | None) -> Seek:
+    name = (ordering or "-created_at").lstrip("-")
+    return Seek(ordering=ordering or "", columns=(ORDERINGS[name], artworks.c.id),
+                descending=ordering is None or ordering.startswith("-"))
+
+
+def _conditions(filters: ArtworkFilters, dialect: str, *,
+                walk: bool) -> tuple[list[ColumnElement[bool]], dict[str, Any]]:
+    """The WHERE terms, and the equality filters given. For the page (`walk`), one column
+    leads the index walk (an equality filter whose index has the list's order, else the
+    ordering column itself); the other filters are checked on the way, never read through an
+    index of their own and sorted (see Unindexed). A count may use any index."""
+    order_name = (filters.ordering or "created_at").lstrip("-")
+    equalities = {name: getattr(filters, name) for name in COUNTED_FACETS
+                  if getattr(filters, name) is not None}
+    lead = next((name for name, orders in LEADING_FACETS.items() if name in equalities
+                 and order_name in orders), None)
+
+    def column(name: str) -> Any:
+        if not walk or name in (lead, order_name):
+            return artworks.c[name]
+        return Unindexed(artworks.c[name])
+
+    conditions: list[ColumnElement[bool]] = []
+    if not filters.include_rejected:
+        conditions.append(VISIBLE)
+    for name, value in equalities.items():
+        conditions.append(column(name).is_(value) if isinstance(value, bool)
+                          else column(name) == value)
+    if filters.min_price is not None:
+        conditions.append(column("price") >= filters.min_price)
+    if filters.max_price is not None:
+        conditions.append(column("price") <= filters.max_price)
+    if filters.search:
+        conditions.append(indexed_search(dialect, "artwork", artworks.c.id, filters.search))
+    return conditions, equalities

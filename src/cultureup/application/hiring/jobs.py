@@ -1,0 +1,158 @@
+"""Jobs: posting, editing, hiring from a bid, completion, cancellation and the job lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from cultureup.application.collaboration.notifications import notify
+from cultureup.application.collaboration.ports import Notifier
+from cultureup.application.ports import Clock, EventPublisher, JobQueries, UnitOfWorkFactory
+from cultureup.application.views import (
+    BID_ORDERING_FIELDS,
+    JOB_ORDERING_FIELDS,
+    BidFilters,
+    BidView,
+    HireResult,
+    JobFilters,
+    JobView,
+    Page,
+    PageRequest,
+    UserRef,
+    check_ordering,
+)
+from cultureup.domain.accounts.users import Actor
+from cultureup.domain.errors import FieldErrors, PermissionDenied
+from cultureup.domain.events import JobPosted
+from cultureup.domain.hiring.jobs import BidStatus, ExperienceLevel, Job, JobStatus, JobTerms
+from cultureup.domain.money import Money
+from cultureup.domain.scheduling import is_deadline_approaching
+
+JOB_TERM_FIELDS = tuple(field.name for field in attrs.fields(JobTerms))
+
+
+class JobService:
+    def __init__(self, *, uow: UnitOfWorkFactory, queries: JobQueries, clock: Clock,
+                 events: EventPublisher, notifier: Notifier) -> None:
+        self._uow, self._queries, self._clock, self._events = uow, queries, clock, events
+        self._notifier = notifier
+
+    # -- reads -----------------------------------------------------------------------------
+
+    def list_jobs(self, filters: JobFilters, page: PageRequest) -> Page[JobView]:
+        _check_job_filters(filters)
+        result = self._queries.list_jobs(filters, page)
+        return attrs.evolve(result, items=[self._with_computed(job) for job in result.items])
+
+    def get_job(self, job_id: int) -> JobView:
+        return self._with_computed(self._queries.get_job(job_id))
+
+    def list_job_bids(self, actor: Actor, job_id: int, filters: BidFilters,
+                      page: PageRequest) -> Page[BidView]:
+        """All bids on a job, for its buyer (and staff) only."""
+        job = self._queries.get_job(job_id)
+        if job.buyer.id != actor.id and not (actor.is_staff or actor.is_superuser):
+            raise PermissionDenied("Only the buyer who posted this job can see its bids.")
+        check_bid_filters(filters)
+        return self._queries.list_bids(attrs.evolve(filters, job_id=job_id, artist_id=None),
+                                       page)
+
+    # -- writes ----------------------------------------------------------------------------
+
+    def post_job(self, actor: Actor, terms: JobTerms) -> JobView:
+        now = self._clock.now()
+        with self._uow() as uow:
+            job = Job.post(buyer=actor, terms=terms,
+                           category=uow.categories.find(terms.category_id), now=now)
+            uow.jobs.add(job)
+            uow.commit()
+        assert job.id is not None
+        self._events.publish([JobPosted(job_id=job.id, buyer_id=actor.id)])
+        return self.get_job(job.id)
+
+    def update_job(self, actor: Actor, job_id: int, changes: dict[str, Any]) -> JobView:
+        """Change some terms (PATCH) or all of them (PUT: the caller passes every field)."""
+        unknown = set(changes) - set(JOB_TERM_FIELDS)
+        if unknown:
+            raise ValueError(f"not job terms: {sorted(unknown)}")
+        now = self._clock.now()
+        with self._uow() as uow:
+            job = uow.jobs.get(job_id)
+            terms = attrs.evolve(job.terms, **changes)
+            job.edit(by=actor, terms=terms, category=uow.categories.find(terms.category_id),
+                     now=now)
+            uow.jobs.save(job)
+            uow.commit()
+        return self.get_job(job_id)
+
+    def delete_job(self, actor: Actor, job_id: int) -> None:
+        with self._uow() as uow:
+            job = uow.jobs.get(job_id)
+            job.ensure_deletable(by=actor)
+            uow.jobs.delete(job)
+            uow.commit()
+
+    def hire(self, actor: Actor, job_id: int, *, bid_id: int,
+             final_amount: Money | None = None) -> HireResult:
+        now = self._clock.now()
+        with self._uow() as uow:
+            job = uow.jobs.get(job_id)
+            job.hire(bid_id=bid_id, by=actor, final_amount=final_amount, now=now)
+            uow.jobs.save(job)
+            notify(self._notifier, uow, job.events, now)
+            uow.commit()
+        self._events.publish(job.events)
+        view = self._queries.get_job(job_id)
+        assert view.hired_artist is not None and view.final_amount is not None
+        return HireResult(job_id=job_id, status=view.status,
+                          hired_artist=UserRef(id=view.hired_artist.id,
+                                               username=view.hired_artist.username),
+                          final_amount=view.final_amount)
+
+    def complete(self, actor: Actor, job_id: int) -> JobStatus:
+        return self._transition(actor, job_id, "complete")
+
+    def cancel(self, actor: Actor, job_id: int) -> JobStatus:
+        return self._transition(actor, job_id, "cancel")
+
+    def _transition(self, actor: Actor, job_id: int, verb: str) -> JobStatus:
+        now = self._clock.now()
+        with self._uow() as uow:
+            job = uow.jobs.get(job_id)
+            getattr(job, verb)(by=actor, now=now)
+            uow.jobs.save(job)
+            # The job's contracts end with it, in the same transaction.
+            for contract in uow.contracts.live_for_job(job_id):
+                contract.follow_job(job.status, now=now)
+                uow.contracts.save(contract)
+            notify(self._notifier, uow, job.events, now)
+            uow.commit()
+        self._events.publish(job.events)
+        return job.status
+
+    def _with_computed(self, job: JobView) -> JobView:
+        return attrs.evolve(job, deadline_approaching=is_deadline_approaching(
+            status=job.status, deadline=job.deadline, now=self._clock.now()))
+
+
+def _check_job_filters(filters: JobFilters) -> None:
+    check_ordering(filters.ordering, JOB_ORDERING_FIELDS)
+    errors = FieldErrors()
+    if filters.status is not None and filters.status not in {s.value for s in JobStatus}:
+        errors.add("status", "Choose one of: " + ", ".join(s.value for s in JobStatus) + ".")
+    if filters.experience_level is not None and filters.experience_level not in {
+        e.value for e in ExperienceLevel
+    }:
+        errors.add("experience_level",
+                   "Choose one of: " + ", ".join(e.value for e in ExperienceLevel) + ".")
+    errors.raise_if_any()
+
+
+def check_bid_filters(filters: BidFilters) -> None:
+    check_ordering(filters.ordering, BID_ORDERING_FIELDS)
+    if filters.status is not None and filters.status not in {s.value for s in BidStatus}:
+        errors = FieldErrors()
+        errors.add("status", "Choose one of: " + ", ".join(s.value for s in BidStatus) + ".")
+        errors.raise_if_any()
+
