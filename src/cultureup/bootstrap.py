@@ -32,6 +32,7 @@ from cultureup.adapters.sqlalchemy.catalog.queries import (
 )
 from cultureup.adapters.sqlalchemy.catalog.search_queries import search_queries_for
 from cultureup.adapters.sqlalchemy.collaboration.queries import SqlAlchemyCollaborationQueries
+from cultureup.adapters.sqlalchemy.commerce.idempotency import SqlAlchemyIdempotencyStore
 from cultureup.adapters.sqlalchemy.commerce.queries import SqlAlchemyCommerceQueries
 from cultureup.adapters.sqlalchemy.engine import build_engine
 from cultureup.adapters.sqlalchemy.queries import (
@@ -69,6 +70,7 @@ from cultureup.application.collaboration.dashboard import AnalyticsService, Dash
 from cultureup.application.collaboration.messages import ATTACHMENT_FILE_KIND, MessageService
 from cultureup.application.collaboration.notifications import NotificationService
 from cultureup.application.collaboration.reviews import ReviewService
+from cultureup.application.commerce.idempotency import IdempotentRequests
 from cultureup.application.commerce.orders import OrderService
 from cultureup.application.commerce.payments import PaymentService
 from cultureup.application.commerce.ports import PaymentGateway
@@ -83,7 +85,7 @@ from cultureup.application.storage import ImageStore, PrivateFileStore, VisualAn
 from cultureup.config import Settings, SettingsError
 from cultureup.domain.commerce.fees import FeeRate
 from cultureup.domain.commerce.payments import PaymentMethod
-from cultureup.domain.events import JobCompleted
+from cultureup.domain.events import JobCancelled, JobCompleted
 from cultureup.entrypoints.http import create_app
 from cultureup.entrypoints.http.docs import ASSETS
 from cultureup.entrypoints.http.ratelimit import RateLimit
@@ -248,6 +250,8 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
         if settings.stripe_webhook_secret else None)
     # Escrow ends when the buyer completes the job (after that commit, in its own one).
     events.subscribe(JobCompleted, payments.release_for_completed_job)  # type: ignore[arg-type]
+    # ... and the buyer gets a held payment back when the job is cancelled.
+    events.subscribe(JobCancelled, payments.refund_for_cancelled_job)  # type: ignore[arg-type]
     messages = MessageService(
         uow=uow, queries=collaboration, clock=clock, events=events, notifier=notifier,
         store=private, inspector=ContentAttachmentInspector(sanitizer),
@@ -278,6 +282,9 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
         notifications=NotificationService(uow=uow, queries=collaboration, clock=clock),
         dashboard=DashboardService(queries=collaboration),
         analytics=AnalyticsService(uow=uow, queries=collaboration, clock=clock),
+        idempotency=IdempotentRequests(
+            store=SqlAlchemyIdempotencyStore(engine), clock=clock,
+            ttl=timedelta(hours=settings.idempotency_key_hours)),
     )
 
 

@@ -144,6 +144,8 @@ class Settings:
     stripe_secret_key: str = attrs.field(default="", repr=False)
     stripe_webhook_secret: str = attrs.field(default="", repr=False)
     stripe_api_base: str = ""
+    # How long an Idempotency-Key of a money request is remembered.
+    idempotency_key_hours: int = attrs.field(default=24, converter=_positive_int)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None,

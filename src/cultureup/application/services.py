@@ -17,6 +17,7 @@ from cultureup.application.collaboration.dashboard import AnalyticsService, Dash
 from cultureup.application.collaboration.messages import MessageService
 from cultureup.application.collaboration.notifications import NotificationService
 from cultureup.application.collaboration.reviews import ReviewService
+from cultureup.application.commerce.idempotency import IdempotentRequests
 from cultureup.application.commerce.orders import OrderService
 from cultureup.application.commerce.payments import PaymentService
 from cultureup.application.hiring.bids import BidService
@@ -48,3 +49,4 @@ class UseCases:
     notifications: NotificationService
     dashboard: DashboardService
     analytics: AnalyticsService
+    idempotency: IdempotentRequests

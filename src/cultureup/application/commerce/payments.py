@@ -53,7 +53,7 @@ from cultureup.domain.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from cultureup.domain.events import DomainEvent, JobCompleted
+from cultureup.domain.events import DomainEvent, JobCancelled, JobCompleted
 from cultureup.domain.hiring.jobs import JobStatus
 from cultureup.domain.money import Money
 
@@ -356,6 +356,50 @@ class PaymentService:
             uow.payments.save(payment)
             uow.commit()
         self._events.publish(payment.events)
+
+    def settle_cancelled_job(self, job_id: int, *, reason: str = "job cancelled"
+                             ) -> PaymentView | None:
+        """Escrow when a hired job is cancelled (by its buyer, or by staff closing it): the
+        job's payment ends, whoever cancelled and however.
+
+        - A pending payment is called off (a card intent is cancelled at Stripe; if it had
+          succeeded meanwhile, the money is recorded and given back in full).
+        - A paid payment whose earning is still held is refunded to the buyer in full (what
+          is left of it), through the gateway for cards; the fee and the held earning go
+          back with it, so the ledger stays balanced.
+        - A payment already released stays the artist's: taking it back is a reversal, a
+          staff decision, never automatic.
+
+        Runs after the cancellation committed (subscribed to `JobCancelled`), in its own
+        transaction; a payment completing afterwards is refunded by `Settlement.settle`.
+        Returns the payment as it ends, or None when the job has no open payment (or the job
+        is not cancelled). Errors: `ServiceUnavailable` when the card gateway cannot be
+        reached (nothing changes; staff refund by hand or call this again)."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            # The payment's row first, then the job's: the order every payment path locks in.
+            payment = uow.payments.open_for(job_id=job_id)
+            if payment is None or uow.jobs.get(job_id).status is not JobStatus.CANCELLED:
+                return None
+            if payment.status is PaymentStatus.PENDING:
+                self._settlement.call_off(uow, payment, now=now, reason=reason)
+            elif payment.hire_status is HireStatus.PENDING:
+                refunded = self._settlement.refund(uow, payment, by=None, amount=None,
+                                                   now=now, reason=reason)
+                record(uow, now=now, action=PAYMENT_REFUNDED, actor_id=None,
+                       actor_username="system", target_type="payment", target_id=payment.id,
+                       reason=reason, amount=str(refunded), job_id=job_id)
+            else:
+                return None
+            uow.payments.save(payment)
+            uow.commit()
+        self._events.publish(payment.events)
+        assert payment.id is not None
+        return self._queries.get_payment(payment.id)
+
+    def refund_for_cancelled_job(self, event: JobCancelled) -> None:
+        """`settle_cancelled_job` for the event a job's cancellation publishes."""
+        self.settle_cancelled_job(event.job_id)
 
     # -- helpers ---------------------------------------------------------------------------
 

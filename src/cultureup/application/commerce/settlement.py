@@ -42,7 +42,7 @@ class Settlement:
                now: datetime) -> None:
         """The money arrived (`capture` records it): mark the order paid (its artworks sold),
         and release a job payment at once if the buyer already completed the job. Money for
-        an order cancelled in the meantime is given back in full."""
+        an order or a job cancelled in the meantime is given back in full."""
         uow.ledger.append(capture)
         if payment.order_id is not None:
             order = uow.orders.get(payment.order_id)
@@ -54,6 +54,9 @@ class Settlement:
             job = uow.jobs.get(payment.job_id)
             if job.status is JobStatus.COMPLETED:
                 self.release(uow, payment, by=None, now=now)
+            elif job.status is JobStatus.CANCELLED:
+                self.refund(uow, payment, by=None, amount=None, now=now,
+                            reason="job cancelled")
         uow.payments.save(payment)
 
     @staticmethod

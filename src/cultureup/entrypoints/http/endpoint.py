@@ -19,6 +19,8 @@ import attrs
 import falcon
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
+from cultureup.application.commerce.idempotency import HEADER as IDEMPOTENCY_HEADER
+from cultureup.application.commerce.idempotency import StoredAnswer, fingerprint
 from cultureup.domain.errors import ValidationFailed
 from cultureup.entrypoints.http.auth import require_actor
 from cultureup.entrypoints.http.fields import TEXT
@@ -72,6 +74,9 @@ class Operation:
     other_answers: dict[int, str] = attrs.field(factory=dict)
     # Path parameters that are not ids ({kind}): name -> JSON Schema.
     path_schemas: dict[str, Any] = attrs.field(factory=dict)
+    # Reads the Idempotency-Key header: a repeated request replays the first answer (see
+    # application/commerce/idempotency.py); the resource's `idempotency` keeps the keys.
+    idempotent: bool = False
     adapter: TypeAdapter[Any] | None = attrs.field(init=False, default=None)
 
     def __attrs_post_init__(self) -> None:
@@ -93,11 +98,33 @@ def endpoint(summary: str, tag: str, **options: Any) -> Callable[[R], R]:
             if operation.body is not None:
                 params["body"] = read_body(req, operation,
                                            getattr(resource, "max_upload_bytes", 0))
-            resp.status = falcon.code_to_http_status(operation.status)
-            result = responder(resource, req, resp, **params)
-            if operation.adapter is not None and result is not None:
-                resp.content_type = falcon.MEDIA_JSON
-                resp.data = operation.adapter.dump_json(result, exclude_unset=True)
+
+            def answer() -> StoredAnswer:
+                resp.status = falcon.code_to_http_status(operation.status)
+                result = responder(resource, req, resp, **params)
+                if operation.adapter is not None and result is not None:
+                    resp.content_type = falcon.MEDIA_JSON
+                    resp.data = operation.adapter.dump_json(result, exclude_unset=True)
+                return StoredAnswer(status=resp.status_code, body=resp.data or b"",
+                                    content_type=resp.content_type or "")
+
+            keeper = getattr(resource, "idempotency", None)
+            key = req.get_header(IDEMPOTENCY_HEADER) if operation.idempotent else None
+            if key is None or keeper is None:
+                answer()
+                return
+            body = params.get("body")
+            stored, replayed = keeper.run(
+                require_actor(req).id, key,
+                fingerprint(f"{req.method} {req.path.rstrip('/')}",
+                            None if body is None else body.model_dump()),
+                answer)
+            if replayed:
+                resp.status = falcon.code_to_http_status(stored.status)
+                resp.data = stored.body or None
+                if stored.content_type:
+                    resp.content_type = stored.content_type
+                resp.set_header("Idempotent-Replayed", "true")
 
         run.__operation__ = operation  # type: ignore[attr-defined]
         return run  # type: ignore[return-value]

@@ -7,6 +7,7 @@ from typing import Any
 
 import falcon
 
+from cultureup.application.commerce.idempotency import IdempotencyKeyReused
 from cultureup.domain.catalog.artworks import DuplicateArtwork
 from cultureup.domain.errors import (
     DomainError,
@@ -27,6 +28,7 @@ STATUS_BY_ERROR: list[tuple[type[DomainError], str]] = [
     (PermissionDenied, falcon.HTTP_403),
     (NotFound, falcon.HTTP_404),
     (InvalidState, falcon.HTTP_409),
+    (IdempotencyKeyReused, falcon.HTTP_422),
     (RateLimited, falcon.HTTP_429),
     (ServiceUnavailable, falcon.HTTP_503),
 ]

@@ -10,8 +10,10 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
+    UniqueConstraint,
     text,
 )
 
@@ -158,3 +160,20 @@ processed_gateway_events = Table(
 
 # Lists of payments per job.
 Index("ix_payments_job_id", payments.c.job_id)
+
+# Idempotency keys of money requests: one row per user and key, claimed before the request
+# runs, holding its answer once it succeeded; replaced when expired.
+idempotency_keys = Table(
+    "idempotency_keys", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("key", String(255), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("status_code", Integer, nullable=True),
+    Column("content_type", String(100), nullable=True),
+    Column("response_body", LargeBinary, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    UniqueConstraint("user_id", "key"),
+)
+Index("ix_idempotency_keys_expires_at", idempotency_keys.c.expires_at)

@@ -293,7 +293,8 @@ class OrderListResource:
         return OrderPage.of(req, page, Order.of)
 
     @endpoint("Place an order (buyers); prices come from the catalogue", ORDERS, auth=True,
-              body=OrderInput, response=Order, status=201, errors=(403, 404, 409))
+              body=OrderInput, response=Order, status=201, errors=(403, 404, 409),
+              idempotent=True)
     def on_post(self, req: falcon.Request, resp: falcon.Response, body: OrderInput) -> Order:
         return Order.of(self._orders.place_order(require_actor(req), body.request()))
 
@@ -324,7 +325,7 @@ class OrderResource:
                                                   **body.changes()))
 
     @endpoint("Delete a pending, unpaid order", ORDERS, auth=True, status=204,
-              errors=(403, 409))
+              errors=(403, 409, 503))
     def on_delete(self, req: falcon.Request, resp: falcon.Response, order_id: int) -> None:
         self._orders.delete_order(require_actor(req), order_id)
 
@@ -347,7 +348,7 @@ class OrderCancelResource:
         self._orders = orders
 
     @endpoint("Cancel an order: items released, a payment refunded or called off", ORDERS,
-              auth=True, response=OrderMessage, errors=(403, 409))
+              auth=True, response=OrderMessage, errors=(403, 409, 503))
     def on_post(self, req: falcon.Request, resp: falcon.Response, order_id: int
                 ) -> OrderMessage:
         view = self._orders.cancel(require_actor(req), order_id)
@@ -369,7 +370,7 @@ class PaymentListResource:
 
     @endpoint("Open a payment for an order or a hired job; the server decides amount and "
               "payee", PAYMENTS, auth=True, body=PaymentInput, response=Payment, status=201,
-              errors=(403, 404, 409))
+              errors=(403, 404, 409, 503), idempotent=True)
     def on_post(self, req: falcon.Request, resp: falcon.Response, body: PaymentInput
                 ) -> Payment:
         return Payment.of(self._payments.create_payment(
@@ -392,7 +393,8 @@ class ProcessResource:
         self._payments = payments
 
     @endpoint("Create the card payment's Stripe PaymentIntent (the same one on a retry)",
-              PAYMENTS, auth=True, response=Processed, errors=(403, 409))
+              PAYMENTS, auth=True, response=Processed, errors=(403, 409, 503),
+              idempotent=True)
     def on_post(self, req: falcon.Request, resp: falcon.Response, payment_id: int
                 ) -> Processed:
         result = self._payments.process(require_actor(req), payment_id)
@@ -409,7 +411,8 @@ class ConfirmResource:
 
     @endpoint("Confirm a card payment with a payment method (may need 3D Secure), or give "
               "the reference of an offline transfer", PAYMENTS, auth=True, body=ConfirmInput,
-              response=ActionRequired | PaymentOutcome, errors=(403, 409))
+              response=ActionRequired | PaymentOutcome, errors=(403, 409, 503),
+              idempotent=True)
     def on_post(self, req: falcon.Request, resp: falcon.Response, payment_id: int,
                 body: ConfirmInput) -> ActionRequired | PaymentOutcome:
         result = self._payments.confirm(require_actor(req), payment_id,
@@ -424,7 +427,8 @@ class ThreeDSecureResource:
 
     @endpoint("Finish a card payment after 3D Secure (still requires_action while the payer "
               "has not authenticated)", PAYMENTS, auth=True,
-              response=ActionRequired | PaymentOutcome, errors=(403, 409))
+              response=ActionRequired | PaymentOutcome, errors=(403, 409, 503),
+              idempotent=True)
     def on_post(self, req: falcon.Request, resp: falcon.Response, payment_id: int
                 ) -> ActionRequired | PaymentOutcome:
         result = self._payments.complete_3d_secure(require_actor(req), payment_id)
@@ -624,7 +628,8 @@ class AdminReleaseResource:
         self._payments = payments
 
     @endpoint("Release the artist's held earning (staff)", ADMIN, auth=True, body=ReasonInput,
-              body_required=False, response=ReleaseAnswer, errors=(403, 409))
+              body_required=False, response=ReleaseAnswer, errors=(403, 409),
+              idempotent=True)
     def on_post(self, req: falcon.Request, resp: falcon.Response, payment_id: int,
                 body: ReasonInput | None = None) -> ReleaseAnswer:
         view = self._payments.release(require_actor(req), payment_id,
@@ -642,7 +647,8 @@ class AdminRefundResource:
         self._payments = payments
 
     @endpoint("Refund in full, or `amount` of it (staff)", ADMIN, auth=True, body=RefundInput,
-              body_required=False, response=RefundAnswer, errors=(403, 409))
+              body_required=False, response=RefundAnswer, errors=(403, 409, 503),
+              idempotent=True)
     def on_post(self, req: falcon.Request, resp: falcon.Response, payment_id: int,
                 body: RefundInput | None = None) -> RefundAnswer:
         result = self._payments.refund(require_actor(req), payment_id,
@@ -679,7 +685,7 @@ class AdminOrderCancelResource:
         self._orders = orders
 
     @endpoint("Cancel an order (staff)", ADMIN, auth=True, body=ReasonInput,
-              body_required=False, response=AdminOrderAnswer, errors=(403, 409))
+              body_required=False, response=AdminOrderAnswer, errors=(403, 409, 503))
     def on_post(self, req: falcon.Request, resp: falcon.Response, order_id: int,
                 body: ReasonInput | None = None) -> AdminOrderAnswer:
         view = self._orders.cancel(require_actor(req), order_id,
@@ -690,24 +696,34 @@ class AdminOrderCancelResource:
                                                       updated_at=view.updated_at))
 
 
+def _keyed(resource: Any, services: UseCases) -> Any:
+    """The resource, reading the Idempotency-Key header of its idempotent operations."""
+    resource.idempotency = services.idempotency
+    return resource
+
+
 def add_commerce_routes(app: falcon.App, services: UseCases) -> None:
     orders, payments = services.orders, services.payments
-    app.add_route("/api/orders", OrderListResource(orders))
+    app.add_route("/api/orders", _keyed(OrderListResource(orders), services))
     app.add_route("/api/orders/{order_id:id}", OrderResource(orders))
     app.add_route("/api/orders/{order_id:id}/confirm", OrderConfirmResource(orders))
     app.add_route("/api/orders/{order_id:id}/cancel", OrderCancelResource(orders))
-    app.add_route("/api/payments", PaymentListResource(payments))
+    app.add_route("/api/payments", _keyed(PaymentListResource(payments), services))
     app.add_route("/api/payments/stripe/webhook", StripeWebhookResource(payments))
     app.add_route("/api/payments/{payment_id:id}", PaymentResource(payments))
-    app.add_route("/api/payments/{payment_id:id}/process", ProcessResource(payments))
-    app.add_route("/api/payments/{payment_id:id}/confirm", ConfirmResource(payments))
-    app.add_route("/api/payments/{payment_id:id}/3d-secure", ThreeDSecureResource(payments))
+    app.add_route("/api/payments/{payment_id:id}/process",
+                  _keyed(ProcessResource(payments), services))
+    app.add_route("/api/payments/{payment_id:id}/confirm",
+                  _keyed(ConfirmResource(payments), services))
+    app.add_route("/api/payments/{payment_id:id}/3d-secure",
+                  _keyed(ThreeDSecureResource(payments), services))
     app.add_route("/api/buyer-profiles/{user_id:id}/purchases", PurchasesResource(payments))
     app.add_route("/api/admin/payments", AdminPaymentListResource(payments))
     app.add_route("/api/admin/payments/stats", AdminPaymentStatsResource(payments))
     app.add_route("/api/admin/payments/{payment_id:id}/release",
-                  AdminReleaseResource(payments))
-    app.add_route("/api/admin/payments/{payment_id:id}/refund", AdminRefundResource(payments))
+                  _keyed(AdminReleaseResource(payments), services))
+    app.add_route("/api/admin/payments/{payment_id:id}/refund",
+                  _keyed(AdminRefundResource(payments), services))
     app.add_route("/api/admin/orders/{order_id:id}/force-complete",
                   AdminForceCompleteResource(orders))
     app.add_route("/api/admin/orders/{order_id:id}/cancel", AdminOrderCancelResource(orders))
