@@ -159,3 +159,23 @@ def test_an_unreachable_stripe_is_a_503_that_changes_nothing(offline_stripe) -> 
     assert payment["status"] == "pending"
     listed = shop.get("/api/admin/payments/", shop.admin).json["results"]
     assert [(p["id"], p["stripe_payment_intent"]) for p in listed] == [(pid, None)]
+
+
+def test_another_buyer_cannot_pay_or_act_on_a_payment(shop: Shop) -> None:
+    buyer, other = shop.user("buyer"), shop.user("buyer")
+    work = shop.artwork("300.00")
+    order = shop.post("/api/orders/", buyer, {"order_type": "artwork",
+                                              "shipping_address": "Lahore",
+                                              "artwork_items": [{"artwork_id": work}]}).json
+    assert_error(shop.post("/api/payments/", other, {"order": order["id"],
+                                                     "payment_method": "jazzcash"}), 404)
+    pid = shop.post("/api/payments/", buyer, {"order": order["id"],
+                                              "payment_method": "jazzcash"}).json["id"]
+    for action in ("process", "confirm", "3d-secure"):
+        response = shop.post(f"/api/payments/{pid}/{action}/", other,
+                             {"transaction_reference": "MINE"})
+        assert response.status_code in (403, 404), (action, response.text)
+    assert shop.get("/api/payments/", other).json["count"] == 0
+    payment = shop.get(f"/api/payments/{pid}/", buyer).json
+    assert payment["status"] == "pending"
+    assert shop.services.payments.get_payment(shop.commerce.admin, pid).status == "pending"

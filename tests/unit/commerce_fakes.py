@@ -56,7 +56,7 @@ from cultureup.domain.commerce.payments import (
     PaymentStatus,
 )
 from cultureup.domain.errors import ConcurrentUpdate, InvalidState, NotFound, ValidationFailed
-from cultureup.domain.events import JobCompleted
+from cultureup.domain.events import JobCancelled, JobCompleted
 from cultureup.domain.hiring.jobs import ExperienceLevel, Job, JobStatus
 from cultureup.domain.money import Money
 from tests.unit.fakes import FakeClock, RecordingEventPublisher
@@ -510,6 +510,8 @@ class Shop:
                                   webhooks=FakeWebhookVerifier())
         events.subscribe(lambda event: payments.release_for_completed_job(event)
                          if isinstance(event, JobCompleted) else None)
+        events.subscribe(lambda event: payments.refund_for_cancelled_job(event)
+                         if isinstance(event, JobCancelled) else None)
         return cls(store=store, clock=clock, events=events, card=card, orders=orders,
                    payments=payments, fee_rate=fee_rate)
 
@@ -551,6 +553,15 @@ class Shop:
             hired_artist_id=artist.id, final_amount=Money(amount), created_at=NOW,
             updated_at=NOW)
         return job_id
+
+    def cancel_job(self, buyer: Actor, job_id: int) -> None:
+        """What JobService.cancel does, publishing JobCancelled after the commit."""
+        with self.store.unit_of_work() as uow:
+            job = uow.jobs.get(job_id)
+            job.cancel(by=buyer, now=self.clock.now())
+            uow.jobs.save(job)
+            uow.commit()
+        self.events.publish(job.events)
 
     def complete_job(self, buyer: Actor, job_id: int) -> None:
         """What JobService.complete does, publishing JobCompleted after the commit."""

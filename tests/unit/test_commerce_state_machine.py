@@ -1,5 +1,6 @@
-"""Random sequences of orders, payments, releases, refunds and cancellations keep the books
-balanced, the stock whole, and every user's totals equal to what the ledger says."""
+"""Random sequences of orders, payments, releases, refunds and cancellations (of orders and
+of hired jobs) keep the books balanced, the stock whole, and every user's totals equal to
+what the ledger says."""
 
 from __future__ import annotations
 
@@ -111,6 +112,14 @@ class Commerce(RuleBasedStateMachine):
             self._try(lambda: self.shop.complete_job(buyer, job_id))
 
     @rule(data=st.data())
+    def cancel_a_job(self, data: st.DataObject) -> None:
+        if self._jobs():
+            job_id = data.draw(st.sampled_from(self._jobs()))
+            buyer = next(b for b in self.buyers
+                         if b.id == self.shop.state.jobs[job_id].buyer_id)
+            self._try(lambda: self.shop.cancel_job(buyer, job_id))
+
+    @rule(data=st.data())
     def release(self, data: st.DataObject) -> None:
         if self._payments():
             pid = data.draw(st.sampled_from(self._payments()))
@@ -217,6 +226,17 @@ class Commerce(RuleBasedStateMachine):
                     (Decimal(fees.cents) * payment.refunded_amount.cents
                      / payment.amount.cents).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
                 assert fee == expected  # the fee is refunded in proportion
+
+    @invariant()
+    def a_cancelled_job_holds_no_money(self) -> None:
+        """Escrow ends with the job: its payment failed, was refunded in full, or had been
+        released to the artist before the cancellation."""
+        state = self.shop.state
+        for payment in state.payments.values():
+            job = state.jobs.get(payment.job_id) if payment.job_id is not None else None
+            if job is not None and job.status.value == "cancelled":
+                assert payment.status in (PaymentStatus.FAILED, PaymentStatus.REFUNDED) or (
+                    payment.hire_status is HireStatus.RELEASED), payment
 
     @invariant()
     def user_totals_and_stats_equal_the_ledger(self) -> None:
