@@ -34,6 +34,7 @@ from cultureup.adapters.sqlalchemy.catalog.search_queries import search_queries_
 from cultureup.adapters.sqlalchemy.collaboration.queries import SqlAlchemyCollaborationQueries
 from cultureup.adapters.sqlalchemy.commerce.idempotency import SqlAlchemyIdempotencyStore
 from cultureup.adapters.sqlalchemy.commerce.queries import SqlAlchemyCommerceQueries
+from cultureup.adapters.sqlalchemy.counts import CursorSeal
 from cultureup.adapters.sqlalchemy.engine import build_engine
 from cultureup.adapters.sqlalchemy.queries import (
     SqlAlchemyAuditQueries,
@@ -189,7 +190,8 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
     def uow(*, read_only: bool = False) -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(engine, read_only=read_only)
 
-    job_queries = SqlAlchemyJobQueries(engine)
+    cursor_seal = CursorSeal.derived(settings.resolve_secret_key())
+    job_queries = SqlAlchemyJobQueries(engine, cursor_seal)
     hasher = Argon2PasswordHasher(time_cost=settings.password_hash_time_cost,
                                   memory_cost=settings.password_hash_memory_kib)
     limiter = _rate_limiter(settings, clock)
@@ -216,12 +218,13 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
                       notifier=notifier)
     bids = BidService(uow=uow, queries=job_queries, clock=clock, events=events,
                       notifier=notifier)
-    profile_queries = SqlAlchemyProfileQueries(engine)
+    profile_queries = SqlAlchemyProfileQueries(engine, cursor_seal)
     store, private = _image_store(settings), _private_store(settings)
     sanitizer = PillowImageSanitizer(max_pixels=settings.max_image_pixels)
     artwork_queries = SqlAlchemyArtworkQueries(
         engine, url_for=store.url,
-        original_url_for=lambda artwork_id: private_file_path(ORIGINAL_FILE_KIND, artwork_id))
+        original_url_for=lambda artwork_id: private_file_path(ORIGINAL_FILE_KIND, artwork_id),
+        cursor_seal=cursor_seal)
     views = BufferedViewCounter(engine, flush_seconds=settings.view_flush_seconds)
     artworks = ArtworkService(
         uow=uow, queries=artwork_queries, clock=clock, store=store,
@@ -233,7 +236,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
         image_jobs=settings.image_jobs_per_process, views=views)
     artist_profiles = ArtistProfileService(uow=uow, queries=profile_queries, clock=clock)
     buyer_profiles = BuyerProfileService(uow=uow, queries=profile_queries, clock=clock)
-    equipment = EquipmentService(uow=uow, queries=SqlAlchemyEquipmentQueries(engine),
+    equipment = EquipmentService(uow=uow, queries=SqlAlchemyEquipmentQueries(engine, cursor_seal),
                                  clock=clock)
     private_files = PrivateFileService(store=private)
     private_files.register(ORIGINAL_FILE_KIND, artworks.original_file)

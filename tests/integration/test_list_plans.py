@@ -34,7 +34,10 @@ from cultureup.adapters.sqlalchemy.catalog.queries import (
     SqlAlchemyEquipmentQueries,
     SqlAlchemyProfileQueries,
 )
-from cultureup.adapters.sqlalchemy.queries import SqlAlchemyJobQueries
+from cultureup.adapters.sqlalchemy.catalog.tables import artist_profiles, equipment
+from cultureup.adapters.sqlalchemy.counts import CursorSeal, ordered_seek
+from cultureup.adapters.sqlalchemy.queries import JOB_ORDERINGS, SqlAlchemyJobQueries
+from cultureup.adapters.sqlalchemy.tables import jobs as job_table
 from cultureup.application.catalog.artwork_ports import ArtworkFilters
 from cultureup.application.catalog.views import (
     ArtistProfileFilters,
@@ -113,16 +116,20 @@ def equipment_shapes() -> Iterator[EquipmentFilters]:
 def list_calls(engine: Engine) -> Iterator[tuple[str, str, Callable[[], Any]]]:
     """(list name, shape, call) for every public list and shape."""
     page = PageRequest.of(3, 20)
-    artworks = SqlAlchemyArtworkQueries(engine, url_for=str, original_url_for=str)
-    jobs = SqlAlchemyJobQueries(engine)
-    profiles = SqlAlchemyProfileQueries(engine)
-    equipment = SqlAlchemyEquipmentQueries(engine)
+    seal = CursorSeal.random()
+    artworks = SqlAlchemyArtworkQueries(engine, url_for=str, original_url_for=str,
+                                        cursor_seal=seal)
+    jobs = SqlAlchemyJobQueries(engine, seal)
+    profiles = SqlAlchemyProfileQueries(engine, seal)
+    equipment_list = SqlAlchemyEquipmentQueries(engine, seal)
     for filters in artwork_shapes():
         yield "artworks", repr(filters), lambda f=filters: artworks.list_artworks(f, page)
     last_row = {"id": 5, "created_at": datetime(2026, 1, 1, tzinfo=UTC),
                 "price": Money("10"), "likes_count": 3, "views_count": 2}
     for ordering in _orderings("price", "created_at", "views_count", "likes_count"):
-        cursor = PageRequest.of(cursor=artwork_seek(ordering).encode(last_row))
+        seek = artwork_seek(ordering, seal)
+        assert seek is not None
+        cursor = PageRequest.of(cursor=seek.encode(last_row))
         filters = ArtworkFilters(ordering=ordering)
         yield ("artworks", f"cursor {ordering}",
                lambda f=filters, c=cursor: artworks.list_artworks(f, c))
@@ -136,7 +143,38 @@ def list_calls(engine: Engine) -> Iterator[tuple[str, str, Callable[[], Any]]]:
     yield ("buyer_profiles", "default",
            lambda: profiles.list_buyer_profiles(BuyerProfileFilters(), page))
     for filters in equipment_shapes():
-        yield "equipment", repr(filters), lambda f=filters: equipment.list_equipment(f, page)
+        yield ("equipment", repr(filters),
+               lambda f=filters: equipment_list.list_equipment(f, page))
+    # Keyset pages: the same index, entered after the cursor's row.
+    when = datetime(2026, 1, 1, tzinfo=UTC)
+    for ordering in _orderings("budget_min", "deadline", "created_at"):
+        row = {"id": 5, "created_at": when, "deadline": when, "budget_min": Money("10")}
+        for status in (None, "open"):
+            cursor = _cursor(ordering, JOB_ORDERINGS, job_table.c.id, seal, row)
+            filters = JobFilters(ordering=ordering, status=status)
+            yield ("jobs", f"cursor {ordering} {status}",
+                   lambda f=filters, c=cursor: jobs.list_jobs(f, c))
+    for ordering in _orderings("price", "stock_quantity"):
+        row = {"id": 5, "created_at": when, "price": Money("10"), "stock_quantity": 3}
+        cursor = _cursor(ordering, {name: equipment.c[name] for name in row},
+                         equipment.c.id, seal, row)
+        filters = EquipmentFilters(ordering=ordering)
+        yield ("equipment", f"cursor {ordering}",
+               lambda f=filters, c=cursor: equipment_list.list_equipment(f, c))
+    for ordering in _orderings("hourly_rate"):
+        row = {"user_id": 5, "created_at": when, "hourly_rate": Money("10")}
+        cursor = _cursor(ordering, {name: artist_profiles.c[name] for name in row},
+                         artist_profiles.c.user_id, seal, row)
+        filters = ArtistProfileFilters(ordering=ordering)
+        yield ("artist_profiles", f"cursor {ordering}",
+               lambda f=filters, c=cursor: profiles.list_artist_profiles(f, c))
+
+
+def _cursor(ordering: str | None, columns: dict[str, Any], id_column: Any, seal: CursorSeal,
+            row: dict[str, Any]) -> PageRequest:
+    seek = ordered_seek(ordering, "-created_at", columns, id_column, seal)
+    assert seek is not None
+    return PageRequest.of(cursor=seek.encode(row))
 
 
 def captured(engine: Engine, call: Callable[[], Any]) -> list[tuple[str, Any]]:

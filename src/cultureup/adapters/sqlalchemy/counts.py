@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
+import secrets
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
@@ -110,6 +113,18 @@ def order_clauses(ordering: str | None, columns: Mapping[str, Any], default: Seq
     return [key.asc() for key in keys]
 
 
+def ordered_seek(ordering: str | None, default: str, columns: Mapping[str, Any],
+                 id_column: Any, seal: CursorSeal) -> Seek | None:
+    """The keyset of an ordering (`default` when none is given: "-created_at"), or None
+    when the ordering is by a computed figure (a None or missing column)."""
+    name = (ordering or default).lstrip("-")
+    column = columns.get(name)
+    if column is None:
+        return None
+    return Seek(ordering=ordering or "", columns=(column, id_column),
+                descending=(ordering or default).startswith("-"), seal=seal)
+
+
 def keyed_page(engine: Engine, *, keys: Select[Any], rows: Callable[[Any], Select[Any]],
                count: Callable[[Connection], int], page: PageRequest,
                build: Callable[[Any], T], seek: Seek | None = None) -> Page[T]:
@@ -118,34 +133,87 @@ def keyed_page(engine: Engine, *, keys: Select[Any], rows: Callable[[Any], Selec
     entries only; then `rows(page_keys)` joins those few keys to the rows and their joins.
     With a cursor (`page.cursor`, and `seek` describing the ordering), the keys start after
     the cursor's row instead of skipping: every page then costs what the first one costs."""
-    size = page.page_size
-    if page.cursor is not None and seek is not None:
-        after = seek.decode(page.cursor)
-        if after is not None:
-            keys = keys.where(seek.beyond(after))
-        page_keys = keys.limit(size + 1).subquery("page_keys")
-    else:
-        page_keys = keys.limit(size).offset(page.offset).subquery("page_keys")
+    page_keys = window(keys, page, seek).subquery("page_keys")
     with engine.connect() as connection:
         total = count(connection)
         found = connection.execute(rows(page_keys)).mappings().all()
+    return finish(found, total, page, build, seek)
+
+
+def window(query: Select[Any], page: PageRequest, seek: Seek | None) -> Select[Any]:
+    """`query` limited to the page: by number (OFFSET), or after the cursor's row, one row
+    more than the page to know whether another follows. A cursor for a list or ordering
+    that has no `seek` is a 400."""
+    if page.cursor is None:
+        return query.limit(page.page_size).offset(page.offset)
+    if seek is None:
+        errors = FieldErrors()
+        errors.add("cursor", "Cursor paging is not offered for this ordering; use page.")
+        errors.raise_if_any()
+        raise AssertionError  # pragma: no cover - raise_if_any raised
+    after = seek.decode(page.cursor)
+    if after is not None:
+        query = query.where(seek.beyond(after))
+    return query.limit(page.page_size + 1)
+
+
+def finish(found: Sequence[Any], total: int, page: PageRequest, build: Callable[[Any], T],
+           seek: Seek | None) -> Page[T]:
+    """The page of `found` rows (read by `window`), with the next page's cursor."""
     next_cursor = None
-    if page.cursor is not None and seek is not None and len(found) > size:
-        found = found[:size]
+    if page.cursor is not None and seek is not None and len(found) > page.page_size:
+        found = found[:page.page_size]
         next_cursor = seek.encode(found[-1])
     return Page(items=[build(row) for row in found], total=total, request=page,
                 next_cursor=next_cursor)
 
 
 @attrs.frozen
+class CursorSeal:
+    """Signs cursors so that a client can hand back only a cursor this service made: an
+    HMAC-SHA256 (128 bits kept) of the cursor's content, under a key derived from the
+    service's secret key, so every worker of a deployment accepts the others' cursors."""
+
+    key: bytes = attrs.field(repr=False)
+
+    @classmethod
+    def derived(cls, secret_key: str) -> CursorSeal:
+        return cls(hmac.new(secret_key.encode(), b"cultureup list cursor v1",
+                            hashlib.sha256).digest())
+
+    @classmethod
+    def random(cls) -> CursorSeal:
+        """A key for this process alone (tests and tools without a configured secret)."""
+        return cls(secrets.token_bytes(32))
+
+    def _mac(self, body: str) -> str:
+        digest = hmac.new(self.key, body.encode("ascii"), hashlib.sha256).digest()[:16]
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+    def seal(self, payload: bytes) -> str:
+        body = base64.urlsafe_b64encode(payload).decode().rstrip("=")
+        return f"{body}.{self._mac(body)}"
+
+    def open(self, token: str) -> bytes:
+        """The payload of a cursor made by `seal`; ValueError for anything else."""
+        body, dot, mac = token.partition(".")
+        if not dot or not body.isascii() or not hmac.compare_digest(
+                self._mac(body).encode(), mac.encode("ascii", "replace")):
+            raise ValueError("cursor signature")
+        return base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+
+
+@attrs.frozen
 class Seek:
     """Keyset paging for one ordering: the cursor is the last row's ordering values (the
-    ordering column, then the id), opaque to clients (URL-safe base64 of JSON) and tied to
-    the ordering it was made for."""
+    ordering column, then the id), opaque to clients (URL-safe base64 of JSON, signed by
+    `seal`) and tied to the ordering it was made for. Every ordering column is NOT NULL, so
+    the row-value comparison is exact."""
 
     ordering: str
     columns: tuple[Any, ...]
     descending: bool
+    seal: CursorSeal
 
     def beyond(self, values: list[Any]) -> ColumnElement[bool]:
         left = tuple_(*self.columns)
@@ -156,7 +224,7 @@ class Seek:
     def encode(self, row: Any) -> str:
         values = [_plain_value(row[column.name]) for column in self.columns]
         payload = json.dumps({"o": self.ordering, "v": values}, separators=(",", ":"))
-        return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+        return self.seal.seal(payload.encode())
 
     def decode(self, cursor: str) -> list[Any] | None:
         """The values after which the page starts; None for the first page ("")."""
@@ -164,8 +232,7 @@ class Seek:
             return None
         errors = FieldErrors()
         try:
-            padded = cursor + "=" * (-len(cursor) % 4)
-            payload = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+            payload = json.loads(self.seal.open(cursor))
             raw = payload["v"]
             if payload["o"] != self.ordering:
                 errors.add("cursor", "This cursor belongs to another ordering.")

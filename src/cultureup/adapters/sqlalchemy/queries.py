@@ -20,11 +20,16 @@ from sqlalchemy import (
 
 from cultureup.adapters.sqlalchemy.catalog.search_queries import indexed_search
 from cultureup.adapters.sqlalchemy.counts import (
+    CursorSeal,
+    Seek,
     Unindexed,
     counted_scope,
     counter_or,
+    finish,
     keyed_page,
     order_clauses,
+    ordered_seek,
+    window,
 )
 from cultureup.adapters.sqlalchemy.tables import audit_log, bids, categories, jobs, users
 from cultureup.application.views import (
@@ -52,12 +57,14 @@ other_bid = bids.alias("other_bid")
 
 
 def _paginate(engine: Engine, query: Select[Any], count_query: Select[Any],
-              page: PageRequest, build: Callable[[Any], T]) -> Page[T]:
+              page: PageRequest, build: Callable[[Any], T], seek: Seek | None = None
+              ) -> Page[T]:
+    """One page of `query` by number, or after a cursor when `seek` describes the ordering
+    (a cursor for a list without one is a 400)."""
     with engine.connect() as connection:
         total = connection.execute(count_query).scalar_one()
-        rows = connection.execute(
-            query.limit(page.page_size).offset(page.offset)).mappings().all()
-    return Page(items=[build(row) for row in rows], total=total, request=page)
+        rows = connection.execute(window(query, page, seek)).mappings().all()
+    return finish(rows, total, page, build, seek)
 
 
 def _order(query: Select[Any], ordering: str | None, columns: dict[str, Any],
@@ -84,8 +91,10 @@ def _user_columns(alias: Any, prefix: str) -> list[Any]:
 
 
 class SqlAlchemyJobQueries:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, cursor_seal: CursorSeal | None = None) -> None:
+        """`cursor_seal` signs the job list's cursors (a key of this process when None)."""
         self._engine = engine
+        self._seal = cursor_seal or CursorSeal.random()
         # Compiled once here, in one thread: SQLAlchemy fills the aliases' lazily built
         # column and FROM bookkeeping on first compile, and threads racing through that first
         # compile can see it half-built ("Can't determine which FROM clause to join from").
@@ -133,7 +142,9 @@ class SqlAlchemyJobQueries:
             keys=select(jobs.c.id).where(*conditions).order_by(*order),
             rows=lambda keys: self._job_select(keys).order_by(*order),
             count=counter_or(scope, select(func.count()).select_from(jobs).where(*counted)),
-            page=page, build=_job_view)
+            page=page, build=_job_view,
+            seek=ordered_seek(filters.ordering, "-created_at", JOB_ORDERINGS, jobs.c.id,
+                              self._seal))
 
     def get_job(self, job_id: int) -> JobView:
         with self._engine.connect() as connection:

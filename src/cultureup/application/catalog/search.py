@@ -33,6 +33,13 @@ T = TypeVar("T")
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_GROUP = 10
+# What a search costs is bounded whatever the number of matches of a common word:
+# - the results of a group are the most relevant among its RANKED_MATCHES newest matches
+#   (all of them when a group has fewer), so at most that many are ranked;
+# - a group's `total` is exact up to COUNTED_MATCHES; a group with more matches counts as
+#   COUNTED_MATCHES, and `exact` says so.
+RANKED_MATCHES = 500
+COUNTED_MATCHES = 1000
 OPERATOR_WORDS = frozenset({"AND", "OR", "NOT", "NEAR"})
 
 
@@ -129,10 +136,12 @@ class ArtistHit:
 
 @attrs.frozen(kw_only=True)
 class SearchGroup(Generic[T]):
-    """The best matches of one kind (at most the limit asked for) and how many match."""
+    """The best matches of one kind (at most the limit asked for) and how many match: exact
+    when `exact`, else at least `total` (COUNTED_MATCHES)."""
 
     items: Sequence[T]
     total: int
+    exact: bool = True
 
 
 def _nothing() -> SearchGroup[Any]:
@@ -154,8 +163,13 @@ class SearchHits:
 
     @property
     def total(self) -> int:
-        """Every match across the groups, also those beyond each group's limit."""
+        """Every match across the groups, also those beyond each group's limit; a group
+        counts at most COUNTED_MATCHES (then `total_exact` is false)."""
         return self.artworks.total + self.jobs.total + self.artists.total
+
+    @property
+    def total_exact(self) -> bool:
+        return self.artworks.exact and self.jobs.exact and self.artists.exact
 
 
 @attrs.frozen(kw_only=True)
@@ -168,8 +182,9 @@ class SearchQueries(Protocol):
     """The read model over the full-text index."""
 
     def search(self, terms: SearchTerms, limit: int) -> SearchHits:
-        """At most `limit` matches per group; one statement per group, whatever the
-        number of matches."""
+        """At most `limit` matches per group, the most relevant among the group's
+        RANKED_MATCHES newest matches; totals exact up to COUNTED_MATCHES per group. A
+        bounded amount of work per group, whatever the number of matches."""
         ...
 
 

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from cultureup.application.views import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest
 from cultureup.entrypoints.http.endpoint import Answer, Shape
-from cultureup.entrypoints.http.fields import Integer, Timestamp
+from cultureup.entrypoints.http.fields import Integer, Text, Timestamp
 
 T = TypeVar("T")
 V = TypeVar("V")
@@ -95,6 +95,28 @@ class Pagination(Shape):
         return PageRequest.of(self.page or 1, self.page_size or DEFAULT_PAGE_SIZE)
 
 
+# The value that asks for the first page of keyset paging (a cursor is never this word).
+FIRST_CURSOR = "first"
+Cursor = Text(
+    400, pattern=r"^(first|[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$",
+    description="Keyset paging, for infinite scroll: `first` for the first page, then the "
+    "cursor of the `next` link. Opaque and signed: a changed or foreign cursor is a 400. "
+    "Every page then costs what the first one costs, however deep; `previous` is null. "
+    "Not with `page`, nor with an ordering by a computed figure (400).")
+
+
+class CursorPagination(Pagination):
+    """Page numbers, or opt-in keyset paging with `cursor`."""
+
+    cursor: Cursor = None
+
+    def page_request(self) -> PageRequest:
+        cursor = None if self.cursor is None else (
+            "" if self.cursor == FIRST_CURSOR else self.cursor)
+        return PageRequest.of(self.page or 1, self.page_size or DEFAULT_PAGE_SIZE,
+                              cursor=cursor)
+
+
 class PageOf(Answer, Generic[T]):
     count: int = Field(ge=0)
     next: str | None = Field(json_schema_extra={"format": "uri-reference"})
@@ -106,6 +128,11 @@ class PageOf(Answer, Generic[T]):
         if page.request.page > page.last_page:
             raise falcon.HTTPNotFound(title="Invalid page.",
                                       description="That page contains no results.")
+        if page.request.cursor is not None:
+            return cls(count=page.total, previous=None,
+                       next=None if page.next_cursor is None else _cursor_link(
+                           req, page.next_cursor),
+                       results=[item(value) for value in page.items])
         return cls(count=page.total,
                    next=_link(req, page.request.page + 1) if page.has_next else None,
                    previous=_link(req, page.request.page - 1) if page.has_previous else None,
@@ -116,6 +143,16 @@ def _link(req: falcon.Request, number: int) -> str:
     params = {key: value for key, value in req.params.items() if key != "page"}
     if number > 1:
         params["page"] = str(number)
+    return _url(req, params)
+
+
+def _cursor_link(req: falcon.Request, cursor: str) -> str:
+    params = {key: value for key, value in req.params.items() if key not in ("page", "cursor")}
+    params["cursor"] = cursor
+    return _url(req, params)
+
+
+def _url(req: falcon.Request, params: dict[str, Any]) -> str:
     query = urlencode(params, doseq=True)
     base = f"{req.prefix}{req.path}"
     if not base.endswith("/"):

@@ -15,12 +15,14 @@ from sqlalchemy import ColumnElement, Engine, Select, func, literal_column, sele
 from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks
 from cultureup.adapters.sqlalchemy.catalog.search_queries import indexed_search
 from cultureup.adapters.sqlalchemy.counts import (
+    CursorSeal,
     Seek,
     Unindexed,
     counted_scope,
     counter_or,
     keyed_page,
     order_clauses,
+    ordered_seek,
 )
 
 # Shared helpers of the SQL read models in this package.
@@ -53,10 +55,13 @@ LEADING_FACETS = {"artist_id": ("created_at", "price", "likes_count", "views_cou
 
 class SqlAlchemyArtworkQueries:
     def __init__(self, engine: Engine, url_for: Callable[[str], str],
-                 original_url_for: Callable[[int], str]) -> None:
+                 original_url_for: Callable[[int], str],
+                 cursor_seal: CursorSeal | None = None) -> None:
         """`url_for` gives a public file's URL from its key; `original_url_for` the URL an
-        artwork's original is fetched at (by its id: originals have no public URL)."""
+        artwork's original is fetched at (by its id: originals have no public URL);
+        `cursor_seal` signs the list's cursors (a key of this process alone when None)."""
         self._engine, self._url_for = engine, url_for
+        self._seal = cursor_seal or CursorSeal.random()
         self._original_url_for = original_url_for
 
     def _select(self, page_keys: Any = None) -> Select[Any]:
@@ -84,7 +89,7 @@ class SqlAlchemyArtworkQueries:
             rows=lambda keys: self._select(keys).order_by(*order),
             count=counter_or(scope, select(func.count()).select_from(artworks)
                              .where(*counted)),
-            page=page, build=self._view, seek=artwork_seek(filters.ordering))
+            page=page, build=self._view, seek=artwork_seek(filters.ordering, self._seal))
 
     def get_artwork(self, artwork_id: int) -> ArtworkView:
         with self._engine.connect() as connection:
@@ -119,10 +124,8 @@ class SqlAlchemyArtworkQueries:
         )
 
 
-def artwork_seek(ordering: str | None) -> Seek:
-    name = (ordering or "-created_at").lstrip("-")
-    return Seek(ordering=ordering or "", columns=(ORDERINGS[name], artworks.c.id),
-                descending=ordering is None or ordering.startswith("-"))
+def artwork_seek(ordering: str | None, seal: CursorSeal) -> Seek:
+    return ordered_seek(ordering, "-created_at", ORDERINGS, artworks.c.id, seal)
 
 
 def _conditions(filters: ArtworkFilters, dialect: str, *,

@@ -29,7 +29,7 @@ from cultureup.adapters.sqlalchemy.catalog.tables import (
     equipment,
 )
 from cultureup.adapters.sqlalchemy.commerce.tables import ledger_entries
-from cultureup.adapters.sqlalchemy.counts import Unindexed
+from cultureup.adapters.sqlalchemy.counts import CursorSeal, Unindexed, ordered_seek
 from cultureup.adapters.sqlalchemy.queries import _paginate
 from cultureup.adapters.sqlalchemy.ratings import rating_columns, rating_order
 from cultureup.adapters.sqlalchemy.tables import jobs, users
@@ -98,8 +98,10 @@ def _visible_users(user_id: Any) -> list[ColumnElement[bool]]:
 class SqlAlchemyProfileQueries:
     """Artist and buyer profiles, with their figures from jobs."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, cursor_seal: CursorSeal | None = None) -> None:
+        """`cursor_seal` signs the lists' cursors (a key of this process when None)."""
         self._engine = engine
+        self._seal = cursor_seal or CursorSeal.random()
 
     # -- artists ---------------------------------------------------------------------------
 
@@ -137,7 +139,13 @@ class SqlAlchemyProfileQueries:
         count = (select(func.count()).select_from(artist_profiles)
                  .join(users, and_(*_visible_users(artist_profiles.c.user_id)))
                  .where(*_artist_conditions(filters, self._engine.dialect.name, walk=False)))
-        return _paginate(self._engine, query, count, page, _artist_view)
+        # Keyset paging for the orderings by a column (created_at, hourly_rate), not by a
+        # computed figure.
+        seek = ordered_seek(filters.ordering, "-created_at", {
+            "created_at": artist_profiles.c.created_at,
+            "hourly_rate": artist_profiles.c.hourly_rate}, artist_profiles.c.user_id,
+            self._seal)
+        return _paginate(self._engine, query, count, page, _artist_view, seek)
 
     def get_artist_profile(self, user_id: int) -> ArtistProfileView:
         query = self._artist_select(self._artist_stats()).where(
@@ -182,7 +190,10 @@ class SqlAlchemyProfileQueries:
         count = (select(func.count()).select_from(buyer_profiles)
                  .join(users, and_(*_visible_users(buyer_profiles.c.user_id)))
                  .where(*conditions))
-        return _paginate(self._engine, query, count, page, _buyer_view)
+        seek = ordered_seek(filters.ordering, "-created_at",
+                            {"created_at": buyer_profiles.c.created_at},
+                            buyer_profiles.c.user_id, self._seal)
+        return _paginate(self._engine, query, count, page, _buyer_view, seek)
 
     def get_buyer_profile(self, user_id: int) -> BuyerProfileView:
         query = self._buyer_select(self._buyer_stats()).where(
@@ -250,8 +261,10 @@ def _buyer_view(row: Any) -> BuyerProfileView:
 
 
 class SqlAlchemyEquipmentQueries:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, cursor_seal: CursorSeal | None = None) -> None:
+        """`cursor_seal` signs the list's cursors (a key of this process when None)."""
         self._engine = engine
+        self._seal = cursor_seal or CursorSeal.random()
 
     def list_equipment(self, filters: EquipmentFilters,
                        page: PageRequest) -> Page[EquipmentView]:
@@ -262,7 +275,10 @@ class SqlAlchemyEquipmentQueries:
             id_column=equipment.c.id)
         count = (select(func.count()).select_from(equipment)
                  .where(*_equipment_conditions(filters, walk=False)))
-        return _paginate(self._engine, query, count, page, _equipment_view)
+        seek = ordered_seek(filters.ordering, "-created_at", {
+            "created_at": equipment.c.created_at, "price": equipment.c.price,
+            "stock_quantity": equipment.c.stock_quantity}, equipment.c.id, self._seal)
+        return _paginate(self._engine, query, count, page, _equipment_view, seek)
 
     def get_equipment(self, equipment_id: int) -> EquipmentView:
         with self._engine.connect() as connection:

@@ -1,9 +1,10 @@
 """The global search read model over the full-text index of migration 0005.
 
-One statement per group, the three on one connection: the index finds the matching documents
-(FTS5 MATCH on SQLite, a GIN index scan for `@@` on PostgreSQL), joins reach the rows they
-describe by primary key, and `count(*) OVER ()` counts every match before the LIMIT keeps the
-best. No LIKE '%...%' scan of any table.
+One or two statements per group, the three on one connection: the index finds the matching
+documents (FTS5 MATCH on SQLite, a GIN index scan for `@@` on PostgreSQL), newest first; the
+best of the newest RANKED_MATCHES are kept and joined to the rows they describe by primary
+key; a common word's matches are counted up to COUNTED_MATCHES (see `_group`). No LIKE
+'%...%' scan of any table, no ranking or join of every match.
 
 User input never reaches the query language as syntax: SearchTerms holds letters and digits
 only, and each word is quoted as a literal term anyway.
@@ -43,6 +44,8 @@ from cultureup.adapters.sqlalchemy.catalog.tables import artist_profiles
 from cultureup.adapters.sqlalchemy.ratings import rating_columns
 from cultureup.adapters.sqlalchemy.tables import jobs, users
 from cultureup.application.catalog.search import (
+    COUNTED_MATCHES,
+    RANKED_MATCHES,
     ArtistHit,
     ArtworkHit,
     JobHit,
@@ -71,10 +74,12 @@ class _SqlSearchQueries:
 
     # -- the part each database answers differently ------------------------------------
 
-    def _matching(self, kind: str, terms: SearchTerms
-                  ) -> tuple[FromClause, list[ColumnElement[bool]], ColumnElement[Any]]:
+    def _matching(self, kind: str, terms: SearchTerms) -> tuple[
+            FromClause, list[ColumnElement[bool]], ColumnElement[Any], ColumnElement[Any]]:
         """The documents of `kind` matching the terms: the FROM clause (which exposes
-        `search_documents`), the conditions, and the relevance ordering, best first."""
+        `search_documents`), the conditions, the score (lower is more relevant) and the
+        column that orders documents from oldest to newest, which the index reads in
+        that order."""
         raise NotImplementedError
 
     # -- the groups --------------------------------------------------------------------
@@ -87,67 +92,90 @@ class _SqlSearchQueries:
 
     def _artworks(self, connection: Connection, terms: SearchTerms, limit: int
                   ) -> SearchGroup[ArtworkHit]:
-        source, conditions, relevance = self._matching("artwork", terms)
-        query = (
-            select(artworks.c.id, artworks.c.title,
-                   artwork_artist.c.username.label("artist_name"), artworks.c.price,
-                   artworks.c.watermarked_key, _total())
-            .select_from(source)
-            .join(artworks, artworks.c.id == docs.c.ref_id)
-            .join(artwork_artist, artwork_artist.c.id == artworks.c.artist_id)
-            .where(*conditions, artworks.c.moderation_status != "REJECTED")
-            .order_by(relevance, artworks.c.id.desc())
-        )
-        return _group(connection, query, limit, lambda row: ArtworkHit(
+        source, conditions, score, newest = self._matching("artwork", terms)
+        matches = (select(docs.c.ref_id.label("id")).select_from(source)
+                   .join(artworks, artworks.c.id == docs.c.ref_id)
+                   .where(*conditions, artworks.c.moderation_status != "REJECTED"))
+
+        def rows(top: Any) -> Select[Any]:
+            return (select(artworks.c.id, artworks.c.title,
+                           artwork_artist.c.username.label("artist_name"), artworks.c.price,
+                           artworks.c.watermarked_key)
+                    .select_from(top).join(artworks, artworks.c.id == top.c.id)
+                    .join(artwork_artist, artwork_artist.c.id == artworks.c.artist_id))
+
+        return _group(connection, matches, score, newest, limit, rows, lambda row: ArtworkHit(
             id=row["id"], title=row["title"], artist_name=row["artist_name"],
             price=row["price"], image_url=self._url_for(row["watermarked_key"])))
 
     def _jobs(self, connection: Connection, terms: SearchTerms, limit: int
               ) -> SearchGroup[JobHit]:
-        source, conditions, relevance = self._matching("job", terms)
-        query = (
-            select(jobs.c.id, jobs.c.title, job_buyer.c.username.label("buyer_name"),
-                   jobs.c.budget_min, jobs.c.budget_max, jobs.c.status, _total())
-            .select_from(source)
-            .join(jobs, jobs.c.id == docs.c.ref_id)
-            .join(job_buyer, job_buyer.c.id == jobs.c.buyer_id)
-            .where(*conditions)
-            .order_by(relevance, jobs.c.id.desc())
-        )
-        return _group(connection, query, limit, lambda row: JobHit(
+        source, conditions, score, newest = self._matching("job", terms)
+        matches = select(docs.c.ref_id.label("id")).select_from(source).where(*conditions)
+
+        def rows(top: Any) -> Select[Any]:
+            return (select(jobs.c.id, jobs.c.title, job_buyer.c.username.label("buyer_name"),
+                           jobs.c.budget_min, jobs.c.budget_max, jobs.c.status)
+                    .select_from(top).join(jobs, jobs.c.id == top.c.id)
+                    .join(job_buyer, job_buyer.c.id == jobs.c.buyer_id))
+
+        return _group(connection, matches, score, newest, limit, rows, lambda row: JobHit(
             id=row["id"], title=row["title"], buyer_name=row["buyer_name"],
             budget_min=row["budget_min"], budget_max=row["budget_max"], status=row["status"]))
 
     def _artists(self, connection: Connection, terms: SearchTerms, limit: int
                  ) -> SearchGroup[ArtistHit]:
-        source, conditions, relevance = self._matching("artist", terms)
-        rating_total, rating_count = rating_columns(users.c.id)
-        query = (
-            select(users.c.id, users.c.username, users.c.first_name, users.c.last_name,
-                   artist_profiles.c.skills, rating_total.label("rating_total"),
-                   rating_count.label("rating_count"), _total())
-            .select_from(source)
-            .join(artist_profiles, artist_profiles.c.user_id == docs.c.ref_id)
-            .join(users, users.c.id == artist_profiles.c.user_id)
-            .where(*conditions, users.c.is_active.is_(True))
-            .order_by(relevance, users.c.id.desc())
-        )
-        return _group(connection, query, limit, lambda row: ArtistHit(
+        source, conditions, score, newest = self._matching("artist", terms)
+        matches = (select(docs.c.ref_id.label("id")).select_from(source)
+                   .join(users, users.c.id == docs.c.ref_id)
+                   .where(*conditions, users.c.is_active.is_(True)))
+
+        def rows(top: Any) -> Select[Any]:
+            rating_total, rating_count = rating_columns(users.c.id)
+            return (select(users.c.id, users.c.username, users.c.first_name,
+                           users.c.last_name, artist_profiles.c.skills,
+                           rating_total.label("rating_total"),
+                           rating_count.label("rating_count"))
+                    .select_from(top).join(users, users.c.id == top.c.id)
+                    .join(artist_profiles, artist_profiles.c.user_id == users.c.id))
+
+        return _group(connection, matches, score, newest, limit, rows, lambda row: ArtistHit(
             user_id=row["id"], username=row["username"], first_name=row["first_name"],
             last_name=row["last_name"], skills=row["skills"],
             rating=average_rating(row["rating_total"], row["rating_count"])))
 
 
-def _group(connection: Connection, query: Select[Any], limit: int,
+def _group(connection: Connection, matches: Select[Any], score: ColumnElement[Any],
+           newest: ColumnElement[Any], limit: int, rows: Callable[[Any], Select[Any]],
            build: Callable[[Any], T]) -> SearchGroup[T]:
-    rows = connection.execute(query.limit(limit)).mappings().all()
-    return SearchGroup(items=[build(row) for row in rows],
-                       total=rows[0]["total_matches"] if rows else 0)
+    """The group's best `limit` matches and its total, in bounded work whatever the number
+    of matches (`matches` selects the matching ids, `id`):
 
-
-def _total() -> ColumnElement[int]:
-    # Counted over every matching row, before LIMIT: the group's true number of matches.
-    return func.count().over().label("total_matches")
+    1. the RANKED_MATCHES newest matches are read in the index's order (no sort), their
+       score computed for them alone; the best `limit` of them are kept, then joined to
+       their rows (by primary key). `count(*) OVER ()` counts the candidates, at most
+       RANKED_MATCHES, in the same statement;
+    2. only when there are that many candidates, the matches are counted up to
+       COUNTED_MATCHES + 1 (no ranking, no join beyond the visibility rule).
+    Both are top-k or bounded reads: no sort of the whole match set, nothing that depends on
+    PostgreSQL's work_mem."""
+    candidates = (matches.add_columns(score.label("score"))
+                  .order_by(newest.desc()).limit(RANKED_MATCHES).subquery("candidates"))
+    top = (select(candidates.c.id, candidates.c.score,
+                  func.count().over().label("candidates"))
+           .order_by(candidates.c.score, candidates.c.id.desc()).limit(limit)
+           .subquery("top"))
+    query = rows(top).add_columns(top.c.candidates).order_by(top.c.score, top.c.id.desc())
+    found = connection.execute(query).mappings().all()
+    if not found:
+        return SearchGroup(items=(), total=0)
+    total, exact = found[0]["candidates"], True
+    if total >= RANKED_MATCHES:
+        counted = matches.limit(COUNTED_MATCHES + 1).subquery("counted")
+        total = connection.execute(select(func.count()).select_from(counted)).scalar_one()
+        if total > COUNTED_MATCHES:
+            total, exact = COUNTED_MATCHES, False
+    return SearchGroup(items=[build(row) for row in found], total=total, exact=exact)
 
 
 class _CrossJoin(Join):
@@ -171,21 +199,21 @@ class SqliteSearchQueries(_SqlSearchQueries):
     search_documents (by an index on kind, say) and ask FTS5 about each document in turn, a
     scan in disguise; so the join is a CROSS JOIN, which SQLite never reorders."""
 
-    def _matching(self, kind: str, terms: SearchTerms
-                  ) -> tuple[FromClause, list[ColumnElement[bool]], ColumnElement[Any]]:
+    def _matching(self, kind: str, terms: SearchTerms) -> tuple[
+            FromClause, list[ColumnElement[bool]], ColumnElement[Any], ColumnElement[Any]]:
         fts = search_documents_fts
         source = _CrossJoin(fts, docs, docs.c.id == fts.c.rowid)
-        return source, [_sqlite_match(terms), docs.c.kind == kind], fts.c.rank.asc()
+        return source, [_sqlite_match(terms), docs.c.kind == kind], fts.c.rank, fts.c.rowid
 
 
 class PostgresSearchQueries(_SqlSearchQueries):
     """A GIN index over `document`: `'logo' & 'des':*` means both, the second as a prefix;
     ts_rank ranks."""
 
-    def _matching(self, kind: str, terms: SearchTerms
-                  ) -> tuple[FromClause, list[ColumnElement[bool]], ColumnElement[Any]]:
+    def _matching(self, kind: str, terms: SearchTerms) -> tuple[
+            FromClause, list[ColumnElement[bool]], ColumnElement[Any], ColumnElement[Any]]:
         match, document, query = _postgres_match(terms)
-        return docs, [match, docs.c.kind == kind], func.ts_rank(document, query).desc()
+        return docs, [match, docs.c.kind == kind], -func.ts_rank(document, query), docs.c.id
 
 
 def _sqlite_match(terms: SearchTerms) -> ColumnElement[bool]:

@@ -39,8 +39,8 @@ from cultureup.entrypoints.http.fields import (
 )
 from cultureup.entrypoints.http.shapes import (
     CategoryRef,
+    CursorPagination,
     PageOf,
-    Pagination,
     PublicUser,
     UserRef,
 )
@@ -62,7 +62,7 @@ def absolute(req: falcon.Request, url: str) -> str:
     return url if url.startswith(("http://", "https://")) else f"{req.prefix}{url}"
 
 
-class ArtworkQuery(Pagination):
+class ArtworkQuery(CursorPagination):
     category: Id = None
     artwork_type: Kind = None
     min_price: AnyPrice = None

@@ -32,7 +32,7 @@ from cultureup.entrypoints.http.fields import (
     Text,
     Timestamp,
 )
-from cultureup.entrypoints.http.shapes import PageOf, Pagination
+from cultureup.entrypoints.http.shapes import CursorPagination, PageOf
 
 TAG = "Equipment"
 Name = Text(NAME_MAX)
@@ -63,7 +63,7 @@ class EquipmentUpdate(Shape):
     is_available: Flag = None
 
 
-class EquipmentQuery(Pagination):
+class EquipmentQuery(CursorPagination):
     equipment_type: Kind = None
     min_price: AnyPrice = None
     max_price: AnyPrice = None

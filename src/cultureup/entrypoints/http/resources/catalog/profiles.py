@@ -40,7 +40,7 @@ from cultureup.entrypoints.http.fields import (
     Ordering,
     Text,
 )
-from cultureup.entrypoints.http.shapes import PageOf, Pagination, PublicUser
+from cultureup.entrypoints.http.shapes import CursorPagination, PageOf, Pagination, PublicUser
 
 ARTISTS, BUYERS = "Artist profiles", "Buyer profiles"
 SEARCH_MAX = 200
@@ -84,7 +84,7 @@ class ArtistProfileUpdate(Shape):
     is_available: Flag = None
 
 
-class ArtistProfileQuery(Pagination):
+class ArtistProfileQuery(CursorPagination):
     experience_level: Level = None
     is_available: Flag = None
     min_hourly_rate: MinRate = None
@@ -134,7 +134,7 @@ class BuyerProfileInput(Shape):
     address: Address = None
 
 
-class BuyerProfileQuery(Pagination):
+class BuyerProfileQuery(CursorPagination):
     search: BuyerSearch = None
     ordering: BuyerOrdering = None
 

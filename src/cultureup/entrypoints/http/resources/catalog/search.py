@@ -1,5 +1,6 @@
 """/api/search/?q=: artworks, jobs and artists matching the words of `q`, at most ten of
-each, most relevant first; `total_results` counts every match (see docs/decisions.md)."""
+each, most relevant first; `total_results` counts the matches, exactly up to a bound per group
+(see docs/decisions.md)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import falcon
 from pydantic import Field
 
 from cultureup.application.catalog.search import (
+    COUNTED_MATCHES,
     MAX_QUERY_LENGTH,
+    RANKED_MATCHES,
     RESULTS_PER_GROUP,
     SearchResults,
     SearchService,
@@ -62,7 +65,8 @@ class SearchResultsAnswer(Answer):
     results: SearchGroups
     total_results: int = Field(description=(
         "Every match across the three groups, including those beyond the "
-        f"{RESULTS_PER_GROUP} shown per group"))
+        f"{RESULTS_PER_GROUP} shown per group; each group counts exactly up to "
+        f"{COUNTED_MATCHES} matches, and a group with more counts as {COUNTED_MATCHES}"))
 
     @classmethod
     def of(cls, req: falcon.Request, results: SearchResults) -> SearchResultsAnswer:
@@ -84,7 +88,9 @@ class SearchResource:
         self._search = search
 
     @endpoint(f"Search artworks, jobs and artists (at most {RESULTS_PER_GROUP} of each, most "
-              "relevant first)", "Search", query=SearchQuery, response=SearchResultsAnswer)
+              "relevant first)", "Search", query=SearchQuery, response=SearchResultsAnswer,
+              description=f"Each group shows the most relevant of its {RANKED_MATCHES} newest "
+              "matches (of all of them when it has fewer), newest first among equals.")
     def on_get(self, req: falcon.Request, resp: falcon.Response, query: SearchQuery
                ) -> SearchResultsAnswer:
         return SearchResultsAnswer.of(req, self._search.search(query.q))

@@ -34,8 +34,8 @@ from cultureup.entrypoints.http.fields import (
 from cultureup.entrypoints.http.resources.hiring.bids import Bid, BidPage, BidQuery
 from cultureup.entrypoints.http.shapes import (
     CategoryRef,
+    CursorPagination,
     PageOf,
-    Pagination,
     PublicUser,
     UserRef,
 )
@@ -79,7 +79,7 @@ class JobUpdate(Shape):
     deadline: TimestampIn = None
 
 
-class JobQuery(Pagination):
+class JobQuery(CursorPagination):
     status: Status = None
     category: Id = None
     experience_level: Level = None

@@ -1,0 +1,75 @@
+"""Search does a bounded amount of work whatever the number of matches: each group ranks only
+its RANKED_MATCHES newest matches and counts exactly up to COUNTED_MATCHES; beyond that the
+group counts as COUNTED_MATCHES. The bounds are made small here so that a few rows show it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cultureup.adapters.sqlalchemy.catalog import search_queries
+from cultureup.bootstrap import Services
+from tests.integration.conftest import Marketplace
+
+RANKED, COUNTED = 4, 6
+
+
+@pytest.fixture
+def small_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_queries, "RANKED_MATCHES", RANKED)
+    monkeypatch.setattr(search_queries, "COUNTED_MATCHES", COUNTED)
+
+
+def _post_jobs(market: Marketplace, descriptions: list[str]) -> list[int]:
+    buyer = market.user("buyer")
+    category = market.category()
+    ids = []
+    for n, description in enumerate(descriptions):
+        ids.append(market.job(buyer, category, title=f"Commission number {n}",
+                              description=description)["id"])
+        market.clock.advance(minutes=1)
+    return ids
+
+
+def _search(market: Marketplace, q: str) -> dict[str, Any]:
+    response = market.client.simulate_get("/api/search/", params={"q": q})
+    assert response.status_code == 200, response.text
+    return response.json
+
+
+@pytest.mark.parametrize("matching", [1, RANKED - 1, RANKED, COUNTED, COUNTED + 1, 9])
+def test_totals_are_exact_up_to_the_bound_then_the_bound(
+        services: Services, market: Marketplace, small_bounds: None, matching: int) -> None:
+    _post_jobs(market, ["a sunset over the river"] * matching + ["a plain brick wall"] * 3)
+    body = _search(market, "sunset")
+    assert body["total_results"] == min(matching, COUNTED)
+    assert len(body["results"]["jobs"]) == min(matching, RANKED)
+    assert _search(market, "brick")["total_results"] == 3
+
+
+def test_the_best_of_the_newest_matches_are_shown_best_first(
+        services: Services, market: Marketplace, small_bounds: None) -> None:
+    # The oldest job is the most relevant of all, but not among the RANKED newest matches.
+    descriptions = ["sunset " * 8 + "painting"] + [
+        "sunset " * times + "painting and a long description of other things " * 3
+        for times in (1, 3, 1, 2, 1, 1)]
+    ids = _post_jobs(market, descriptions)
+    body = _search(market, "sunset")
+    shown = [job["id"] for job in body["results"]["jobs"]]
+    newest = ids[-RANKED:]
+    assert sorted(shown) == sorted(newest)
+    # Among them, more occurrences of the word rank higher (bm25 / ts_rank), newest first
+    # among equals.
+    assert shown[0] == ids[4]
+    assert shown[1:] == [ids[6], ids[5], ids[3]]
+    assert body["total_results"] == COUNTED
+
+
+def test_without_the_bounds_every_match_is_ranked_and_counted(
+        services: Services, market: Marketplace) -> None:
+    descriptions = ["sunset " * 8 + "painting"] + ["sunset painting"] * 5
+    ids = _post_jobs(market, descriptions)
+    body = _search(market, "sunset")
+    assert body["results"]["jobs"][0]["id"] == ids[0]
+    assert body["total_results"] == 6
