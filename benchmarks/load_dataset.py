@@ -38,6 +38,7 @@ from cultureup.adapters.sqlalchemy.engine import build_engine
 from cultureup.adapters.sqlalchemy.migrate import upgrade
 from cultureup.adapters.sqlalchemy.tables import bids, categories, jobs, users
 from cultureup.domain.money import Money
+from cultureup.domain.text import identity_key, search_text
 
 # Nobody logs in as a benchmark user: this is not an argon2 hash, so no password matches it.
 UNUSABLE_PASSWORD = "!benchmark-user-no-login"
@@ -64,8 +65,11 @@ def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[st
 
 
 def _user_rows(people: Sequence[dict[str, Any]], now: Any) -> Iterator[dict[str, Any]]:
+    # The computed columns the repositories write (identity keys, folded search text).
     for p in people:
         yield {**p, "password_hash": UNUSABLE_PASSWORD, "is_active": True,
+               "username_key": identity_key(p["username"]), "email_key": identity_key(p["email"]),
+               "search_text": search_text(p["username"], p["first_name"], p["last_name"]),
                "created_at": now, "updated_at": now}
 
 
@@ -87,13 +91,14 @@ def _artwork_rows(rows: Sequence[dict[str, Any]]) -> Iterator[dict[str, Any]]:
                "watermarked_key": a["watermarked_image"], "labels": "[]",
                "similarity_score": 0.0, "views_count": a["views_count"],
                "likes_count": a["likes_count"], "created_at": a["created_at"],
-               "updated_at": a["updated_at"]}
+               "updated_at": a["updated_at"],
+               "search_text": search_text(a["title"], a["description"])}
 
 
 def _job_rows(rows: Sequence[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     for j in rows:
         yield {**j, "budget_min": Money(j["budget_min"]), "budget_max": Money(j["budget_max"]),
-               "version": 0}
+               "version": 0, "search_text": search_text(j["title"], j["description"])}
 
 
 def _bid_rows(rows: Sequence[dict[str, Any]], job_created: dict[int, Any],
