@@ -179,3 +179,33 @@ def test_another_buyer_cannot_pay_or_act_on_a_payment(shop: Shop) -> None:
     payment = shop.get(f"/api/payments/{pid}/", buyer).json
     assert payment["status"] == "pending"
     assert shop.services.payments.get_payment(shop.commerce.admin, pid).status == "pending"
+
+
+def test_twenty_orders_and_payments_cost_the_queries_of_one_over_http(
+        shop: Shop, count_queries) -> None:  # type: ignore[no-untyped-def]
+    buyer = shop.user("buyer")
+    item = shop.commerce.item("5.00", 1000)
+
+    def order_and_pay() -> None:
+        order = shop.post("/api/orders/", buyer, {
+            "order_type": "artwork", "shipping_address": "Lahore",
+            "artwork_items": [{"artwork_id": shop.artwork("10.00")}],
+            "equipment_items": [{"equipment_id": item, "quantity": 2}]}).json
+        assert shop.post("/api/payments/", buyer, {"order": order["id"],
+                                                   "payment_method": "bank_transfer"}
+                         ).status_code == 201
+
+    def cost(path: str, user: ApiUser) -> tuple[int, int]:
+        count_queries.count = 0
+        page = shop.get(path, user, page_size=20).json
+        return count_queries.count, len(page["results"])
+
+    order_and_pay()
+    one = (cost("/api/orders/", buyer), cost("/api/payments/", buyer),
+           cost("/api/admin/payments/", shop.admin))
+    for _ in range(19):
+        order_and_pay()
+    twenty = (cost("/api/orders/", buyer), cost("/api/payments/", buyer),
+              cost("/api/admin/payments/", shop.admin))
+    assert [n for _, n in one] == [1, 1, 1] and [n for _, n in twenty] == [20, 20, 20]
+    assert [q for q, _ in twenty] == [q for q, _ in one], (one, twenty)
