@@ -90,3 +90,17 @@ def test_cancel_and_force_complete_orders(services: Services, env: dict[str, str
     assert code == 1 and "cannot be cancelled" in out
     code, out = cli(env, "orders", "expire", "--json")
     assert code == 0 and json.loads(out) == {"expired": 0}
+
+
+def test_expired_idempotency_keys_are_purged(services: Services, env: dict[str, str]) -> None:
+    """Keys claimed on the test clock (March 2026, kept 24 h) are long expired for the
+    command, which runs on the system clock."""
+    from cultureup.application.commerce.idempotency import StoredAnswer
+
+    buyer = Commerce(services).user("buyer")
+    for key in ("a", "b"):
+        services.idempotency.run(buyer.id, key, "f", lambda: StoredAnswer(
+            status=201, body=b"{}", content_type="application/json"))
+    assert json.loads(cli(env, "payments", "purge-keys", "--json")[1]) == {"purged": 2}
+    code, output = cli(env, "payments", "purge-keys")
+    assert code == 0 and output.strip() == "Purged 0 expired idempotency keys."

@@ -158,6 +158,14 @@ def payments_refund(
                    f"{result.refund_amount} ({result.payment.status}).")
 
 
+@payments_app.command("purge-keys")
+def payments_purge_keys(as_json: AsJson = False) -> None:
+    """Delete the expired Idempotency-Keys (they are replaced on use anyway)."""
+    count = _run(lambda s: s.idempotency.purge_expired())
+    typer.echo(json.dumps({"purged": count}) if as_json
+               else f"Purged {count} expired idempotency keys.")
+
+
 def _show_order(order: OrderView, as_json: bool, message: str) -> None:
     if as_json:
         typer.echo(json.dumps(order_json(order)))
