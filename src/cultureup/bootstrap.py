@@ -25,6 +25,7 @@ from cultureup.adapters.security.sealing import AesGcmSecretSealer, HmacDigest
 from cultureup.adapters.security.tokens import SecretTokenService
 from cultureup.adapters.security.totp import PyOtpOneTimePasswords
 from cultureup.adapters.sqlalchemy import migrate
+from cultureup.adapters.sqlalchemy.admin.queries import SqlAlchemyAdminCatalogQueries
 from cultureup.adapters.sqlalchemy.catalog.artwork_queries import SqlAlchemyArtworkQueries
 from cultureup.adapters.sqlalchemy.catalog.queries import (
     SqlAlchemyEquipmentQueries,
@@ -60,6 +61,8 @@ from cultureup.application.accounts.throttling import (
 )
 from cultureup.application.accounts.two_factor import TwoFactorService
 from cultureup.application.accounts.users import AccountService
+from cultureup.application.admin.artworks import ArtworkModerationService
+from cultureup.application.admin.jobs import JobOversightService
 from cultureup.application.audit import AuditService
 from cultureup.application.catalog.artworks import ORIGINAL_FILE_KIND, ArtworkService
 from cultureup.application.catalog.categories import CategoryService
@@ -264,6 +267,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
                                 notifier=notifier)
     reviews = ReviewService(uow=uow, queries=collaboration, clock=clock, events=events,
                             notifier=notifier)
+    admin_catalog = SqlAlchemyAdminCatalogQueries(engine)
     return Services(
         settings=settings, engine=engine, clock=clock, events=events, limiter=limiter,
         orders=orders, payments=payments,
@@ -288,6 +292,10 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
         idempotency=IdempotentRequests(
             store=SqlAlchemyIdempotencyStore(engine), clock=clock,
             ttl=timedelta(hours=settings.idempotency_key_hours)),
+        artwork_moderation=ArtworkModerationService(
+            uow=uow, queries=artwork_queries, admin_queries=admin_catalog, clock=clock,
+            notifier=notifier),
+        job_oversight=JobOversightService(jobs=jobs, admin_queries=admin_catalog, clock=clock),
     )
 
 

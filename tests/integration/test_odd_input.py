@@ -29,6 +29,9 @@ ODD_IDS = ["\uff11", "\u0661", "\u00b2", "--1", "+1", "1\u0301", "0", "-1", "1.0
 WRONG_TYPES: list[Any] = [[], {}, ["1"], {"a": 1}, None, 1.5]
 NOT_TEXT: list[Any] = [[], {}, ["x"], {"a": "b"}, None, 7, 1.5, True]
 NOT_LIST: list[Any] = [{}, {"a": "b"}, "x", 7, 1.5, True, ["x"], [7], [None], [{}] * 101]
+# A list of ids: [7] is one, so odd ids take its place.
+NOT_ID_LIST: list[Any] = [{}, {"a": "b"}, "x", 7, 1.5, True, ["x"], [0], [-1], [1.5], [True],
+                          [None], [{}], [10**12]]
 
 
 def _resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
@@ -139,7 +142,8 @@ def test_odd_input_on_every_route_is_refused_cleanly(client: falcon.testing.Test
                 kind = _kind(field)
                 if kind == "list":
                     # Not a list, or a list of what its items cannot be; never sent as text.
-                    for value in NOT_LIST:
+                    of_ids = _resolve(document, field.get("items", {})).get("type") == "integer"
+                    for value in NOT_ID_LIST if of_ids else NOT_LIST:
                         sweep.refused(method, path, headers, field=name, json={name: value})
                     continue
                 values = {"text": NOT_TEXT, "money": [*WRONG_TYPES[:5], True, 10**30],

@@ -155,6 +155,17 @@ class FakeStock(_Repo):
             item.stock_quantity += quantity
             item.version += 1
 
+    def lock(self, equipment_id: int) -> int:
+        item = self.s.equipment.get(equipment_id)
+        if item is None:
+            raise NotFound("Equipment not found.")
+        return item.stock_quantity
+
+    def set_quantity(self, equipment_id: int, quantity: int, *, now: datetime) -> None:
+        item = self.s.equipment[equipment_id]
+        item.stock_quantity, item.updated_at = quantity, now
+        item.version += 1
+
 
 class FakeHolds(_Repo):
     def hold(self, artwork_id: int, order_id: int) -> bool:

@@ -501,6 +501,16 @@ class InMemoryCategoryRepository(_Repository):
                       if category.name.lower() == wanted), None)
         return copy.deepcopy(found)
 
+    def get(self, category_id: int) -> Category:
+        category = self.find(category_id)
+        if category is None:
+            raise NotFound("Category not found.")
+        return category
+
+    def save(self, category: Category) -> None:
+        assert category.id is not None
+        self._changes.categories[category.id] = copy.deepcopy(category)
+
 
 def _stored_form(job: Job) -> Job:
     """What a database row keeps of a job: no events, no withdrawal bookkeeping."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from cultureup.application.ports import AuditQueries, UnitOfWork, UnitOfWorkFactory
@@ -21,6 +22,12 @@ def record(uow: UnitOfWork, *, now: datetime, action: str, actor_id: int | None,
         ip_address=ip_address,
         details={key: str(value) for key, value in details.items() if value not in (None, "")},
         created_at=now))
+
+
+def change(before: dict[str, object], after: dict[str, object]) -> dict[str, str]:
+    """The `before` and `after` details of an entry: the changed fields' values, as JSON."""
+    return {"before": json.dumps(before, sort_keys=True, default=str),
+            "after": json.dumps(after, sort_keys=True, default=str)}
 
 
 class AuditService:

@@ -164,6 +164,12 @@ class CategoryRepository(Protocol):
         """The category with this name, ignoring case, or None."""
         ...
 
+    def get(self, category_id: int) -> Category:
+        """The category, locked for this unit of work; raises NotFound."""
+        ...
+
+    def save(self, category: Category) -> None: ...
+
 
 class JobRepository(Protocol):
     def add(self, job: Job) -> None:

@@ -6,6 +6,8 @@ import attrs
 
 from cultureup.application.accounts.two_factor import TwoFactorService
 from cultureup.application.accounts.users import AccountService
+from cultureup.application.admin.artworks import ArtworkModerationService
+from cultureup.application.admin.jobs import JobOversightService
 from cultureup.application.audit import AuditService
 from cultureup.application.catalog.artworks import ArtworkService
 from cultureup.application.catalog.categories import CategoryService
@@ -50,3 +52,5 @@ class UseCases:
     dashboard: DashboardService
     analytics: AnalyticsService
     idempotency: IdempotentRequests
+    artwork_moderation: ArtworkModerationService
+    job_oversight: JobOversightService

@@ -33,6 +33,13 @@ class AuditAction:
     CATEGORY_CREATED = "admin.category_created"
     SAMPLE_DATA_CREATED = "admin.sample_data_created"
     ARTWORK_REMOVED = "admin.artwork_removed"
+    ARTWORK_APPROVED = "admin.artwork_approved"
+    ARTWORK_REJECTED = "admin.artwork_rejected"
+    ARTWORK_FEATURED = "admin.artwork_featured"
+    ARTWORK_UNFEATURED = "admin.artwork_unfeatured"
+    JOB_CLOSED = "admin.job_closed"
+    CATEGORY_ACTIVATED = "admin.category_activated"
+    CATEGORY_DEACTIVATED = "admin.category_deactivated"
 
 
 @attrs.frozen(kw_only=True)

@@ -88,3 +88,12 @@ class RateLimited(DomainError):
 
 class ServiceUnavailable(DomainError):
     """A service the action depends on (a payment gateway) could not be reached; retry."""
+
+
+class InvalidAction(ValidationFailed):
+    """An action name that is not one of `available_actions` (a bulk request)."""
+
+    def __init__(self, available_actions: Sequence[str]) -> None:
+        self.available_actions = list(available_actions)
+        super().__init__({"action": ["Choose one of: " + ", ".join(available_actions) + "."]},
+                         "Invalid action specified")

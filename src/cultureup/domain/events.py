@@ -151,3 +151,20 @@ class ReviewPosted(DomainEvent):
     reviewer_username: str
     rating: int
     job_title: str
+
+
+@attrs.frozen(kw_only=True)
+class ArtworkRejected(DomainEvent):
+    artwork_id: int
+    artist_id: int
+    title: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class JobClosedByStaff(DomainEvent):
+    job_id: int
+    buyer_id: int
+    hired_artist_id: int | None
+    job_title: str
+    reason: str

@@ -136,6 +136,18 @@ class SqlAlchemyCategoryRepository:
             func.lower(categories.c.name) == name.strip().lower())).mappings().first()
         return None if row is None else Category(**row)
 
+    def get(self, category_id: int) -> Category:
+        row = self._c.execute(select(categories).where(categories.c.id == category_id)
+                              .with_for_update()).mappings().first()
+        if row is None:
+            raise NotFound("Category not found.")
+        return Category(**row)
+
+    def save(self, category: Category) -> None:
+        self._c.execute(update(categories).where(categories.c.id == category.id).values(
+            name=category.name, description=category.description,
+            is_active=category.is_active, updated_at=category.updated_at))
+
 
 JOB_FIELDS = tuple(c.name for c in jobs.columns
                    if c.name not in ("id", "version", "search_text"))

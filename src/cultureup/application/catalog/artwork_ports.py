@@ -92,9 +92,14 @@ class ArtworkFilters:
     artist_id: int | None = None
     ordering: str | None = None
     include_rejected: bool = False
+    # Staff filters (the admin list): the moderation status, and whether it is for sale.
+    moderation_status: str | None = None
+    is_available: bool | None = None
 
 
 ARTWORK_ORDERING_FIELDS = ("price", "created_at", "views_count", "likes_count")
+# The admin list may also order by the duplicate check's score.
+ADMIN_ARTWORK_ORDERING_FIELDS = (*ARTWORK_ORDERING_FIELDS, "similarity_score")
 
 
 @attrs.frozen(kw_only=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 
-from cultureup.application.audit import record
+from cultureup.application.audit import change, record
 from cultureup.application.catalog.ports import EquipmentQueries
 from cultureup.application.catalog.views import (
     EQUIPMENT_ORDERING_FIELDS,
@@ -15,13 +15,16 @@ from cultureup.application.catalog.views import (
 )
 from cultureup.application.ports import Clock, UnitOfWorkFactory
 from cultureup.application.views import Page, PageRequest, check_ordering
+from cultureup.domain.accounts.roles import Permission, require
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.catalog.equipment import (
     EQUIPMENT_CREATED,
     EQUIPMENT_DELETED,
+    EQUIPMENT_STOCK_UPDATED,
     EQUIPMENT_UPDATED,
     Equipment,
     EquipmentTerms,
+    stock_after,
 )
 
 EQUIPMENT_TERM_FIELDS = tuple(field.name for field in attrs.fields(EquipmentTerms))
@@ -90,3 +93,26 @@ class EquipmentService:
                    actor_username=actor.username, target_type="equipment",
                    target_id=equipment_id, ip_address=ip, name=item.name)
             uow.commit()
+
+    def update_stock(self, actor: Actor, equipment_id: int, *,
+                     stock_quantity: int | None = None, adjustment: int | None = None,
+                     reason: str = "", ip: str | None = None) -> EquipmentView:
+        """Set the stock (`stock_quantity`, 0..MAX_STOCK) or change it by `adjustment`
+        (negative removes); exactly one of them (Permission.MANAGE_CATALOG; 400 otherwise, and
+        for a change that would leave the stock below zero). The item's row is locked while
+        the new stock is computed and written, so an order taking stock at the same time
+        either goes first (and the adjustment applies to what it left) or waits and then
+        finds the new stock: no update is lost and the stock never goes below zero. Audited
+        with the stock before and after, in the same transaction."""
+        require(actor, Permission.MANAGE_CATALOG)
+        now = self._clock.now()
+        with self._uow() as uow:
+            before = uow.stock.lock(equipment_id)
+            after = stock_after(before, stock_quantity=stock_quantity, adjustment=adjustment)
+            uow.stock.set_quantity(equipment_id, after, now=now)
+            record(uow, now=now, action=EQUIPMENT_STOCK_UPDATED, actor_id=actor.id,
+                   actor_username=actor.username, target_type="equipment",
+                   target_id=equipment_id, ip_address=ip, reason=reason.strip()[:1000],
+                   **change({"stock_quantity": before}, {"stock_quantity": after}))
+            uow.commit()
+        return self.get_equipment(equipment_id)

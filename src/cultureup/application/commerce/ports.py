@@ -76,6 +76,15 @@ class EquipmentStock(Protocol):
         """Return quantity to stock (a cancelled order); a deleted item is skipped."""
         ...
 
+    def lock(self, equipment_id: int) -> int:
+        """The item's stock now, its row locked until the unit of work ends (so orders
+        taking stock wait); raises NotFound."""
+        ...
+
+    def set_quantity(self, equipment_id: int, quantity: int, *, now: datetime) -> None:
+        """Set the stock of an item locked by `lock` (a staff stock update)."""
+        ...
+
 
 class PaymentRepository(Protocol):
     def add(self, payment: Payment) -> None:

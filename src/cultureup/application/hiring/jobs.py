@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import attrs
 
+from cultureup.application.audit import change, record
 from cultureup.application.collaboration.notifications import notify
 from cultureup.application.collaboration.ports import Notifier
-from cultureup.application.ports import Clock, EventPublisher, JobQueries, UnitOfWorkFactory
+from cultureup.application.ports import (
+    Clock,
+    EventPublisher,
+    JobQueries,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 from cultureup.application.views import (
     BID_ORDERING_FIELDS,
     JOB_ORDERING_FIELDS,
@@ -23,6 +31,7 @@ from cultureup.application.views import (
     check_ordering,
 )
 from cultureup.domain.accounts.users import Actor
+from cultureup.domain.audit import AuditAction
 from cultureup.domain.errors import FieldErrors, PermissionDenied
 from cultureup.domain.events import JobPosted
 from cultureup.domain.hiring.jobs import BidStatus, ExperienceLevel, Job, JobStatus, JobTerms
@@ -116,20 +125,49 @@ class JobService:
     def cancel(self, actor: Actor, job_id: int) -> JobStatus:
         return self._transition(actor, job_id, "cancel")
 
+    def close(self, actor: Actor, job_id: int, *, reason: str = "",
+              ip: str | None = None) -> JobView:
+        """Staff close a job (Permission.MANAGE_JOBS; `reason` optional, at most 1000
+        characters): an open or in-progress job becomes cancelled (409 otherwise), pending
+        bids are rejected, and everything else follows the buyer's cancellation path (its
+        contracts end; the JobCancelled event is published). The buyer and the hired artist
+        are notified; the audit entry (status before and after, the reason) is written in the
+        same transaction."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            job = uow.jobs.get(job_id)
+            before = job.status
+            job.close(by=actor, reason=reason, now=now)
+            rejected = [bid.id for bid in job.bids
+                        if bid.changed and bid.status is BidStatus.REJECTED]
+            self._end(uow, job, now)
+            record(uow, now=now, action=AuditAction.JOB_CLOSED, actor_id=actor.id,
+                   actor_username=actor.username, target_type="job", target_id=job_id,
+                   ip_address=ip, reason=reason.strip(),
+                   rejected_bids=",".join(str(bid_id) for bid_id in rejected),
+                   **change({"status": before.value}, {"status": job.status.value}))
+            uow.commit()
+        self._events.publish(job.events)
+        return self.get_job(job_id)
+
     def _transition(self, actor: Actor, job_id: int, verb: str) -> JobStatus:
         now = self._clock.now()
         with self._uow() as uow:
             job = uow.jobs.get(job_id)
             getattr(job, verb)(by=actor, now=now)
-            uow.jobs.save(job)
-            # The job's contracts end with it, in the same transaction.
-            for contract in uow.contracts.live_for_job(job_id):
-                contract.follow_job(job.status, now=now)
-                uow.contracts.save(contract)
-            notify(self._notifier, uow, job.events, now)
+            self._end(uow, job, now)
             uow.commit()
         self._events.publish(job.events)
         return job.status
+
+    def _end(self, uow: UnitOfWork, job: Job, now: datetime) -> None:
+        """Save a job that changed status, with what follows in the same transaction: its
+        contracts follow it, and the people concerned are notified."""
+        uow.jobs.save(job)
+        for contract in uow.contracts.live_for_job(job.id or 0):
+            contract.follow_job(job.status, now=now)
+            uow.contracts.save(contract)
+        notify(self._notifier, uow, job.events, now)
 
     def _with_computed(self, job: JobView) -> JobView:
         return attrs.evolve(job, deadline_approaching=is_deadline_approaching(

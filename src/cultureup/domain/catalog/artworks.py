@@ -7,13 +7,17 @@ from datetime import datetime
 
 import attrs
 
+from cultureup.domain.accounts.roles import Permission, can
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.catalog.categories import Category
 from cultureup.domain.errors import DomainError, FieldErrors, PermissionDenied
+from cultureup.domain.events import ArtworkRejected, DomainEvent
 from cultureup.domain.money import Money
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 5000
+# The reason a rejection gives the artist (told in a notification, kept in the audit log).
+REJECTION_REASON_MAX = 1000
 
 
 class ArtworkType(enum.StrEnum):
@@ -81,6 +85,7 @@ class Artwork:
     # staff moderate. None when the image was clear.
     duplicate_candidate_id: int | None = None
     duplicate_candidate_score: float | None = None
+    events: list[DomainEvent] = attrs.Factory(list)
 
     @classmethod
     def upload(cls, *, artist: Actor, details: ArtworkDetails, category: Category | None,
@@ -139,17 +144,35 @@ class Artwork:
             self.duplicate_candidate_id = self.duplicate_candidate_score = None
 
     def set_featured(self, *, by: Actor, featured: bool, now: datetime) -> None:
-        """Featuring is a platform decision, whatever an artist sends."""
-        if not (by.is_staff or by.is_superuser):
+        """Featuring is a platform decision (Permission.MODERATE_CONTENT), whatever an artist
+        sends."""
+        if not can(by, Permission.MODERATE_CONTENT):
             raise PermissionDenied("Only staff can feature artworks.")
         self.is_featured = featured
         self.updated_at = now
 
     def moderate(self, *, by: Actor, status: ModerationStatus, now: datetime) -> None:
-        if not (by.is_staff or by.is_superuser):
+        if not can(by, Permission.MODERATE_CONTENT):
             raise PermissionDenied("Only staff can moderate artworks.")
         self.moderation_status = status
         self.updated_at = now
+
+    def approve(self, *, by: Actor, now: datetime) -> None:
+        """Staff approve the artwork: it is APPROVED (from any status; approving an approved
+        artwork changes nothing but the time). A duplicate case it was held for is settled."""
+        self.moderate(by=by, status=ModerationStatus.APPROVED, now=now)
+        self.duplicate_candidate_id = self.duplicate_candidate_score = None
+
+    def reject(self, *, by: Actor, reason: str, now: datetime) -> None:
+        """Staff reject the artwork with a reason, which the artist is told
+        (``ArtworkRejected``). The reason is required: 1 to REJECTION_REASON_MAX characters."""
+        errors = FieldErrors()
+        errors.check_text("reason", reason, max_length=REJECTION_REASON_MAX)
+        errors.raise_if_any()
+        self.moderate(by=by, status=ModerationStatus.REJECTED, now=now)
+        assert self.id is not None
+        self.events.append(ArtworkRejected(artwork_id=self.id, artist_id=self.artist_id,
+                                           title=self.title, reason=reason.strip()))
 
 
 class DuplicateArtwork(DomainError):

@@ -28,6 +28,15 @@ class Category:
         return cls(name=name.strip(), description=description.strip(), is_active=is_active,
                    created_at=now, updated_at=now)
 
+    def set_active(self, active: bool, *, now: datetime) -> bool:
+        """Activate or deactivate; returns whether it changed. An inactive category takes no
+        new jobs or artworks (their terms name `category_id`); existing ones stay as they are
+        and stay visible."""
+        if self.is_active == active:
+            return False
+        self.is_active, self.updated_at = active, now
+        return True
+
     def ensure_usable(self) -> None:
         if not self.is_active:
             raise InvalidState(f'Category "{self.name}" is not active.')

@@ -25,6 +25,7 @@ MAX_STOCK = 2**31 - 1
 EQUIPMENT_CREATED = "admin.equipment_created"
 EQUIPMENT_UPDATED = "admin.equipment_updated"
 EQUIPMENT_DELETED = "admin.equipment_deleted"
+EQUIPMENT_STOCK_UPDATED = "admin.equipment_stock_updated"
 
 
 class EquipmentType(enum.StrEnum):
@@ -107,6 +108,29 @@ class Equipment:
 
     def ensure_deletable(self, *, by: Actor) -> None:
         _ensure_staff(by, "delete")
+
+
+def stock_after(current: int, *, stock_quantity: int | None, adjustment: int | None) -> int:
+    """The stock a staff update leaves: `stock_quantity` sets it, `adjustment` adds to it (or
+    takes from it when negative); exactly one of the two. Never below zero, never above
+    MAX_STOCK: a change that would leave it outside is a ValidationFailed naming the field."""
+    errors = FieldErrors()
+    if (stock_quantity is None) == (adjustment is None):
+        errors.add("non_field_errors", "Give exactly one of stock_quantity or adjustment.")
+        errors.raise_if_any()
+    if stock_quantity is not None:
+        if not 0 <= stock_quantity <= MAX_STOCK:
+            errors.add("stock_quantity", f"Ensure this value is between 0 and {MAX_STOCK}.")
+        errors.raise_if_any()
+        return stock_quantity
+    assert adjustment is not None
+    after = current + adjustment
+    if after < 0:
+        errors.add("adjustment", f"Only {current} left in stock; cannot remove {-adjustment}.")
+    elif after > MAX_STOCK:
+        errors.add("adjustment", f"The stock would exceed {MAX_STOCK}.")
+    errors.raise_if_any()
+    return after
 
 
 def _ensure_staff(actor: Actor, verb: str) -> None:

@@ -9,9 +9,11 @@ import attrs
 
 from cultureup.domain.events import (
     ArtistHired,
+    ArtworkRejected,
     BidPlaced,
     ContractSigned,
     DomainEvent,
+    JobClosedByStaff,
     JobCompleted,
     MessageSent,
     ReviewPosted,
@@ -26,6 +28,8 @@ class NotificationType(enum.StrEnum):
     NEW_MESSAGE = "new_message"
     CONTRACT_SIGNED = "contract_signed"
     NEW_REVIEW = "new_review"
+    ARTWORK_REJECTED = "artwork_rejected"
+    JOB_CLOSED = "job_closed"
 
 
 TITLES = {
@@ -36,6 +40,8 @@ TITLES = {
     NotificationType.NEW_MESSAGE: "New Message",
     NotificationType.CONTRACT_SIGNED: "Contract Signed",
     NotificationType.NEW_REVIEW: "New Review",
+    NotificationType.ARTWORK_REJECTED: "Artwork Rejected",
+    NotificationType.JOB_CLOSED: "Job Closed",
 }
 
 
@@ -89,4 +95,13 @@ def notifications_for(event: DomainEvent, *, now: datetime) -> list[Notification
             return [_new(event.artist_id, NotificationType.NEW_REVIEW,
                          f"{event.reviewer_username} left a {event.rating}-star review on "
                          f"'{event.job_title}'", now)]
+        case ArtworkRejected():
+            return [_new(event.artist_id, NotificationType.ARTWORK_REJECTED,
+                         f"Your artwork '{event.title}' was rejected: {event.reason}", now)]
+        case JobClosedByStaff():
+            suffix = f": {event.reason}" if event.reason else ""
+            return [_new(user_id, NotificationType.JOB_CLOSED,
+                         f"The job '{event.job_title}' was closed by the platform{suffix}", now)
+                    for user_id in (event.buyer_id, event.hired_artist_id)
+                    if user_id is not None]
     return []

@@ -11,6 +11,7 @@ from datetime import datetime
 
 import attrs
 
+from cultureup.domain.accounts.roles import Permission, can
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.catalog.categories import Category
 from cultureup.domain.errors import (
@@ -26,6 +27,7 @@ from cultureup.domain.events import (
     BidWithdrawn,
     DomainEvent,
     JobCancelled,
+    JobClosedByStaff,
     JobCompleted,
 )
 from cultureup.domain.money import Money
@@ -35,6 +37,7 @@ DESCRIPTION_MAX = 10_000
 SKILLS_MAX = 500
 COVER_LETTER_MAX = 2000
 MAX_DAYS = 3650
+CLOSE_REASON_MAX = 1000
 
 
 class JobStatus(enum.StrEnum):
@@ -338,6 +341,28 @@ class Job:
         self.updated_at = now
         assert self.id is not None
         self.events.append(JobCancelled(job_id=self.id, buyer_id=self.buyer_id))
+
+    def close(self, *, by: Actor, reason: str, now: datetime) -> None:
+        """Staff close the job (Permission.MANAGE_JOBS): the buyer's cancellation, decided by
+        the platform. An open or in-progress job becomes cancelled, its pending bids rejected;
+        an accepted bid stays on record. The buyer and the hired artist are told, with the
+        reason when one is given (at most CLOSE_REASON_MAX characters)."""
+        if not can(by, Permission.MANAGE_JOBS):
+            raise PermissionDenied("You do not have permission to close jobs.")
+        if len(reason) > CLOSE_REASON_MAX:
+            raise ValidationFailed({"reason": [
+                f"Ensure this field has no more than {CLOSE_REASON_MAX} characters."]})
+        self._ensure_can("cancel", f"A {self.status.value} job cannot be closed.")
+        for bid in self.bids:
+            if bid.status is BidStatus.PENDING:
+                bid._set_status(BidStatus.REJECTED, now)
+        self.status = JobStatus.CANCELLED
+        self.updated_at = now
+        assert self.id is not None
+        self.events.append(JobCancelled(job_id=self.id, buyer_id=self.buyer_id))
+        self.events.append(JobClosedByStaff(
+            job_id=self.id, buyer_id=self.buyer_id, hired_artist_id=self.hired_artist_id,
+            job_title=self.title, reason=reason.strip()))
 
     # -- guards ----------------------------------------------------------------------------
 

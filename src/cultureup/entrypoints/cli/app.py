@@ -18,6 +18,12 @@ from cultureup.bootstrap import Services, bootstrap
 from cultureup.config import Settings, SettingsError
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.errors import DomainError, ValidationFailed
+from cultureup.entrypoints.cli.catalog import (
+    add_artwork_commands,
+    categories_app,
+    equipment_app,
+    jobs_app,
+)
 from cultureup.entrypoints.cli.commerce import orders_app, payments_app
 from cultureup.entrypoints.cli.output import UtcFormatter, printable, utc
 
@@ -44,6 +50,10 @@ app.add_typer(messages_app, name="messages")
 notifications_app = typer.Typer(help="A user's notifications, for support.",
                                 no_args_is_help=True)
 app.add_typer(notifications_app, name="notifications")
+add_artwork_commands(artworks_app)
+app.add_typer(jobs_app, name="jobs")
+app.add_typer(categories_app, name="categories")
+app.add_typer(equipment_app, name="equipment")
 
 DEFAULT_ADMIN_PASSWORD = "admin123"  # noqa: S105 - the documented first-run default
 

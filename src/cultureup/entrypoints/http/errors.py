@@ -11,6 +11,7 @@ from cultureup.application.commerce.idempotency import IdempotencyKeyReused
 from cultureup.domain.catalog.artworks import DuplicateArtwork
 from cultureup.domain.errors import (
     DomainError,
+    InvalidAction,
     InvalidState,
     NotAuthenticated,
     NotFound,
@@ -52,6 +53,8 @@ def handle_domain_error(req: falcon.Request, resp: falcon.Response, exc: DomainE
             "duplicate_detected": True, "similarity_score": exc.score,
             "matched_artwork": {"id": exc.artwork_id, "title": exc.title,
                                 "artist": exc.artist}})
+    if isinstance(exc, InvalidAction):
+        resp.media["available_actions"] = exc.available_actions
     if isinstance(exc, NotAuthenticated):
         resp.set_header("WWW-Authenticate", "Token")
     if isinstance(exc, RateLimited):

@@ -24,6 +24,7 @@ from cultureup.entrypoints.http.resources.accounts.users import (
     ProfileResource,
     RegisterResource,
 )
+from cultureup.entrypoints.http.resources.admin.catalog import add_admin_catalog_routes
 from cultureup.entrypoints.http.resources.api_index import ApiIndexResource
 from cultureup.entrypoints.http.resources.catalog.artworks import (
     ArtistArtworksResource,
@@ -115,3 +116,6 @@ def add_routes(app: falcon.App, services: UseCases, *, max_upload_bytes: int = 2
     add_catalog_routes(app, services.artist_profiles, services.buyer_profiles,
                        services.equipment)
     add_commerce_routes(app, services)
+    add_admin_catalog_routes(app, moderation=services.artwork_moderation,
+                             oversight=services.job_oversight, categories=services.categories,
+                             equipment=services.equipment)

@@ -38,7 +38,8 @@ artist_user = users.alias("artwork_artist")
 
 
 ORDERINGS = {"price": artworks.c.price, "created_at": artworks.c.created_at,
-             "views_count": artworks.c.views_count, "likes_count": artworks.c.likes_count}
+             "views_count": artworks.c.views_count, "likes_count": artworks.c.likes_count,
+             "similarity_score": artworks.c.similarity_score}
 DEFAULT_ORDER = (artworks.c.created_at.desc(), artworks.c.id.desc())
 # Written as a literal, like the partial indexes' condition, so that both planners can prove
 # those indexes apply (a bound parameter would hide the value from them).
@@ -80,7 +81,8 @@ class SqlAlchemyArtworkQueries:
         conditions, equalities = _conditions(filters, dialect, walk=True)
         counted, _ = _conditions(filters, dialect, walk=False)
         prefix = "artworks" if filters.include_rejected else "artworks:visible"
-        ranged = (filters.min_price, filters.max_price, filters.search)
+        ranged = (filters.min_price, filters.max_price, filters.search,
+                  filters.moderation_status, filters.is_available)
         scope = None if any(value is not None for value in ranged) else counted_scope(
             prefix, equalities, () if filters.include_rejected else COUNTED_FACETS)
         return keyed_page(
@@ -139,6 +141,9 @@ def _conditions(filters: ArtworkFilters, dialect: str, *,
                   if getattr(filters, name) is not None}
     lead = next((name for name, orders in LEADING_FACETS.items() if name in equalities
                  and order_name in orders), None)
+    if filters.moderation_status is not None and order_name == "created_at":
+        # The moderation queue: ix_artworks_moderation_status_created_at (migration 0012).
+        lead = "moderation_status"
 
     def column(name: str) -> Any:
         if not walk or name in (lead, order_name):
@@ -151,6 +156,10 @@ def _conditions(filters: ArtworkFilters, dialect: str, *,
     for name, value in equalities.items():
         conditions.append(column(name).is_(value) if isinstance(value, bool)
                           else column(name) == value)
+    if filters.moderation_status is not None:
+        conditions.append(column("moderation_status") == filters.moderation_status)
+    if filters.is_available is not None:
+        conditions.append(column("is_available").is_(filters.is_available))
     if filters.min_price is not None:
         conditions.append(column("price") >= filters.min_price)
     if filters.max_price is not None:

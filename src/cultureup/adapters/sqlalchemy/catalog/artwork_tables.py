@@ -83,6 +83,10 @@ for _facet in ("category_id", "artwork_type"):
     _visible_index(f"ix_artworks_visible_{_facet}_price", artworks.c[_facet], artworks.c.price)
 # Everything, REJECTED included, for staff, newest first; and the foreign keys.
 Index("ix_artworks_created_at", artworks.c.created_at, artworks.c.id)
+# The staff moderation queue (a status, newest first) and the admin list by duplicate score.
+Index("ix_artworks_moderation_status_created_at", artworks.c.moderation_status,
+      artworks.c.created_at, artworks.c.id)
+Index("ix_artworks_similarity_score", artworks.c.similarity_score, artworks.c.id)
 Index("ix_artworks_artist_id", artworks.c.artist_id)
 Index("ix_artworks_category_id", artworks.c.category_id)
 

@@ -172,6 +172,19 @@ class SqlAlchemyEquipmentStock:
             .values(stock_quantity=equipment.c.stock_quantity + quantity,
                     version=equipment.c.version + 1, updated_at=now))
 
+    def lock(self, equipment_id: int) -> int:
+        quantity = self._c.execute(
+            select(equipment.c.stock_quantity).where(equipment.c.id == equipment_id)
+            .with_for_update()).scalar_one_or_none()
+        if quantity is None:
+            raise NotFound("Equipment not found.")
+        return int(quantity)
+
+    def set_quantity(self, equipment_id: int, quantity: int, *, now: datetime) -> None:
+        self._c.execute(
+            update(equipment).where(equipment.c.id == equipment_id)
+            .values(stock_quantity=quantity, version=equipment.c.version + 1, updated_at=now))
+
 
 class SqlAlchemyPaymentRepository:
     def __init__(self, connection: Connection) -> None:

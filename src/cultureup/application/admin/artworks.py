@@ -1,0 +1,172 @@
+"""Artwork moderation for staff: the admin list (every status, with what the duplicate check
+found), approve, reject with a reason told to the artist, feature, statistics, and bulk
+actions. Every rule asks ``roles.require(actor, Permission.MODERATE_CONTENT)``; HTTP and the
+CLI call these same methods."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+import attrs
+
+from cultureup.application.admin.ports import AdminCatalogQueries
+from cultureup.application.admin.views import RECENT_DAYS, ArtworkStats, BulkResult
+from cultureup.application.audit import change, record
+from cultureup.application.catalog.artwork_ports import (
+    ADMIN_ARTWORK_ORDERING_FIELDS,
+    ArtworkFilters,
+    ArtworkQueries,
+    ArtworkView,
+)
+from cultureup.application.collaboration.notifications import notify
+from cultureup.application.collaboration.ports import Notifier
+from cultureup.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from cultureup.application.views import Page, PageRequest, check_ordering
+from cultureup.domain.accounts.roles import Permission, require
+from cultureup.domain.accounts.users import Actor
+from cultureup.domain.audit import AuditAction
+from cultureup.domain.catalog.artworks import Artwork, ModerationStatus
+from cultureup.domain.errors import FieldErrors, InvalidAction, NotFound
+
+BULK_ACTIONS = ("approve", "reject", "feature", "unfeature")
+# At most this many ids in one bulk request; more is a 400 that changes nothing.
+BULK_MAX_IDS = 200
+_PAST = {"approve": "approved", "reject": "rejected", "feature": "featured",
+         "unfeature": "unfeatured"}
+
+
+def past_tense(action: str) -> str:
+    return _PAST[action]
+
+
+class ArtworkModerationService:
+    def __init__(self, *, uow: UnitOfWorkFactory, queries: ArtworkQueries,
+                 admin_queries: AdminCatalogQueries, clock: Clock, notifier: Notifier) -> None:
+        self._uow, self._queries, self._admin = uow, queries, admin_queries
+        self._clock, self._notifier = clock, notifier
+
+    # -- reads -----------------------------------------------------------------------------
+
+    def list_artworks(self, actor: Actor, filters: ArtworkFilters,
+                      page: PageRequest) -> Page[ArtworkView]:
+        """Every artwork, PENDING and REJECTED included, with the duplicate check's data
+        (score, the artwork an upload held for review resembles). Filters: moderation status,
+        artist, category, type, featured, available, search; ordering by created_at, price,
+        views_count, likes_count or similarity_score (400 for anything else)."""
+        require(actor, Permission.MODERATE_CONTENT)
+        check_ordering(filters.ordering, ADMIN_ARTWORK_ORDERING_FIELDS)
+        statuses = [status.value for status in ModerationStatus]
+        if filters.moderation_status is not None and filters.moderation_status not in statuses:
+            errors = FieldErrors()
+            errors.add("moderation_status", "Choose one of: " + ", ".join(statuses) + ".")
+            errors.raise_if_any()
+        return self._queries.list_artworks(attrs.evolve(filters, include_rejected=True), page)
+
+    def get_artwork(self, actor: Actor, artwork_id: int) -> ArtworkView:
+        require(actor, Permission.MODERATE_CONTENT)
+        return self._queries.get_artwork(artwork_id)
+
+    def stats(self, actor: Actor) -> ArtworkStats:
+        """Counts over every artwork; `recent_uploads` counts the last RECENT_DAYS days."""
+        require(actor, Permission.MODERATE_CONTENT)
+        return self._admin.artwork_stats(
+            recent_since=self._clock.now() - timedelta(days=RECENT_DAYS))
+
+    # -- one artwork -----------------------------------------------------------------------
+
+    def approve(self, actor: Actor, artwork_id: int, *, ip: str | None = None) -> ArtworkView:
+        """APPROVED from any status (NotFound for an unknown id); audited with the status
+        before and after."""
+        return self._one(actor, artwork_id, "approve", reason="", ip=ip)
+
+    def reject(self, actor: Actor, artwork_id: int, *, reason: str,
+               ip: str | None = None) -> ArtworkView:
+        """REJECTED, with a reason (required, at most 1000 characters: 400 naming `reason`)
+        that the artist receives as an `artwork_rejected` notification in the same
+        transaction; audited with the reason and the status before and after."""
+        return self._one(actor, artwork_id, "reject", reason=reason, ip=ip)
+
+    def feature(self, actor: Actor, artwork_id: int, *, featured: bool | None = None,
+                ip: str | None = None) -> ArtworkView:
+        """Set `is_featured` to `featured`, or toggle it when None (the spec's bare POST)."""
+        require(actor, Permission.MODERATE_CONTENT)
+        with self._uow() as uow:
+            artwork = uow.artworks.get(artwork_id)
+            wanted = (not artwork.is_featured) if featured is None else featured
+            self._apply(uow, actor, artwork, "feature" if wanted else "unfeature", "", ip)
+            uow.commit()
+        return self._queries.get_artwork(artwork_id)
+
+    def _one(self, actor: Actor, artwork_id: int, action: str, *, reason: str,
+             ip: str | None) -> ArtworkView:
+        require(actor, Permission.MODERATE_CONTENT)
+        with self._uow() as uow:
+            artwork = uow.artworks.get(artwork_id)
+            self._apply(uow, actor, artwork, action, reason, ip)
+            uow.commit()
+        return self._queries.get_artwork(artwork_id)
+
+    # -- many ------------------------------------------------------------------------------
+
+    def bulk(self, actor: Actor, artwork_ids: Sequence[int], action: str, *,
+             reason: str = "", ip: str | None = None) -> BulkResult:
+        """Apply one action (approve, reject, feature, unfeature) to every existing artwork
+        among `artwork_ids`, in one transaction: all of them or none. Ids that name no
+        artwork are returned in `not_found_ids` (the rest still applies). 1 to BULK_MAX_IDS
+        distinct ids (400 otherwise, changing nothing); `reject` needs a reason, which every
+        artist concerned is told. An unknown action is a 400 naming the available ones. One
+        audit entry per artwork changed."""
+        require(actor, Permission.MODERATE_CONTENT)
+        if action not in BULK_ACTIONS:
+            raise InvalidAction(BULK_ACTIONS)
+        ids = list(dict.fromkeys(artwork_ids))
+        errors = FieldErrors()
+        if not ids:
+            errors.add("artwork_ids", "Give at least one artwork id.")
+        elif len(ids) > BULK_MAX_IDS:
+            errors.add("artwork_ids", f"Give at most {BULK_MAX_IDS} ids per request; "
+                       f"{len(ids)} were given.")
+        if action == "reject" and not reason.strip():
+            errors.add("reason", "A reason is required to reject artworks.")
+        errors.raise_if_any()
+        now = self._clock.now()
+        affected: list[int] = []
+        with self._uow() as uow:
+            # Locked in id order, so that two bulk requests cannot deadlock.
+            for artwork_id in sorted(ids):
+                try:
+                    artwork = uow.artworks.get(artwork_id)
+                except NotFound:
+                    continue
+                self._apply(uow, actor, artwork, action, reason, ip)
+                affected.append(artwork_id)
+            uow.commit()
+        found = set(affected)
+        return BulkResult(action=action, affected_ids=[i for i in ids if i in found],
+                          not_found_ids=[i for i in ids if i not in found], processed_at=now)
+
+    def _apply(self, uow: UnitOfWork, actor: Actor, artwork: Artwork, action: str,
+               reason: str, ip: str | None) -> None:
+        now = self._clock.now()
+        if action in ("approve", "reject"):
+            field, before = "moderation_status", artwork.moderation_status.value
+            if action == "approve":
+                artwork.approve(by=actor, now=now)
+            else:
+                artwork.reject(by=actor, reason=reason, now=now)
+            after: object = artwork.moderation_status.value
+            audit_action = (AuditAction.ARTWORK_APPROVED if action == "approve"
+                            else AuditAction.ARTWORK_REJECTED)
+        else:
+            field, before = "is_featured", artwork.is_featured
+            artwork.set_featured(by=actor, featured=action == "feature", now=now)
+            after = artwork.is_featured
+            audit_action = (AuditAction.ARTWORK_FEATURED if action == "feature"
+                            else AuditAction.ARTWORK_UNFEATURED)
+        uow.artworks.save(artwork)
+        record(uow, now=now, action=audit_action, actor_id=actor.id,
+               actor_username=actor.username, target_type="artwork", target_id=artwork.id,
+               ip_address=ip, title=artwork.title, reason=reason.strip(),
+               **change({field: before}, {field: after}))
+        notify(self._notifier, uow, artwork.events, now)
