@@ -25,6 +25,7 @@ from cultureup.domain.catalog.equipment import EquipmentTerms
 from cultureup.domain.money import Money
 from cultureup.entrypoints.cli.app import app as cli_app
 from tests.integration.assertions import assert_error as refused
+from tests.integration.commerce_support import Commerce
 from tests.integration.conftest import STRONG_PASSWORD, ApiUser, Marketplace
 
 runner = CliRunner()
@@ -574,3 +575,19 @@ def test_recent_counts_follow_the_clock(market: Marketplace, admin: ApiUser) -> 
     market.clock.current -= timedelta(seconds=2)
     stats = market.client.simulate_get("/api/admin/artworks/stats/", headers=admin.headers)
     assert stats.json["recent_uploads"] == 1
+
+
+def test_closing_a_hired_job_refunds_the_payment_held_for_it(services: Services) -> None:
+    shop = Commerce(services)
+    buyer, artist = shop.user("buyer"), shop.user("artist")
+    job_id = shop.hired_job(buyer, artist, "800.00")
+    payment = services.payments.create_payment(buyer, method="bank_transfer", job_id=job_id)
+    services.payments.confirm(buyer, payment.id, payer_reference="HBL-77")
+    held = services.payments.verify(shop.admin, payment.id, reference="HBL-77")
+    assert (held.status, held.hire_status) == ("completed", "pending")
+
+    closed = services.jobs.close(shop.admin, job_id, reason="Fraud report upheld")
+    assert closed.status == "cancelled"
+    after = services.payments.get_payment(buyer, payment.id)
+    assert (after.status, after.hire_status, str(after.refunded_amount)) == (
+        "refunded", "cancelled", "800.00")

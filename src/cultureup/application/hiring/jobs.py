@@ -130,9 +130,10 @@ class JobService:
         """Staff close a job (Permission.MANAGE_JOBS; `reason` optional, at most 1000
         characters): an open or in-progress job becomes cancelled (409 otherwise), pending
         bids are rejected, and everything else follows the buyer's cancellation path (its
-        contracts end; the JobCancelled event is published). The buyer and the hired artist
-        are notified; the audit entry (status before and after, the reason) is written in the
-        same transaction."""
+        contracts end; the JobCancelled event is published, on which commerce settles a
+        payment held for the job: see PaymentService.settle_cancelled_job). The buyer and the
+        hired artist are notified; the audit entry (status before and after, the reason) is
+        written in the same transaction."""
         now = self._clock.now()
         with self._uow() as uow:
             job = uow.jobs.get(job_id)
