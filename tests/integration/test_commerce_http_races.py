@@ -1,12 +1,18 @@
-"""Money races through the HTTP app (threads calling the WSGI app at once; meaningful on
-PostgreSQL, where they really overlap), a refund made in Stripe's dashboard arriving by
-webhook, and an unreachable Stripe answering 503 without changing anything."""
+"""Money races through the HTTP app (threads calling the WSGI app at once, and the served
+app under gunicorn; meaningful on PostgreSQL, where they really overlap), a refund made in
+Stripe's dashboard arriving by webhook, and an unreachable Stripe answering 503 without
+changing anything."""
 
 from __future__ import annotations
 
+import json
 import socket
+import urllib.error
+import urllib.request
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import attrs
 import falcon.testing
@@ -20,10 +26,11 @@ from cultureup.domain.accounts.users import Actor, UserType
 from cultureup.domain.commerce.ledger import balances
 from cultureup.domain.money import Money
 from tests.integration.assertions import assert_error
-from tests.integration.commerce_support import signed_event
+from tests.integration.commerce_support import PASSWORD, signed_event
 from tests.integration.conftest import ApiUser
 from tests.integration.test_commerce_api import Shop, app, stripe_payment  # noqa: F401
 from tests.integration.test_commerce_races import race
+from tests.integration.test_server import served_api
 from tests.integration.test_stripe_payments import (
     NO_AUTHENTICATION,
     SECRET_KEY,
@@ -209,3 +216,43 @@ def test_twenty_orders_and_payments_cost_the_queries_of_one_over_http(
               cost("/api/admin/payments/", shop.admin))
     assert [n for _, n in one] == [1, 1, 1] and [n for _, n in twenty] == [20, 20, 20]
     assert [q for q, _ in twenty] == [q for q, _ in one], (one, twenty)
+
+
+def test_orders_race_through_the_served_api(shop: Shop, services: Services,
+                                            tmp_path: Path) -> None:
+    """`cultureup serve` (gunicorn, two workers of eight threads): sixty buyers' orders for a
+    stock of ten, then ten copies of one keyed order."""
+    item, other = shop.commerce.item("25.00", 10), shop.commerce.item("5.00", 100)
+    buyers = [shop.commerce.user("buyer") for _ in range(12)]
+    with served_api(services.settings.database_url, tmp_path) as server:
+        tokens = [server.call("POST", "/api/auth/login/", {
+            "username": b.username, "password": PASSWORD})[1]["token"] for b in buyers]
+
+        def order(token: str, item_id: int, key: str | None = None) -> tuple[int, bytes]:
+            request = urllib.request.Request(
+                server.base + "/api/orders/", method="POST",
+                data=json.dumps(equipment(item_id)).encode(),
+                headers={"Content-Type": "application/json",
+                         "Authorization": f"Token {token}",
+                         **({"Idempotency-Key": key} if key else {})})
+            try:
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    return response.status, response.read()
+            except urllib.error.HTTPError as error:
+                return error.code, error.read()
+
+        seen: list[tuple[int, bytes]] = []
+        race([lambda t=tokens[i % 12]: seen.append(order(t, item)) for i in range(60)])
+        statuses = Counter(status for status, _ in seen)
+        assert statuses == Counter({201: 10, 400: 50}), statuses
+        assert shop.commerce.stock(item) == 0
+        seen.clear()
+        race([lambda: seen.append(order(tokens[0], other, "one-click"))] * 10, workers=10)
+        assert {status for status, _ in seen} <= {201, 409}, seen
+        assert len({body for status, body in seen if status == 201}) == 1
+        assert shop.commerce.stock(other) == 99
+
+
+def equipment(item_id: int) -> dict[str, Any]:
+    return {"order_type": "equipment", "shipping_address": "Lahore",
+            "equipment_items": [{"equipment_id": item_id, "quantity": 1}]}
