@@ -256,3 +256,28 @@ def test_orders_race_through_the_served_api(shop: Shop, services: Services,
 def equipment(item_id: int) -> dict[str, Any]:
     return {"order_type": "equipment", "shipping_address": "Lahore",
             "equipment_items": [{"equipment_id": item_id, "quantity": 1}]}
+
+
+def test_a_forged_or_stale_webhook_is_a_400_that_changes_nothing(card_shop: Shop) -> None:
+    shop = card_shop
+    buyer = shop.user("buyer")
+    pid = stripe_payment(shop, buyer, "75.00")
+    intent = shop.post(f"/api/payments/{pid}/process/", buyer).json["payment_intent_id"]
+    event = {"id": "evt_forged_http", "object": "event", "type": "payment_intent.succeeded",
+             "data": {"object": {"id": intent, "object": "payment_intent"}}}
+    genuine, signature = signed_event(WEBHOOK_SECRET, event)
+    forged, forged_signature = signed_event("whsec_not_ours", event)
+    stale, stale_signature = signed_event(WEBHOOK_SECRET, event, at=1_700_000_000)
+    for body, header in ((forged, forged_signature), (stale, stale_signature),
+                         (genuine, None), (genuine, signature.replace("v1=", "v1=0"))):
+        response = shop.client.simulate_post(
+            "/api/payments/stripe/webhook/", body=body,
+            headers={"Content-Type": "application/json",
+                     **({"Stripe-Signature": header} if header else {})})
+        assert_error(response, 400)
+    assert shop.get(f"/api/payments/{pid}/", buyer).json["status"] == "pending"
+    accepted = shop.client.simulate_post(
+        "/api/payments/stripe/webhook/", body=genuine,
+        headers={"Content-Type": "application/json", "Stripe-Signature": signature})
+    assert accepted.json == {"received": True, "result": "payment_intent.succeeded"}
+    assert shop.get(f"/api/payments/{pid}/", buyer).json["status"] == "completed"
