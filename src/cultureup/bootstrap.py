@@ -244,7 +244,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
     private_files = PrivateFileService(store=private)
     private_files.register(ORIGINAL_FILE_KIND, artworks.original_file)
     commerce_queries = SqlAlchemyCommerceQueries(engine)
-    settlement = Settlement(_payment_gateways(settings))
+    settlement = Settlement(_payment_gateways(settings), notifier=notifier)
     reservation = timedelta(minutes=settings.order_reservation_minutes)
     orders = OrderService(uow=uow, queries=commerce_queries, clock=clock, events=events,
                           settlement=settlement, reservation=reservation)

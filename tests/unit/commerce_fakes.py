@@ -17,6 +17,7 @@ from typing import Any, Self
 
 import attrs
 
+from cultureup.adapters.notifications import DatabaseNotifier
 from cultureup.adapters.payments.offline import OfflineGateway
 from cultureup.application.commerce.orders import OrderService
 from cultureup.application.commerce.payments import PaymentService
@@ -39,6 +40,7 @@ from cultureup.domain.accounts.users import Actor, StaffRole, User, UserType
 from cultureup.domain.audit import AuditEntry
 from cultureup.domain.catalog.artworks import Artwork, ArtworkType
 from cultureup.domain.catalog.equipment import Equipment, EquipmentType
+from cultureup.domain.collaboration.notifications import Notification
 from cultureup.domain.commerce.fees import FeeRate
 from cultureup.domain.commerce.ledger import (
     PLATFORM_ACCOUNTS,
@@ -77,6 +79,7 @@ class State:
     ledger: list[LedgerTransaction] = attrs.Factory(list)
     processed_events: set[str] = attrs.Factory(set)
     audit: list[AuditEntry] = attrs.Factory(list)
+    notifications: list[Notification] = attrs.Factory(list)
 
 
 class CommerceStore:
@@ -268,6 +271,12 @@ class FakeAudit(_Repo):
         self.s.audit.append(entry)
 
 
+class FakeNotifications(_Repo):
+    def add(self, notification: Notification) -> None:
+        notification.id = len(self.s.notifications) + 1
+        self.s.notifications.append(notification)
+
+
 class CommerceUnitOfWork:
     def __init__(self, store: CommerceStore) -> None:
         self.store = store
@@ -282,6 +291,7 @@ class CommerceUnitOfWork:
         self.ledger = FakeLedger(self)
         self.processed_events = FakeProcessedEvents(self)
         self.audit = FakeAudit(self)
+        self.notifications = FakeNotifications(self)
 
     def __enter__(self) -> Self:
         self.state = copy.deepcopy(self.store.state)
@@ -510,7 +520,7 @@ class Shop:
             if method is not PaymentMethod.STRIPE}
         if cards:
             gateways[PaymentMethod.STRIPE] = card
-        settlement = Settlement(gateways)
+        settlement = Settlement(gateways, notifier=DatabaseNotifier())
         queries = FakeCommerceQueries(store)
         fee_rate = FeeRate(Decimal(rate))
         orders = OrderService(uow=store.unit_of_work, queries=queries, clock=clock,

@@ -285,10 +285,16 @@ def test_offline_transfers_complete_when_staff_verify_the_payer_reference(shop: 
         shop.payments.verify(people["staff"], pid, reference="HBL-999")
     with pytest.raises(PermissionDenied):
         shop.payments.verify(people["buyer"], pid, reference="HBL-123")
+    assert shop.state.notifications == []  # nothing arrived yet, nobody is told
     view = shop.payments.verify(people["staff"], pid, reference="HBL-123", reason="seen")
     assert view.status == "completed"
     assert shop.orders.get_order(people["buyer"], order.id).is_paid
     assert not shop.state.artworks[a1].is_available
+    # The payee is told once, in the transaction that completed the payment.
+    assert [(n.user_id, n.notification_type.value, n.message)
+            for n in shop.state.notifications] == [
+        (people["artist"].id, "payment_received",
+         f"You received a payment of PKR 500.00 for the order #{order.id}")]
 
 
 def test_cash_on_delivery_completes_when_staff_deliver(shop: Shop, people) -> None:

@@ -1,7 +1,8 @@
 """What a payment's completion, refund and release mean for its order or job.
 
 Shared by the order and payment use cases, always inside the caller's unit of work, so that
-money and goods move in one transaction.
+money and goods move in one transaction (and the payee's payment_received notification is
+written in that same transaction).
 """
 
 from __future__ import annotations
@@ -9,13 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from cultureup.application.collaboration.notifications import notify
+from cultureup.application.collaboration.ports import Notifier
 from cultureup.application.commerce.ports import IntentStatus, PaymentGateway
 from cultureup.application.ports import UnitOfWork
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.commerce.ledger import LedgerTransaction
 from cultureup.domain.commerce.orders import Order, OrderStatus
-from cultureup.domain.commerce.payments import Payment, PaymentMethod
+from cultureup.domain.commerce.payments import Payment, PaymentMethod, PaymentStatus
 from cultureup.domain.errors import ValidationFailed
+from cultureup.domain.events import PaymentReceived
 from cultureup.domain.hiring.jobs import JobStatus
 from cultureup.domain.money import Money
 
@@ -24,8 +28,10 @@ CARDS_NOT_CONFIGURED = ("Card payments are not configured on this server; choose
 
 
 class Settlement:
-    def __init__(self, gateways: Mapping[PaymentMethod, PaymentGateway]) -> None:
+    def __init__(self, gateways: Mapping[PaymentMethod, PaymentGateway], *,
+                 notifier: Notifier) -> None:
         self._gateways = dict(gateways)
+        self._notifier = notifier
 
     def gateway(self, method: PaymentMethod) -> PaymentGateway:
         gateway = self._gateways.get(method)
@@ -58,6 +64,11 @@ class Settlement:
                 self.refund(uow, payment, by=None, amount=None, now=now,
                             reason="job cancelled")
         uow.payments.save(payment)
+        if payment.status is PaymentStatus.COMPLETED:
+            # Money given straight back (a cancelled order) is not news to the payee.
+            notify(self._notifier, uow,
+                   [event for event in payment.events if isinstance(event, PaymentReceived)],
+                   now)
 
     @staticmethod
     def mark_order_paid(uow: UnitOfWork, order: Order, *, now: datetime) -> None:

@@ -16,6 +16,7 @@ from cultureup.domain.events import (
     JobClosedByStaff,
     JobCompleted,
     MessageSent,
+    PaymentReceived,
     ReviewPosted,
 )
 
@@ -91,6 +92,13 @@ def notifications_for(event: DomainEvent, *, now: datetime) -> list[Notification
             return [_new(event.other_party_id, NotificationType.CONTRACT_SIGNED,
                          f"{event.signer_username} signed the contract for "
                          f"'{event.job_title}'{suffix}", now)]
+        case PaymentReceived():
+            if event.payee_id is None:
+                return []
+            what = (f"for the job #{event.job_id}" if event.job_id is not None
+                    else f"for the order #{event.order_id}")
+            return [_new(event.payee_id, NotificationType.PAYMENT_RECEIVED,
+                         f"You received a payment of PKR {event.amount} {what}", now)]
         case ReviewPosted():
             return [_new(event.artist_id, NotificationType.NEW_REVIEW,
                          f"{event.reviewer_username} left a {event.rating}-star review on "
