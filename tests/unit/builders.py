@@ -171,9 +171,9 @@ class Marketplace:
     def add_artist(self, username: str = "artist_ayesha") -> Actor:
         return self.add_user(username, UserType.ARTIST)
 
-    def add_staff(self, username: str = "moderator") -> Actor:
-        return self.add_user(username, UserType.ADMIN, is_staff=True,
-                             staff_role=StaffRole.CONTENT_MODERATOR)
+    def add_staff(self, username: str = "moderator",
+                  role: StaffRole = StaffRole.CONTENT_MODERATOR) -> Actor:
+        return self.add_user(username, UserType.ADMIN, is_staff=True, staff_role=role)
 
     def add_category(self, name: str = "Graphic Design", *, is_active: bool = True) -> int:
         category = self.store.seed_category(name=name, is_active=is_active,

@@ -17,6 +17,7 @@ from cultureup.application.collaboration.views import (
 )
 from cultureup.application.ports import Clock, EventPublisher, UnitOfWorkFactory
 from cultureup.application.views import Page, PageRequest, check_ordering
+from cultureup.domain.accounts.roles import Permission, can
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.collaboration.contracts import (
     Contract,
@@ -62,13 +63,13 @@ class ContractService:
             errors.add("rights_type", "Choose one of: " + ", ".join(r.value for r in RightsType)
                        + ".")
         errors.raise_if_any()
-        staff = actor.is_staff or actor.is_superuser
+        staff = can(actor, Permission.VIEW_PRIVATE_CONTENT)
         return self._queries.list_contracts(None if staff else actor.id, filters, page)
 
     def get_contract(self, actor: Actor, contract_id: int) -> ContractView:
         view = self._queries.get_contract(contract_id)
-        if actor.id not in (view.artist.id, view.buyer.id) and not (
-                actor.is_staff or actor.is_superuser):
+        if actor.id not in (view.artist.id, view.buyer.id) and not can(
+                actor, Permission.VIEW_PRIVATE_CONTENT):
             raise NotFound("Contract not found.")
         return view
 

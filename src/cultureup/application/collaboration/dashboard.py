@@ -9,8 +9,9 @@ from cultureup.application.collaboration.ports import CollaborationQueries
 from cultureup.application.collaboration.views import AnalyticsSnapshot, Dashboard
 from cultureup.application.ports import Clock, UnitOfWorkFactory
 from cultureup.application.views import Page, PageRequest
+from cultureup.domain.accounts.roles import Permission, require
 from cultureup.domain.accounts.users import Actor
-from cultureup.domain.errors import PermissionDenied, ValidationFailed
+from cultureup.domain.errors import ValidationFailed
 
 # Backfills are bounded so that a typo in a year cannot start a run of a million days.
 MAX_BACKFILL_DAYS = 3660
@@ -38,8 +39,9 @@ class AnalyticsService:
 
     @staticmethod
     def _ensure_staff(actor: Actor) -> None:
-        if not (actor.is_staff or actor.is_superuser):
-            raise PermissionDenied("Only staff can see platform analytics.")
+        """Staff who may read the dashboards (Permission.VIEW_DASHBOARD); PermissionDenied
+        for everyone else."""
+        require(actor, Permission.VIEW_DASHBOARD)
 
     def list_snapshots(self, actor: Actor, page: PageRequest) -> Page[AnalyticsSnapshot]:
         self._ensure_staff(actor)

@@ -12,6 +12,7 @@ from cultureup.application.collaboration.views import (
 )
 from cultureup.application.ports import Clock, EventPublisher, UnitOfWorkFactory
 from cultureup.application.views import Page, PageRequest, check_ordering
+from cultureup.domain.accounts.roles import Permission, can
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.collaboration.reviews import RATINGS, Review
 from cultureup.domain.errors import NotFound
@@ -33,7 +34,7 @@ class ReviewService:
                      page: PageRequest) -> Page[ReviewView]:
         """The reviews the actor wrote or received (staff: every review)."""
         _check(filters)
-        staff = actor.is_staff or actor.is_superuser
+        staff = can(actor, Permission.VIEW_PRIVATE_CONTENT)
         return self._queries.list_reviews(
             ReviewFilters(rating=filters.rating, ordering=filters.ordering,
                           involving_user_id=None if staff else actor.id), page)
@@ -48,8 +49,8 @@ class ReviewService:
 
     def get_review(self, actor: Actor, review_id: int) -> ReviewView:
         view = self._queries.get_review(review_id)
-        if actor.id not in (view.reviewer.id, view.artist.id) and not (
-                actor.is_staff or actor.is_superuser):
+        if actor.id not in (view.reviewer.id, view.artist.id) and not can(
+                actor, Permission.VIEW_PRIVATE_CONTENT):
             raise NotFound("Review not found.")
         return view
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 import attrs
 
+from cultureup.domain.accounts.roles import Permission, can
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.errors import (
     FieldErrors,
@@ -226,6 +227,6 @@ class Contract:
 
 
 def check_visible(contract: Contract, actor: Actor) -> bool:
-    """The two parties and staff see a contract."""
-    return contract.party_of(actor) is not None or actor.is_staff or actor.is_superuser
+    """The two parties and staff allowed to see private content see a contract."""
+    return contract.party_of(actor) is not None or can(actor, Permission.VIEW_PRIVATE_CONTENT)
 
