@@ -4,7 +4,8 @@ Run: ``python -m tests.contract.run_schemathesis [--as anonymous|artist|buyer|al
 [--max-examples N]``
 
 For each identity a fresh database is seeded through the API (an artist and a buyer with
-profiles, a category, a job with a bid, an artwork, an equipment item), the app is served on
+profiles, a category, a job with a bid, an artwork, an equipment item, a contract, a message
+and a review), the app is served on
 127.0.0.1 at a free port, and the schemathesis CLI runs every check over every operation with
 a bounded number of examples each. With a token identity, a token is minted for that user and
 re-minted whenever an answer is 401 (the run may log itself out). The exit status is
@@ -98,6 +99,39 @@ def seed(services: Services) -> None:
     assert artwork.status_code == 201, artwork.text
     services.equipment.add_equipment(admin.as_actor(), EquipmentTerms(
         name="Brushes", equipment_type="brush", price=Money.parse("45.00"), stock_quantity=3))
+    _seed_collaboration(client, headers, category)
+
+
+def _seed_collaboration(client: falcon.testing.TestClient, headers: dict[str, Any],
+                        category: int) -> None:
+    """A pending contract and a message on one hired job, a review of another, completed."""
+    buyer, artist = headers["buyer"], headers["artist"]
+    artist_id = client.simulate_get("/api/auth/profile/", headers=artist).json["id"]
+    jobs = []
+    for title in ("A logo", "A poster"):
+        job = client.simulate_post("/api/jobs/", headers=buyer, json={
+            "title": title, "description": "For a cafe.", "category_id": category,
+            "budget_min": "500.00", "budget_max": "1000.00", "duration_days": 7,
+            "experience_level": "expert", "deadline": "2099-01-01T00:00:00Z"}).json["id"]
+        bid = client.simulate_post("/api/bids/", headers=artist, json={
+            "job_id": job, "bid_amount": "700.00", "delivery_time": 5,
+            "cover_letter": "I can."}).json["id"]
+        hired = client.simulate_post(f"/api/jobs/{job}/hire/", headers=buyer,
+                                     json={"bid_id": bid})
+        assert hired.status_code == 200, hired.text
+        jobs.append(job)
+    contract = client.simulate_post("/api/contracts/", headers=buyer, json={
+        "job": jobs[0], "artist": artist_id, "terms": "Three rounds.",
+        "rights_type": "commercial", "deadline": "2099-01-01T00:00:00Z"})
+    assert contract.status_code == 201, contract.text
+    message = client.simulate_post("/api/messages/", headers=buyer, json={
+        "receiver_id": artist_id, "job": jobs[0], "content": "When can you start?"})
+    assert message.status_code == 201, message.text
+    assert client.simulate_post(f"/api/jobs/{jobs[1]}/complete/",
+                                headers=buyer).status_code == 200
+    review = client.simulate_post("/api/reviews/", headers=buyer, json={
+        "job": jobs[1], "rating": 5, "comment": "On time."})
+    assert review.status_code == 201, review.text
 
 
 def run(identity: str, max_examples: int, extra: list[str]) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import attrs
@@ -84,12 +85,50 @@ def populate(market: Marketplace) -> Place:
     payment = response.json["id"]
     notes = client.simulate_get("/api/notifications/", headers=buyer.headers)
     assert notes.status_code == 200 and notes.json["results"], notes.text
+    contract, message, review = _collaboration(market, buyer, artist, category)
+    analytics = market.services.analytics.calculate(market.clock.now().date()).id
     ids = {"job_id": [job["id"]], "bid_id": [bid["id"]], "artwork_id": [artwork],
            "notification_id": [notes.json["results"][0]["id"]],
            "category_id": [category], "equipment_id": [item.id],
            "user_id": [artist.id, buyer.id], "ref_id": [artwork], "kind": ["artwork-original"],
-           "order_id": [order], "payment_id": [payment]}
+           "order_id": [order], "payment_id": [payment], "contract_id": [contract],
+           "message_id": [message], "review_id": [review], "analytics_id": [analytics]}
     return Place(buyer=buyer, artist=artist, stranger=stranger, ids=ids, secrets=secrets)
+
+
+def _hired(market: Marketplace, buyer: ApiUser, artist: ApiUser, category: int) -> int:
+    job = market.job(buyer, category)
+    bid = market.bid(artist, job["id"])
+    response = market.client.simulate_post(f"/api/jobs/{job['id']}/hire/",
+                                           headers=buyer.headers,
+                                           json={"bid_id": bid["id"], "final_amount": "800.00"})
+    assert response.status_code == 200, response.text
+    return int(job["id"])
+
+
+def _collaboration(market: Marketplace, buyer: ApiUser, artist: ApiUser,
+                   category: int) -> tuple[int, int, int]:
+    """A pending contract on one hired job, a message about it, and a review of another,
+    completed job."""
+    client = market.client
+    job = _hired(market, buyer, artist, category)
+    deadline = (market.clock.now() + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    response = client.simulate_post("/api/contracts/", headers=buyer.headers, json={
+        "job": job, "artist": artist.id, "terms": "A logo in three rounds.",
+        "rights_type": "exclusive", "deadline": deadline})
+    assert response.status_code == 201, response.text
+    contract = response.json["id"]
+    response = client.simulate_post("/api/messages/", headers=buyer.headers, json={
+        "receiver_id": artist.id, "job": job, "content": "Can we discuss the timeline?"})
+    assert response.status_code == 201, response.text
+    message = response.json["id"]
+    done = _hired(market, buyer, artist, category)
+    response = client.simulate_post(f"/api/jobs/{done}/complete/", headers=buyer.headers)
+    assert response.status_code == 200, response.text
+    response = client.simulate_post("/api/reviews/", headers=buyer.headers, json={
+        "job": done, "rating": 5, "comment": "Delivered on time."})
+    assert response.status_code == 201, response.text
+    return contract, message, response.json["id"]
 
 
 def routes(app: falcon.App) -> Iterator[tuple[str, str]]:

@@ -27,7 +27,7 @@ from cultureup.domain.catalog.profiles import (
     BuyerProfile,
     BuyerProfileTerms,
 )
-from cultureup.domain.errors import NotFound, ValidationFailed
+from cultureup.domain.errors import ValidationFailed
 
 ARTIST_TERM_FIELDS = tuple(field.name for field in attrs.fields(ArtistProfileTerms))
 BUYER_TERM_FIELDS = tuple(field.name for field in attrs.fields(BuyerProfileTerms))
@@ -46,13 +46,6 @@ class ArtistProfileService:
 
     def get_profile(self, user_id: int) -> ArtistProfileView:
         return self._queries.get_artist_profile(user_id)
-
-    def list_reviews(self, user_id: int, page: PageRequest) -> Page[object]:
-        """The reviews an artist received. Reviews do not exist yet, so every artist's list
-        is empty; an unknown artist is still a 404."""
-        if not self._queries.artist_profile_exists(user_id):
-            raise NotFound("Artist profile not found.")
-        return Page(items=[], total=0, request=page)
 
     # -- the owner's writes ----------------------------------------------------------------
 

@@ -59,6 +59,11 @@ class MessageService:
         self._store, self._inspector = store, inspector
         self._max_attachment_bytes = max_attachment_bytes
 
+    @property
+    def max_attachment_bytes(self) -> int:
+        """The largest attachment accepted, in bytes (a setting)."""
+        return self._max_attachment_bytes
+
     # -- reads -------------------------------------------------------------------------------
 
     def list_messages(self, actor: Actor, filters: MessageFilters,

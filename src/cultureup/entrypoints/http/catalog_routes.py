@@ -15,7 +15,6 @@ from cultureup.entrypoints.http.resources.catalog.equipment import (
 from cultureup.entrypoints.http.resources.catalog.profiles import (
     ArtistProfileListResource,
     ArtistProfileResource,
-    ArtistReviewsResource,
     BuyerProfileListResource,
     BuyerProfileResource,
 )
@@ -30,8 +29,6 @@ def add_catalog_routes(app: falcon.App, artist_profiles: ArtistProfileService,
     app.add_route("/api/artist-profiles", ArtistProfileListResource(artist_profiles))
     app.add_route(f"/api/artist-profiles/{{user_id:{ID}}}",
                   ArtistProfileResource(artist_profiles))
-    app.add_route(f"/api/artist-profiles/{{user_id:{ID}}}/reviews",
-                  ArtistReviewsResource(artist_profiles))
     app.add_route("/api/buyer-profiles", BuyerProfileListResource(buyer_profiles))
     app.add_route(f"/api/buyer-profiles/{{user_id:{ID}}}",
                   BuyerProfileResource(buyer_profiles))

@@ -217,6 +217,7 @@ def _multipart(req: falcon.Request, max_file: int) -> dict[str, Any]:
     """Text parts as str, file parts as bytes, each bounded."""
     data: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
+    req.context.upload_filenames = {}
     try:
         for part in req.get_media():
             try:
@@ -232,6 +233,7 @@ def _multipart(req: falcon.Request, max_file: int) -> dict[str, Any]:
                     errors.setdefault(name, []).append(
                         f"The file is larger than {max_file // 2**20} MB.")
                 data[name] = content
+                req.context.upload_filenames[name] = part.filename
                 continue
             raw = part.stream.read(MAX_TEXT_PART + 1)
             if len(raw) > MAX_TEXT_PART:
@@ -247,3 +249,9 @@ def _multipart(req: falcon.Request, max_file: int) -> dict[str, Any]:
     if errors:
         raise ValidationFailed(errors)
     return data
+
+
+def upload_filename(req: falcon.Request, name: str) -> str:
+    """The file name the client gave the multipart file part `name` ("" when none)."""
+    names = getattr(req.context, "upload_filenames", None) or {}
+    return str(names.get(name) or "")

@@ -45,6 +45,7 @@ from cultureup.entrypoints.http.resources.collaboration.notifications import (
     NotificationResource,
     UnreadCountResource,
 )
+from cultureup.entrypoints.http.resources.collaboration.routes import add_collaboration_routes
 from cultureup.entrypoints.http.resources.commerce.routes import add_commerce_routes
 from cultureup.entrypoints.http.resources.health import HealthResource
 from cultureup.entrypoints.http.resources.hiring.bids import BidListResource, BidResource
@@ -119,3 +120,4 @@ def add_routes(app: falcon.App, services: UseCases, *, max_upload_bytes: int = 2
     add_admin_catalog_routes(app, moderation=services.artwork_moderation,
                              oversight=services.job_oversight, categories=services.categories,
                              equipment=services.equipment)
+    add_collaboration_routes(app, services)

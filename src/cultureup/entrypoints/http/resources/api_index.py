@@ -15,6 +15,8 @@ COLLECTIONS = {
     "artworks": "/api/artworks/", "artist_profiles": "/api/artist-profiles/",
     "buyer_profiles": "/api/buyer-profiles/", "equipment": "/api/equipment/",
     "search": "/api/search/", "orders": "/api/orders/", "payments": "/api/payments/",
+    "contracts": "/api/contracts/", "messages": "/api/messages/", "reviews": "/api/reviews/",
+    "notifications": "/api/notifications/", "dashboard": "/api/dashboard/stats/",
 }
 
 

@@ -100,7 +100,7 @@ class ArtistProfile(Answer):
     experience_level: str = Field(json_schema_extra={"enum": list(ARTIST_LEVELS)})
     hourly_rate: MoneyOut
     portfolio_description: str
-    rating: float = Field(description="Average review rating; 0.0 until reviews exist")
+    rating: float = Field(description="Mean review rating, two decimals; 0.0 without reviews")
     total_projects_completed: int = Field(
         ge=0, description="Completed jobs this artist was hired for")
     total_earnings: MoneyOut = Field(description="Sum of the final amounts of those jobs")
@@ -108,7 +108,7 @@ class ArtistProfile(Answer):
     completion_rate: float = Field(
         ge=0, le=100, description="Percent of the artist's ended jobs (completed or "
         "cancelled) that were completed, one decimal; 0.0 when none ended")
-    total_reviews: int = Field(ge=0, description="0 until reviews exist")
+    total_reviews: int = Field(ge=0, description="Reviews the artist received")
 
     @classmethod
     def of(cls, view: Any) -> ArtistProfile:
@@ -123,10 +123,6 @@ class ArtistProfile(Answer):
 
 class ArtistProfilePage(PageOf[ArtistProfile]):
     pass
-
-
-class ReviewPage(PageOf[dict[str, Any]]):
-    """Reviews do not exist yet, so this page is always empty."""
 
 
 class BuyerProfileInput(Shape):
@@ -210,18 +206,6 @@ class ArtistProfileResource:
               status=204, errors=(403,))
     def on_delete(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
         self._profiles.delete_profile(require_actor(req), user_id)
-
-
-class ArtistReviewsResource:
-    def __init__(self, profiles: ArtistProfileService) -> None:
-        self._profiles = profiles
-
-    @endpoint("Reviews the artist received (always empty until reviews exist)", ARTISTS,
-              query=Pagination, response=ReviewPage)
-    def on_get(self, req: falcon.Request, resp: falcon.Response, user_id: int,
-               query: Pagination) -> ReviewPage:
-        page = self._profiles.list_reviews(user_id, query.page_request())
-        return ReviewPage.of(req, page, dict)
 
 
 class BuyerProfileListResource:

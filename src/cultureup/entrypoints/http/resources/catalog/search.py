@@ -51,7 +51,7 @@ class SearchArtist(Answer):
     username: str
     full_name: str
     skills: str
-    rating: float = Field(description="0.0 until reviews exist")
+    rating: float = Field(description="Mean review rating, two decimals; 0.0 without reviews")
 
 
 class SearchGroups(Answer):
