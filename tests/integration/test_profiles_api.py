@@ -286,7 +286,7 @@ def test_profiles_of_deactivated_accounts_are_hidden(market: Marketplace,
 # -- reviews ---------------------------------------------------------------------------------
 
 
-def test_an_artists_reviews_are_an_empty_page_until_reviews_exist(
+def test_an_artist_without_reviews_has_an_empty_reviews_page(
         market: Marketplace) -> None:
     artist = market.user("artist")
     artist_profile(market, artist)
