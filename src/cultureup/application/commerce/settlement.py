@@ -65,7 +65,7 @@ class Settlement:
                             reason="job cancelled")
         uow.payments.save(payment)
         if payment.status is PaymentStatus.COMPLETED:
-            # Money given straight back (a cancelled order) is not news to the payee.
+            # Money given straight back (a cancelled order or job) is not news to the payee.
             notify(self._notifier, uow,
                    [event for event in payment.events if isinstance(event, PaymentReceived)],
                    now)
