@@ -40,7 +40,7 @@ from cultureup.entrypoints.http.fields import (
     Ordering,
     Text,
 )
-from cultureup.entrypoints.http.shapes import CursorPagination, PageOf, Pagination, PublicUser
+from cultureup.entrypoints.http.shapes import CursorPagination, PageOf, PublicUser
 
 ARTISTS, BUYERS = "Artist profiles", "Buyer profiles"
 SEARCH_MAX = 200
