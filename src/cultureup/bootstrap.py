@@ -26,6 +26,8 @@ from cultureup.adapters.security.tokens import SecretTokenService
 from cultureup.adapters.security.totp import PyOtpOneTimePasswords
 from cultureup.adapters.sqlalchemy import migrate
 from cultureup.adapters.sqlalchemy.admin.queries import SqlAlchemyAdminCatalogQueries
+from cultureup.adapters.sqlalchemy.admin.reports import SqlAlchemyReportQueries
+from cultureup.adapters.sqlalchemy.admin.sample_market import SqlAlchemyMarketLoader
 from cultureup.adapters.sqlalchemy.catalog.artwork_queries import SqlAlchemyArtworkQueries
 from cultureup.adapters.sqlalchemy.catalog.queries import (
     SqlAlchemyEquipmentQueries,
@@ -63,6 +65,7 @@ from cultureup.application.accounts.two_factor import TwoFactorService
 from cultureup.application.accounts.users import AccountService
 from cultureup.application.admin.artworks import ArtworkModerationService
 from cultureup.application.admin.jobs import JobOversightService
+from cultureup.application.admin.reports import AdminReportService
 from cultureup.application.audit import AuditService
 from cultureup.application.catalog.artworks import ORIGINAL_FILE_KIND, ArtworkService
 from cultureup.application.catalog.categories import CategoryService
@@ -268,6 +271,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
     reviews = ReviewService(uow=uow, queries=collaboration, clock=clock, events=events,
                             notifier=notifier)
     admin_catalog = SqlAlchemyAdminCatalogQueries(engine)
+    analytics = AnalyticsService(uow=uow, queries=collaboration, clock=clock)
     return Services(
         settings=settings, engine=engine, clock=clock, events=events, limiter=limiter,
         orders=orders, payments=payments,
@@ -281,14 +285,17 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
                                       buyer_profiles=buyer_profiles, equipment=equipment,
                                       orders=orders, payments=payments,
                                       contracts=contracts, messages=messages,
-                                      reviews=reviews),
+                                      reviews=reviews,
+                                      market=SqlAlchemyMarketLoader(
+                                          engine, FeeRate(settings.platform_fee_rate)),
+                                      hasher=hasher, analytics=analytics),
         artist_profiles=artist_profiles, buyer_profiles=buyer_profiles, equipment=equipment,
         search=SearchService(queries=search_queries_for(engine, url_for=store.url)),
         private_files=private_files,
         contracts=contracts, messages=messages, reviews=reviews,
         notifications=NotificationService(uow=uow, queries=collaboration, clock=clock),
         dashboard=DashboardService(queries=collaboration),
-        analytics=AnalyticsService(uow=uow, queries=collaboration, clock=clock),
+        analytics=analytics,
         idempotency=IdempotentRequests(
             store=SqlAlchemyIdempotencyStore(engine), clock=clock,
             ttl=timedelta(hours=settings.idempotency_key_hours)),
@@ -296,6 +303,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
             uow=uow, queries=artwork_queries, admin_queries=admin_catalog, clock=clock,
             notifier=notifier),
         job_oversight=JobOversightService(jobs=jobs, admin_queries=admin_catalog, clock=clock),
+        admin_reports=AdminReportService(queries=SqlAlchemyReportQueries(engine), clock=clock),
     )
 
 

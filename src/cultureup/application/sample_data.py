@@ -7,12 +7,19 @@ from datetime import timedelta
 import attrs
 
 from cultureup.application.accounts.users import AccountService, Registration
+from cultureup.application.admin.sample_market import (
+    MarketCounts,
+    MarketLoader,
+    MarketShape,
+    Progress,
+)
 from cultureup.application.audit import record
 from cultureup.application.catalog.categories import CategoryService
 from cultureup.application.catalog.equipment import EquipmentService
 from cultureup.application.catalog.profiles import ArtistProfileService, BuyerProfileService
 from cultureup.application.catalog.views import EquipmentFilters
 from cultureup.application.collaboration.contracts import ContractProposal, ContractService
+from cultureup.application.collaboration.dashboard import AnalyticsService
 from cultureup.application.collaboration.messages import MessageService
 from cultureup.application.collaboration.reviews import ReviewService
 from cultureup.application.collaboration.views import MessageFilters
@@ -21,7 +28,7 @@ from cultureup.application.commerce.payments import PaymentService
 from cultureup.application.commerce.views import OrderFilters
 from cultureup.application.hiring.bids import BidService
 from cultureup.application.hiring.jobs import JobService
-from cultureup.application.ports import Clock, UnitOfWorkFactory
+from cultureup.application.ports import Clock, PasswordHasher, UnitOfWorkFactory
 from cultureup.application.views import BidFilters, JobFilters, PageRequest
 from cultureup.domain.accounts.users import Actor, StaffRole, User
 from cultureup.domain.audit import AuditAction
@@ -100,7 +107,10 @@ class SampleDataService:
                  equipment: EquipmentService, contracts: ContractService,
                  messages: MessageService, reviews: ReviewService,
                  orders: OrderService | None = None,
-                 payments: PaymentService | None = None) -> None:
+                 payments: PaymentService | None = None,
+                 market: MarketLoader | None = None, hasher: PasswordHasher | None = None,
+                 analytics: AnalyticsService | None = None) -> None:
+        self._market, self._hasher, self._analytics = market, hasher, analytics
         self._orders, self._payments = orders, payments
         self._accounts, self._categories = accounts, categories
         self._jobs, self._bids, self._uow, self._clock = jobs, bids, uow, clock
@@ -175,6 +185,35 @@ class SampleDataService:
                    created=len(created), skipped=len(skipped))
             uow.commit()
         return SetupReport(created=tuple(created), skipped=tuple(skipped))
+
+    def create_marketplace(self, actor: Actor, shape: MarketShape,
+                           progress: Progress | None = None) -> MarketCounts:
+        """A marketplace of about `shape.users` accounts over `shape.days` days (see
+        MarketShape), written in bulk beside whatever exists, then the daily analytics
+        snapshot (with its revenue per payment method) of every whole past day it covers, so
+        that the dashboard and reports can be tried and measured on real volumes. Every
+        sample account's password is SAMPLE_PASSWORD. Superuser only (PermissionDenied);
+        audited as sample data created."""
+        if not actor.is_superuser:
+            raise PermissionDenied("Only a superuser can create sample data.")
+        if self._market is None or self._hasher is None or self._analytics is None:
+            raise PermissionDenied("Sample data at scale is not available here.")
+        ids = self._ensure_categories(actor, [], [])
+        now = self._clock.now()
+        counts = self._market.load(shape, now=now, password_hash=self._hasher.hash(
+            SAMPLE_PASSWORD), category_ids=sorted(ids.values()), progress=progress)
+        first = (now - timedelta(days=shape.days)).date()
+        days = self._analytics.days_between(first, now.date() - timedelta(days=1))
+        for done, day in enumerate(days, start=1):
+            self._analytics.calculate(day)
+            if progress is not None:
+                progress("snapshots", done, len(days))
+        with self._uow() as uow:
+            record(uow, now=self._clock.now(), action=AuditAction.SAMPLE_DATA_CREATED,
+                   actor_id=actor.id, actor_username=actor.username, target_type="platform",
+                   scale=shape.users, users=counts.users, payments=counts.payments)
+            uow.commit()
+        return counts
 
     def _ensure_categories(self, actor: Actor, created: list[str],
                            skipped: list[str]) -> dict[str, int]:

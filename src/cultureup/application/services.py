@@ -8,6 +8,7 @@ from cultureup.application.accounts.two_factor import TwoFactorService
 from cultureup.application.accounts.users import AccountService
 from cultureup.application.admin.artworks import ArtworkModerationService
 from cultureup.application.admin.jobs import JobOversightService
+from cultureup.application.admin.reports import AdminReportService
 from cultureup.application.audit import AuditService
 from cultureup.application.catalog.artworks import ArtworkService
 from cultureup.application.catalog.categories import CategoryService
@@ -54,3 +55,4 @@ class UseCases:
     idempotency: IdempotentRequests
     artwork_moderation: ArtworkModerationService
     job_oversight: JobOversightService
+    admin_reports: AdminReportService

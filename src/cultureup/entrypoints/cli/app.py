@@ -12,6 +12,7 @@ import typer
 from typer.core import TyperCommand
 
 from cultureup.adapters.sqlalchemy import migrate
+from cultureup.application.admin.sample_market import MarketShape
 from cultureup.application.collaboration.views import MessageFilters, NotificationFilters
 from cultureup.application.views import AuditFilters, PageRequest
 from cultureup.bootstrap import Services, bootstrap
@@ -26,6 +27,7 @@ from cultureup.entrypoints.cli.catalog import (
 )
 from cultureup.entrypoints.cli.commerce import orders_app, payments_app
 from cultureup.entrypoints.cli.output import UtcFormatter, printable, utc
+from cultureup.entrypoints.cli.reports import reports_app
 
 app = typer.Typer(
     help="CultureUp, the art marketplace backend. Settings come from CULTUREUP_* environment "
@@ -54,6 +56,7 @@ add_artwork_commands(artworks_app)
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(categories_app, name="categories")
 app.add_typer(equipment_app, name="equipment")
+app.add_typer(reports_app, name="reports")
 
 DEFAULT_ADMIN_PASSWORD = "admin123"  # noqa: S105 - the documented first-run default
 
@@ -174,13 +177,25 @@ def setup_admin(
         help="Add the standard categories, staff accounts, artists, buyers, jobs and bids.",
     )] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
+    scale: Annotated[int | None, typer.Option(
+        help="With --create-sample-data: also a marketplace of about N users, with artworks, "
+             "jobs, bids, orders, payments and daily snapshots over 12 months, in bulk.",
+    )] = None,
 ) -> None:
     """Create the first superuser and, optionally, sample data. Safe to run again."""
     if not (create_superuser or create_sample_data):
         raise typer.BadParameter("nothing to do: pass --create-superuser and/or "
                                  "--create-sample-data")
+    if scale is not None and not create_sample_data:
+        raise typer.BadParameter("--scale needs --create-sample-data")
+    shape = None
+    if scale is not None:
+        try:
+            shape = MarketShape.of(scale)
+        except DomainError as error:
+            raise _fail(error) from error
     services = _services()
-    report: dict[str, list[str]] = {"created": [], "skipped": [], "warnings": []}
+    report: dict[str, Any] = {"created": [], "skipped": [], "warnings": []}
     try:
         if create_superuser:
             user, created = services.sample_data.ensure_superuser(
@@ -200,6 +215,9 @@ def setup_admin(
                 "Sample staff accounts use the documented passwords (admin_manager/manager123, "
                 "content_moderator/moderator123); sample artists and buyers use "
                 f"'{services.sample_data.sample_password}'. Never keep them in production.")
+            if shape is not None:
+                report["marketplace"] = _sample_marketplace(services, user.as_actor(), shape,
+                                                            quiet=as_json)
     except DomainError as error:
         raise _fail(error) from error
     finally:
@@ -213,6 +231,30 @@ def setup_admin(
         typer.echo(f"exists   {line}")
     for line in report["warnings"]:
         typer.secho(f"WARNING: {line}", fg="yellow", err=True)
+    if "marketplace" in report:
+        typer.echo("sample marketplace: " + ", ".join(
+            f"{value} {name}" for name, value in report["marketplace"].items()))
+
+
+def _sample_marketplace(services: Services, actor: Actor, shape: MarketShape, *,
+                        quiet: bool) -> dict[str, Any]:
+    """The bulk marketplace, with a progress bar per phase on standard error."""
+    import time
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    started = time.perf_counter()
+    with Progress(disable=quiet, console=Console(stderr=True)) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(what: str, done: int, total: int) -> None:
+            if what not in tasks:
+                tasks[what] = bar.add_task(what, total=total)
+            bar.update(tasks[what], completed=done, total=total)
+
+        counts = services.sample_data.create_marketplace(actor, shape, progress=progress)
+    return {**attrs.asdict(counts), "seconds": round(time.perf_counter() - started, 1)}
 
 
 @artworks_app.command("rescan")

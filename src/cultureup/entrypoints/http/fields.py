@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from pydantic import PlainSerializer, PlainValidator, ValidationInfo, WithJsonSchema
@@ -266,6 +266,22 @@ TimestampIn = Annotated[datetime, PlainValidator(_timestamp), _schema(
     {"type": "string", "format": "date-time", "examples": ["2025-10-20T23:59:59Z"]})]
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _date(value: Any) -> date:
+    """A calendar day written YYYY-MM-DD (ASCII digits), nothing else."""
+    if not isinstance(_not_null(value), str) or not _ISO_DATE.fullmatch(value):
+        raise invalid("Date has wrong format. Use YYYY-MM-DD, e.g. 2025-10-20.")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise invalid("Date has wrong format. Use YYYY-MM-DD, e.g. 2025-10-20.") from None
+
+
+DateIn = Annotated[date, PlainValidator(_date), _schema(
+    {"type": "string", "format": "date", "examples": ["2025-10-20"]})]
+
 def _upload(value: Any) -> bytes:
     if not isinstance(value, bytes):
         raise invalid("No file was submitted.")
@@ -297,3 +313,6 @@ Timestamp = Annotated[datetime, PlainValidator(_as_is),
                       WithJsonSchema({"type": "string", "format": "date-time",
                                       "examples": ["2025-10-20T23:59:59Z"]},
                                      mode="serialization")]
+DateOut = Annotated[date, PlainValidator(_as_is), PlainSerializer(date.isoformat, return_type=str),
+                    WithJsonSchema({"type": "string", "format": "date", "examples": ["2025-10-20"]},
+                                   mode="serialization")]

@@ -25,6 +25,7 @@ from cultureup.entrypoints.http.resources.accounts.users import (
     RegisterResource,
 )
 from cultureup.entrypoints.http.resources.admin.catalog import add_admin_catalog_routes
+from cultureup.entrypoints.http.resources.admin.reports import add_admin_report_routes
 from cultureup.entrypoints.http.resources.api_index import ApiIndexResource
 from cultureup.entrypoints.http.resources.catalog.artworks import (
     ArtistArtworksResource,
@@ -121,3 +122,4 @@ def add_routes(app: falcon.App, services: UseCases, *, max_upload_bytes: int = 2
                              oversight=services.job_oversight, categories=services.categories,
                              equipment=services.equipment)
     add_collaboration_routes(app, services)
+    add_admin_report_routes(app, services.admin_reports)

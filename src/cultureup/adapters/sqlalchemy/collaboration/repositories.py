@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, delete, insert, select, update
 
+from cultureup.adapters.sqlalchemy.admin.reports import write_revenue_rollup
 from cultureup.adapters.sqlalchemy.collaboration.tables import (
     contracts,
     daily_analytics,
@@ -224,6 +225,9 @@ class SqlAlchemyAnalyticsRepository:
             "reviews_posted", "revenue", "platform_fees")}
         existing = self._c.execute(select(daily_analytics.c.id).where(
             daily_analytics.c.date == day).with_for_update()).scalar()
+        # The day's revenue per payment method, kept beside the snapshot for the admin reports.
+        start = datetime.combine(day, time(), tzinfo=UTC)
+        write_revenue_rollup(self._c, day, start, start + timedelta(days=1))
         if existing is not None:
             self._c.execute(update(daily_analytics).where(daily_analytics.c.id == existing)
                             .values(**values, calculated_at=calculated_at))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import cultureup.adapters.sqlalchemy.admin.tables
 import cultureup.adapters.sqlalchemy.catalog.artwork_tables
 import cultureup.adapters.sqlalchemy.catalog.tables
 import cultureup.adapters.sqlalchemy.collaboration.tables

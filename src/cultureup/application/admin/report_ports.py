@@ -1,0 +1,72 @@
+"""What the admin reports need from storage."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Protocol
+
+from cultureup.application.admin.report_views import (
+    CatalogFigures,
+    DayCounts,
+    PartyRevenue,
+    PlatformCounts,
+    RecentActivity,
+    ReportFigures,
+    RevenueRow,
+)
+
+# Half-open UTC intervals [start, end), each a run of whole days.
+Spans = Sequence[tuple[datetime, datetime]]
+
+
+class ReportQueries(Protocol):
+    def snapshot_days(self, start: date, end: date) -> set[date]:
+        """The days from start to end (inclusive) that have a daily analytics snapshot."""
+        ...
+
+    def rolled_up_revenue(self, start: date, end: date) -> list[RevenueRow]:
+        """The stored per-method revenue rows of the snapshot days from start to end."""
+        ...
+
+    def live_revenue(self, spans: Spans) -> list[RevenueRow]:
+        """Net revenue and captured payments per day and method, counted in the ledger."""
+        ...
+
+    def first_revenue_day(self) -> date | None:
+        """The day of the first money a buyer paid, None when nobody has paid yet."""
+        ...
+
+    def top_artists(self, start: datetime, end: datetime, limit: int) -> list[PartyRevenue]:
+        """Artists by net earning (after the fee, less refunds) in [start, end)."""
+        ...
+
+    def top_buyers(self, start: datetime, end: datetime, limit: int) -> list[PartyRevenue]:
+        """Buyers by net spending (less refunds) in [start, end)."""
+        ...
+
+    def platform_counts(self, *, today: datetime, week: datetime, month: datetime
+                        ) -> PlatformCounts:
+        """Every dashboard count; users created since each of the three instants."""
+        ...
+
+    def recent_activity(self, limit: int) -> RecentActivity:
+        """The newest users (with e-mail), artworks, jobs and payments."""
+        ...
+
+    def catalog_figures(self) -> CatalogFigures:
+        ...
+
+    def report_figures(self) -> ReportFigures:
+        ...
+
+    def applications_pending(self) -> int:
+        ...
+
+    def snapshot_counts(self, start: date, end: date) -> list[DayCounts]:
+        """The stored daily figures of the snapshot days from start to end."""
+        ...
+
+    def live_counts(self, spans: Spans) -> list[DayCounts]:
+        """The same figures counted from the rows, per day with anything in it."""
+        ...

@@ -1,0 +1,149 @@
+"""The admin report use cases over an in-memory ledger: the period rules, who may read, and
+the invariant that the figures do not depend on which past days have a stored snapshot."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cultureup.application.admin.report_ports import Spans
+from cultureup.application.admin.report_views import (
+    DayCounts,
+    PartyRevenue,
+    RevenueRow,
+)
+from cultureup.application.admin.reports import MAX_REPORT_DAYS, AdminReportService
+from cultureup.domain.accounts.users import Actor, StaffRole, UserType
+from cultureup.domain.errors import PermissionDenied, ValidationFailed
+from cultureup.domain.money import Money
+from tests.unit.builders import artist, buyer, staff
+from tests.unit.fakes import FakeClock
+
+NOW = datetime(2025, 6, 30, 15, 0, tzinfo=UTC)
+TODAY = NOW.date()
+ADMIN = Actor(id=1, username="root", user_type=UserType.ADMIN, is_superuser=True)
+STAFF = Actor(id=2, username="desk", user_type=UserType.ADMIN, is_staff=True,
+              staff_role=StaffRole.STAFF)
+METHODS = ("stripe", "jazzcash", "bank_transfer", "cash_on_delivery")
+
+
+class Ledger:
+    """Per-day, per-method figures; the stored rows are a copy of some of those days."""
+
+    def __init__(self, figures: dict[tuple[date, str], tuple[int, int]],
+                 snapshots: set[date]) -> None:
+        self.figures, self.snapshots = figures, snapshots
+        self.live_days: set[date] = set()
+
+    def _rows(self, days: set[date]) -> list[RevenueRow]:
+        return [RevenueRow(day=day, payment_method=method, total=Money.from_cents(c), count=n)
+                for (day, method), (c, n) in self.figures.items() if day in days]
+
+    def snapshot_days(self, start: date, end: date) -> set[date]:
+        return {day for day in self.snapshots if start <= day <= end}
+
+    def rolled_up_revenue(self, start: date, end: date) -> list[RevenueRow]:
+        return self._rows(self.snapshot_days(start, end))
+
+    def live_revenue(self, spans: Spans) -> list[RevenueRow]:
+        days = {day for day, _ in self.figures
+                if any(a <= datetime.combine(day, datetime.min.time(), tzinfo=UTC) < b
+                       for a, b in spans)}
+        self.live_days |= days
+        return self._rows(days)
+
+    def first_revenue_day(self) -> date | None:
+        return min((day for day, _ in self.figures), default=None)
+
+    def top_artists(self, start: datetime, end: datetime, limit: int) -> list[PartyRevenue]:
+        return []
+
+    top_buyers = top_artists
+
+    def snapshot_counts(self, start: date, end: date) -> list[DayCounts]:
+        return [self._counts(day) for day in self.snapshot_days(start, end)]
+
+    def live_counts(self, spans: Spans) -> list[DayCounts]:
+        return [self._counts(day) for day, _ in self.figures
+                if any(a.date() <= day < b.date() for a, b in spans)]
+
+    def _counts(self, day: date) -> DayCounts:
+        total = sum(c for (d, _), (c, _) in self.figures.items() if d == day)
+        return DayCounts(day=day, listings=1, registrations=2, revenue=Money.from_cents(total))
+
+
+def service(ledger: Ledger) -> AdminReportService:
+    return AdminReportService(queries=ledger, clock=FakeClock(NOW))  # type: ignore[arg-type]
+
+
+day_offsets = st.integers(min_value=0, max_value=60)
+figures = st.dictionaries(
+    st.tuples(day_offsets, st.sampled_from(METHODS)),
+    st.tuples(st.integers(-10**6, 10**8), st.integers(0, 50)), max_size=40)
+
+
+@settings(max_examples=60, deadline=None)
+@given(figures=figures, stored=st.sets(day_offsets), span=st.integers(1, 61))
+def test_figures_do_not_depend_on_which_days_have_a_snapshot(
+        figures: dict[tuple[int, str], tuple[int, int]], stored: set[int], span: int) -> None:
+    data = {(TODAY - timedelta(days=offset), method): value
+            for (offset, method), value in figures.items()}
+    with_snapshots = Ledger(data, {TODAY - timedelta(days=o) for o in stored if o > 0})
+    without = Ledger(data, set())
+    start = TODAY - timedelta(days=span - 1)
+    one = service(with_snapshots).revenue_report(ADMIN, start, TODAY)
+    other = service(without).revenue_report(ADMIN, start, TODAY)
+    assert one == other
+    expected = sum(c for (day, _), (c, _) in data.items() if day >= start)
+    assert one.total_revenue == Money.from_cents(expected)
+    assert sum((d.total for d in one.daily_revenue), Money(0)) == one.total_revenue
+    # Stored days are never counted again; today always is.
+    assert not (with_snapshots.live_days & with_snapshots.snapshots)
+    if any(day == TODAY for day, _ in data):
+        assert TODAY in with_snapshots.live_days
+    charts = service(with_snapshots).charts(ADMIN, span)
+    assert sum((d.revenue for d in charts.days), Money(0)) == one.total_revenue
+
+
+def test_the_default_period_is_the_last_30_days() -> None:
+    reports = service(Ledger({}, set()))
+    assert reports.report_range(None, None) == (TODAY - timedelta(days=29), TODAY)
+    assert reports.report_range(date(2025, 6, 1), None) == (date(2025, 6, 1), TODAY)
+    assert reports.report_range(None, date(2025, 1, 31)) == (date(2025, 1, 2),
+                                                            date(2025, 1, 31))
+
+
+@pytest.mark.parametrize(("start", "end", "field"), [
+    (date(2025, 6, 2), date(2025, 6, 1), "start_date"),
+    (date(2023, 1, 1), date(2025, 1, 1), "end_date"),
+])
+def test_a_bad_period_names_the_field(start: date, end: date, field: str) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        service(Ledger({}, set())).revenue_report(ADMIN, start, end)
+    assert field in caught.value.details
+
+
+def test_the_longest_period_is_allowed() -> None:
+    start = TODAY - timedelta(days=MAX_REPORT_DAYS - 1)
+    report = service(Ledger({}, set())).revenue_report(ADMIN, start, TODAY)
+    assert len(report.daily_revenue) == MAX_REPORT_DAYS
+
+
+@pytest.mark.parametrize("actor", [buyer(), artist(), staff()])
+def test_who_lacks_the_dashboard_permission_is_refused(actor: Actor) -> None:
+    reports = service(Ledger({}, set()))
+    for call in (lambda: reports.revenue_report(actor), lambda: reports.overview(actor),
+                 lambda: reports.charts(actor), lambda: reports.dashboard(actor)):
+        with pytest.raises(PermissionDenied):
+            call()
+
+
+def test_staff_may_read_the_charts_and_days_are_bounded() -> None:
+    reports = service(Ledger({}, set()))
+    assert len(reports.charts(STAFF, 7).days) == 7
+    for days in (0, 367):
+        with pytest.raises(ValidationFailed):
+            reports.charts(STAFF, days)
