@@ -203,7 +203,8 @@ class SqliteSearchQueries(_SqlSearchQueries):
             FromClause, list[ColumnElement[bool]], ColumnElement[Any], ColumnElement[Any]]:
         fts = search_documents_fts
         source = _CrossJoin(fts, docs, docs.c.id == fts.c.rowid)
-        return source, [_sqlite_match(terms), docs.c.kind == kind], fts.c.rank, fts.c.rowid
+        return (source, [_sqlite_match(terms, kind), docs.c.kind == kind], fts.c.rank,
+                fts.c.rowid)
 
 
 class PostgresSearchQueries(_SqlSearchQueries):
@@ -216,9 +217,11 @@ class PostgresSearchQueries(_SqlSearchQueries):
         return docs, [match, docs.c.kind == kind], -func.ts_rank(document, query), docs.c.id
 
 
-def _sqlite_match(terms: SearchTerms) -> ColumnElement[bool]:
+def _sqlite_match(terms: SearchTerms, kind: str) -> ColumnElement[bool]:
+    """The terms in the body of documents of `kind` (a column of the FTS5 table since
+    migration 0014: FTS5 intersects the kind's posting list with the words')."""
     return literal_column("search_documents_fts").match(
-        bindparam("search_terms", fts5_query(terms)))
+        bindparam("search_terms", f'kind : "{kind}" AND body : ({fts5_query(terms)})'))
 
 
 def _postgres_match(terms: SearchTerms
@@ -247,7 +250,7 @@ def indexed_search(dialect: str, kind: str, id_column: ColumnElement[int],
     fts = search_documents_fts
     ids = (select(docs.c.ref_id)
            .select_from(_CrossJoin(fts, docs, docs.c.id == fts.c.rowid))
-           .where(_sqlite_match(terms), docs.c.kind == kind))
+           .where(_sqlite_match(terms, kind), docs.c.kind == kind))
     return id_column.in_(ids)
 
 
