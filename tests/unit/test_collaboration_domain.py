@@ -26,6 +26,7 @@ from cultureup.domain.events import (
     ContractSigned,
     JobCompleted,
     MessageSent,
+    PaymentReceived,
     ReviewPosted,
 )
 from cultureup.domain.hiring.jobs import Job, JobStatus
@@ -400,6 +401,14 @@ def test_each_event_notifies_the_right_user_in_the_documented_words() -> None:
                       rating=5, job_title="Logo"),
          10, NotificationType.NEW_REVIEW, "New Review",
          "buyer_sarah left a 5-star review on 'Logo'"),
+        (PaymentReceived(payment_id=4, payer_id=1, payee_id=10, amount="850.00", order_id=None,
+                         job_id=5),
+         10, NotificationType.PAYMENT_RECEIVED, "Payment Received",
+         "You received a payment of PKR 850.00 for the job #5"),
+        (PaymentReceived(payment_id=4, payer_id=1, payee_id=10, amount="300.00", order_id=7,
+                         job_id=None),
+         10, NotificationType.PAYMENT_RECEIVED, "Payment Received",
+         "You received a payment of PKR 300.00 for the order #7"),
     ]
     for event, user_id, kind, title, message in cases:
         (note,) = notifications_for(event, now=NOW)
@@ -411,6 +420,10 @@ def test_other_events_notify_nobody() -> None:
     from cultureup.domain.events import JobCancelled, JobPosted
     assert notifications_for(JobPosted(job_id=1, buyer_id=1), now=NOW) == []
     assert notifications_for(JobCancelled(job_id=1, buyer_id=1), now=NOW) == []
+    # A payment without a single payee (the platform's, several sellers') tells nobody.
+    assert notifications_for(PaymentReceived(payment_id=4, payer_id=1, payee_id=None,
+                                             amount="45.00", order_id=7, job_id=None),
+                             now=NOW) == []
 
 
 def test_terms_digest_is_stable_for_equal_terms() -> None:
