@@ -28,6 +28,7 @@ from sqlalchemy import (
     Select,
     String,
     Table,
+    bindparam,
     literal,
     select,
     tuple_,
@@ -71,9 +72,13 @@ def counted_scope(prefix: str, equalities: Mapping[str, Any],
     return None
 
 
+# Built once: a count read is one primary-key lookup, and building the statement per request
+# cost more than running it.
+_COUNTER = select(row_counts.c.n).where(row_counts.c.scope == bindparam("scope"))
+
+
 def read_count(connection: Connection, scope: str) -> int:
-    n = connection.execute(
-        select(row_counts.c.n).where(row_counts.c.scope == scope)).scalar_one_or_none()
+    n = connection.execute(_COUNTER, {"scope": scope}).scalar_one_or_none()
     return int(n or 0)
 
 
