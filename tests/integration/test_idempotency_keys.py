@@ -6,12 +6,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import attrs
 import falcon.testing
 import pytest
 from sqlalchemy import func, select
 
 from cultureup.adapters.sqlalchemy.commerce.tables import idempotency_keys
-from cultureup.bootstrap import Services
+from cultureup.bootstrap import Services, bootstrap, http_app
+from cultureup.config import Settings
 from tests.integration.assertions import assert_error
 from tests.integration.conftest import ApiUser, SteppingClock
 from tests.integration.test_commerce_api import Shop
@@ -197,3 +199,21 @@ def test_the_header_is_documented_on_the_money_operations(
                  "/api/admin/payments/{payment_id}/refund/",
                  "/api/orders/{order_id}/cancel/"):
         assert "503" in document["paths"][path]["post"]["responses"], path
+
+
+def test_a_browser_client_may_send_the_key_and_read_the_replay_mark(
+        settings: Settings, clock: SteppingClock, services: Services) -> None:
+    opened = bootstrap(attrs.evolve(settings, cors_allowed_origins=("https://app.example",)),
+                       clock=clock)
+    try:
+        client = falcon.testing.TestClient(http_app(opened))
+        origin = {"Origin": "https://app.example"}
+        preflight = client.simulate_request("OPTIONS", "/api/orders/", headers={
+            **origin, "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Authorization, Content-Type, Idempotency-Key"})
+        assert preflight.status_code == 200
+        assert "idempotency-key" in preflight.headers["Access-Control-Allow-Headers"].lower()
+        answer = client.simulate_get("/api/health/", headers=origin)
+        assert "Idempotent-Replayed" in answer.headers["Access-Control-Expose-Headers"]
+    finally:
+        opened.close()

@@ -17,7 +17,7 @@ LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 ONE_YEAR = 31_536_000
 # Headers a cross-origin client may read besides the CORS-safelisted ones.
 EXPOSED_HEADERS = ("Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining",
-                   "WWW-Authenticate")
+                   "WWW-Authenticate", "Idempotent-Replayed")
 
 ALWAYS = secure.Secure(
     xcto=secure.XContentTypeOptions(),  # nosniff
