@@ -26,7 +26,7 @@ from cultureup.domain.money import Money
 from cultureup.entrypoints.cli.app import app as cli_app
 from tests.integration.assertions import assert_error as refused
 from tests.integration.commerce_support import Commerce
-from tests.integration.conftest import STRONG_PASSWORD, ApiUser, Marketplace
+from tests.integration.conftest import STRONG_PASSWORD, ApiUser, Marketplace, QueryCounter
 
 runner = CliRunner()
 
@@ -591,3 +591,26 @@ def test_closing_a_hired_job_refunds_the_payment_held_for_it(services: Services)
     after = services.payments.get_payment(buyer, payment.id)
     assert (after.status, after.hire_status, str(after.refunded_amount)) == (
         "refunded", "cancelled", "800.00")
+
+
+def test_admin_lists_cost_the_same_queries_at_any_length(market: Marketplace, admin: ApiUser,
+                                                         count_queries: QueryCounter) -> None:
+    artist, buyer = market.user("artist"), market.user("buyer")
+    category = market.category()
+
+    def cost(path: str) -> int:
+        count_queries.count = 0
+        response = market.client.simulate_get(path, headers=admin.headers,
+                                              params={"page_size": 50})
+        assert response.status_code == 200, response.text
+        return count_queries.count
+
+    artwork(market, artist, category)
+    market.job(buyer, category)
+    few = cost("/api/admin/artworks/"), cost("/api/admin/jobs/")
+    for number in range(12):
+        artwork(market, artist, category, title=f"More {number}",
+                status=list(ModerationStatus)[number % 3])
+        market.bid(market.user("artist"), market.job(buyer, category)["id"])
+    many = cost("/api/admin/artworks/"), cost("/api/admin/jobs/")
+    assert many == few
