@@ -281,3 +281,23 @@ def test_a_forged_or_stale_webhook_is_a_400_that_changes_nothing(card_shop: Shop
         headers={"Content-Type": "application/json", "Stripe-Signature": signature})
     assert accepted.json == {"received": True, "result": "payment_intent.succeeded"}
     assert shop.get(f"/api/payments/{pid}/", buyer).json["status"] == "completed"
+
+
+def test_cancelling_a_job_refunds_its_held_card_payment_at_stripe(
+        card_shop: Shop, stripe_client: stripe.StripeClient) -> None:  # noqa: F811
+    shop = card_shop
+    artist, buyer = shop.user("artist"), shop.user("buyer")
+    job = shop.commerce.hired_job(as_actor(buyer), as_actor(artist), "640.00")
+    pid = shop.post("/api/payments/", buyer, {"job": job, "payment_method": "stripe"}
+                    ).json["id"]
+    intent = shop.post(f"/api/payments/{pid}/process/", buyer).json["payment_intent_id"]
+    paid = shop.post(f"/api/payments/{pid}/confirm/", buyer,
+                     {"payment_method_id": card(stripe_client, NO_AUTHENTICATION)})
+    assert paid.json["status"] == "completed", paid.text
+    assert shop.post(f"/api/jobs/{job}/cancel/", buyer).status_code == 200
+    payment = shop.get(f"/api/payments/{pid}/", buyer).json
+    assert (payment["status"], payment["refunded_amount"]) == ("refunded", "640.00")
+    refunds = stripe_client.v1.refunds.list(params={"payment_intent": intent}).data
+    assert [r.amount for r in refunds] == [64000]
+    assert shop.services.payments.user_money(artist.id).earnings_held == Money(0)
+    assert ledger_total(shop.services) == Money(0)
