@@ -145,6 +145,20 @@ def test_the_admin_list_shows_every_status_with_the_duplicate_data(
                                       headers=moderator.headers)
     assert mine.json["count"] == 3 and len(mine.json["results"]) == 2
     assert mine.json["next"] is not None
+    with SqlAlchemyUnitOfWork(market.services.engine) as uow:
+        labelled = uow.artworks.get(original)
+        labelled.labels = [("Art", 99.5)]
+        uow.artworks.save(labelled)
+        uow.commit()
+    checked = market.client.simulate_get("/api/admin/artworks/",
+                                         params={"rekognition_checked": "true"},
+                                         headers=moderator.headers)
+    assert [(row["id"], row["rekognition_labels"]) for row in checked.json["results"]] == [
+        (original, [{"name": "Art", "confidence": 99.5}])]
+    unchecked = market.client.simulate_get("/api/admin/artworks/",
+                                           params={"rekognition_checked": "false"},
+                                           headers=moderator.headers)
+    assert unchecked.json["count"] == 2
     refused(market.client.simulate_get("/api/admin/artworks/",
                                        params={"moderation_status": "LOST"},
                                        headers=moderator.headers), 400, "moderation_status")

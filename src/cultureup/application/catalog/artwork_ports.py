@@ -95,6 +95,7 @@ class ArtworkFilters:
     # Staff filters (the admin list): the moderation status, and whether it is for sale.
     moderation_status: str | None = None
     is_available: bool | None = None
+    rekognition_checked: bool | None = None  # labels were found for the image
 
 
 ARTWORK_ORDERING_FIELDS = ("price", "created_at", "views_count", "likes_count")

@@ -79,7 +79,8 @@ class SqlAlchemyArtworkQueries:
         counted, _ = _conditions(filters, dialect, walk=False)
         prefix = "artworks" if filters.include_rejected else "artworks:visible"
         ranged = (filters.min_price, filters.max_price, filters.search,
-                  filters.moderation_status, filters.is_available)
+                  filters.moderation_status, filters.is_available,
+                  filters.rekognition_checked)
         scope = None if any(value is not None for value in ranged) else counted_scope(
             prefix, equalities, () if filters.include_rejected else COUNTED_FACETS)
         return keyed_page(
@@ -167,6 +168,10 @@ def _conditions(filters: ArtworkFilters, dialect: str, *,
         conditions.append(column("moderation_status") == filters.moderation_status)
     if filters.is_available is not None:
         conditions.append(column("is_available").is_(filters.is_available))
+    if filters.rekognition_checked is not None:
+        # Labels were found for the image: the stored JSON list is not empty.
+        conditions.append(column("labels") != "[]" if filters.rekognition_checked
+                          else column("labels") == "[]")
     if filters.min_price is not None:
         conditions.append(column("price") >= filters.min_price)
     if filters.max_price is not None:

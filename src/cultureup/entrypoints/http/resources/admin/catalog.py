@@ -57,6 +57,8 @@ class AdminArtworkQuery(Pagination):
     artwork_type: Choice([kind.value for kind in ArtworkType]) = None
     is_featured: Flag = None
     is_available: Flag = None
+    rekognition_checked: Flag = Field(default=None, description="Labels were found (true) "
+                                      "or not (false) for the image")
     search: Search = None
     ordering: Ordering(ADMIN_ARTWORK_ORDERING_FIELDS) = None
 
@@ -65,7 +67,8 @@ class AdminArtworkQuery(Pagination):
             moderation_status=self.moderation_status, artist_id=self.artist,
             category_id=self.category, artwork_type=self.artwork_type,
             is_featured=self.is_featured, is_available=self.is_available,
-            search=self.search, ordering=self.ordering)
+            rekognition_checked=self.rekognition_checked, search=self.search,
+            ordering=self.ordering)
 
 
 class Label(Answer):
