@@ -39,6 +39,7 @@ from cultureup.adapters.sqlalchemy.commerce.idempotency import SqlAlchemyIdempot
 from cultureup.adapters.sqlalchemy.commerce.queries import SqlAlchemyCommerceQueries
 from cultureup.adapters.sqlalchemy.counts import CursorSeal
 from cultureup.adapters.sqlalchemy.engine import build_engine
+from cultureup.adapters.sqlalchemy.moderation.queries import SqlAlchemyContentQueries
 from cultureup.adapters.sqlalchemy.queries import (
     SqlAlchemyAuditQueries,
     SqlAlchemyCategoryQueries,
@@ -84,6 +85,7 @@ from cultureup.application.commerce.ports import PaymentGateway
 from cultureup.application.commerce.settlement import Settlement
 from cultureup.application.hiring.bids import BidService
 from cultureup.application.hiring.jobs import JobService
+from cultureup.application.moderation.content import ModerationContentService
 from cultureup.application.ports import Clock
 from cultureup.application.private_files import PrivateFileService
 from cultureup.application.sample_data import SampleDataService
@@ -304,6 +306,9 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
             notifier=notifier),
         job_oversight=JobOversightService(jobs=jobs, admin_queries=admin_catalog, clock=clock),
         admin_reports=AdminReportService(queries=SqlAlchemyReportQueries(engine), clock=clock),
+        moderation_content=ModerationContentService(
+            uow=uow, queries=SqlAlchemyContentQueries(engine, url_for=store.url), clock=clock,
+            notifier=notifier),
     )
 
 

@@ -93,6 +93,7 @@ def populate(market: Marketplace) -> Place:
            "user_id": [artist.id, buyer.id], "ref_id": [artwork], "kind": ["artwork-original"],
            "order_id": [order], "payment_id": [payment], "contract_id": [contract],
            "message_id": [message], "review_id": [review], "analytics_id": [analytics]}
+    ids["content_id"] = [artwork, job["id"]]
     return Place(buyer=buyer, artist=artist, stranger=stranger, ids=ids, secrets=secrets)
 
 

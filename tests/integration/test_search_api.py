@@ -563,7 +563,7 @@ def _fill_postgres(engine: Engine, category: int, artist_id: int, buyer_id: int)
             "created_at, updated_at, search_text) SELECT id, md5(id::text), 'Filler', "
             "'expert', 100, now(), now(), md5(id::text) || ' filler' "
             "FROM users WHERE username LIKE 'filler%'"))
-        connection.execute(text("ANALYZE search_documents"))
+        connection.execute(text("ANALYZE"))
 
 
 def test_the_full_text_index_answers_every_group(

@@ -47,6 +47,7 @@ from cultureup.domain.catalog.categories import Category
 from cultureup.domain.errors import ConcurrentUpdate, NotFound, ValidationFailed
 from cultureup.domain.events import DomainEvent
 from cultureup.domain.hiring.jobs import Bid, Job
+from cultureup.domain.moderation.content import ContentType
 from cultureup.domain.money import Money
 from cultureup.domain.text import identity_key, search_words
 from tests.unit.collaboration_fakes import TABLES as COLLABORATION_TABLES
@@ -59,6 +60,7 @@ from tests.unit.collaboration_fakes import (
     InMemoryReviewRepository,
     commit_collaboration,
 )
+from tests.unit.moderation_fakes import InMemoryContentRepository
 
 T = TypeVar("T")
 E = TypeVar("E", bound=DomainEvent)
@@ -634,6 +636,7 @@ class InMemoryUnitOfWork:
         self.reviews = InMemoryReviewRepository(state, pending)
         self.notifications = InMemoryNotificationRepository(state, pending)
         self.analytics = InMemoryAnalyticsRepository(state, pending)
+        self.content = InMemoryContentRepository(store)
 
     def __enter__(self) -> Self:
         self._changes.clear()
@@ -734,6 +737,7 @@ class InMemoryJobQueries:
         assert job.id is not None
         store = self._store
         hired = store.users[job.hired_artist_id] if job.hired_artist_id is not None else None
+        removal = getattr(store, "removals", {}).get((ContentType.JOB, job.id))
         return JobView(
             id=job.id, buyer=_user_ref(store.users[job.buyer_id]), title=job.title,
             description=job.description,
@@ -746,10 +750,15 @@ class InMemoryJobQueries:
             updated_at=job.updated_at,
             average_bid=mean_amount([bid.bid_amount for bid in job.bids]),
             total_bids=len(job.bids),
+            removed_at=removal.removed_at if removal else None,
+            removed_by_id=removal.removed_by_id if removal else None,
+            removal_reason=removal.reason if removal else None,
         )
 
     def list_jobs(self, filters: JobFilters, page: PageRequest) -> Page[JobView]:
-        jobs = [job for job in self._store.jobs.values() if _job_matches(job, filters)]
+        removed = getattr(self._store, "removals", {})
+        jobs = [job for job in self._store.jobs.values() if _job_matches(job, filters)
+                and (filters.include_removed or (ContentType.JOB, job.id) not in removed)]
         ordered = _order(jobs, filters.ordering, {
             "budget_min": lambda job: job.budget_min, "deadline": lambda job: job.deadline,
             "created_at": lambda job: job.created_at,

@@ -5,6 +5,7 @@ after and refuses what would go below zero, changing nothing."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -103,7 +104,8 @@ class EquipmentViews:
         self._shop = shop
 
     def get_equipment(self, equipment_id: int) -> Any:
-        return self._shop.state.equipment[equipment_id]
+        item = self._shop.state.equipment[equipment_id]  # what the view shows of it
+        return SimpleNamespace(stock_quantity=item.stock_quantity, removed_at=None)
 
 
 def test_a_stock_update_is_audited_and_never_goes_below_zero() -> None:

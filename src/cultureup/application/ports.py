@@ -27,6 +27,7 @@ from cultureup.application.commerce.ports import (
     PaymentRepository,
     ProcessedEvents,
 )
+from cultureup.application.moderation.ports import ContentRepository
 from cultureup.application.views import (
     AuditFilters,
     BidFilters,
@@ -248,6 +249,7 @@ class UnitOfWork(Protocol):
     reviews: ReviewRepository
     notifications: NotificationRepository
     analytics: AnalyticsRepository
+    content: ContentRepository
 
     def __enter__(self) -> Self: ...
 

@@ -25,6 +25,7 @@ from cultureup.application.commerce.orders import OrderService
 from cultureup.application.commerce.payments import PaymentService
 from cultureup.application.hiring.bids import BidService
 from cultureup.application.hiring.jobs import JobService
+from cultureup.application.moderation.content import ModerationContentService
 from cultureup.application.private_files import PrivateFileService
 from cultureup.application.sample_data import SampleDataService
 
@@ -56,3 +57,4 @@ class UseCases:
     artwork_moderation: ArtworkModerationService
     job_oversight: JobOversightService
     admin_reports: AdminReportService
+    moderation_content: ModerationContentService

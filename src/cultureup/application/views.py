@@ -92,6 +92,8 @@ class JobFilters:
     search: str | None = None
     buyer_id: int | None = None
     ordering: str | None = None
+    # Jobs a moderator removed too (staff); the public never sees them.
+    include_removed: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -157,6 +159,10 @@ class JobView:
     average_bid: Money | None
     total_bids: int
     deadline_approaching: bool = False
+    # Taken down by a moderator: when, by whom (a user id) and why.
+    removed_at: datetime | None = None
+    removed_by_id: int | None = None
+    removal_reason: str | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -40,6 +40,8 @@ class AuditAction:
     JOB_CLOSED = "admin.job_closed"
     CATEGORY_ACTIVATED = "admin.category_activated"
     CATEGORY_DEACTIVATED = "admin.category_deactivated"
+    CONTENT_REMOVED = "moderation.content_removed"
+    CONTENT_RESTORED = "moderation.content_restored"
 
 
 @attrs.frozen(kw_only=True)

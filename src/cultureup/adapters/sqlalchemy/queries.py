@@ -135,7 +135,9 @@ class SqlAlchemyJobQueries:
         conditions, equalities = _job_conditions(filters, dialect, walk=True)
         counted, _ = _job_conditions(filters, dialect, walk=False)
         ranged = (filters.min_budget, filters.max_budget, filters.search)
-        scope = None if any(value is not None for value in ranged) else counted_scope(
+        # The `jobs` counters count the jobs the public sees (not removed).
+        scope = None if filters.include_removed or any(
+            value is not None for value in ranged) else counted_scope(
             "jobs", equalities, JOB_COUNTED_FACETS)
         return keyed_page(
             self._engine,
@@ -232,6 +234,8 @@ def _job_conditions(filters: JobFilters, dialect: str, *,
 
     conditions: list[ColumnElement[bool]] = [
         column(name) == value for name, value in equalities.items()]
+    if not filters.include_removed:
+        conditions.append(jobs.c.removed_at.is_(None))
     # Budgets are ranges: keep jobs whose range reaches the caller's bounds.
     if filters.min_budget is not None:
         conditions.append(column("budget_max") >= filters.min_budget)
@@ -261,7 +265,8 @@ def _job_view(row: Any) -> JobView:
         hired_artist=_user_ref(row, "hired_user") if row["hired_user_id"] is not None else None,
         final_amount=row["final_amount"], deadline=row["deadline"],
         created_at=row["created_at"], updated_at=row["updated_at"],
-        average_bid=average, total_bids=total,
+        average_bid=average, total_bids=total, removed_at=row["removed_at"],
+        removed_by_id=row["removed_by_id"], removal_reason=row["removal_reason"],
     )
 
 

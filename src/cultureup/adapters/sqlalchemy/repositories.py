@@ -149,8 +149,10 @@ class SqlAlchemyCategoryRepository:
             is_active=category.is_active, updated_at=category.updated_at))
 
 
+# The removal columns are moderation's (moderation/repositories.py), never the aggregate's.
+REMOVAL_COLUMNS = ("removed_at", "removed_by_id", "removal_reason")
 JOB_FIELDS = tuple(c.name for c in jobs.columns
-                   if c.name not in ("id", "version", "search_text"))
+                   if c.name not in ("id", "version", "search_text", *REMOVAL_COLUMNS))
 BID_FIELDS = tuple(c.name for c in bids.columns if c.name != "id")
 
 
@@ -226,7 +228,8 @@ def _bid_values(bid: Bid) -> dict[str, Any]:
 
 
 def _job_from_rows(row: RowMapping, bid_rows: Any) -> Job:
-    data = {name: value for name, value in row.items() if name != "search_text"}
+    data = {name: value for name, value in row.items()
+            if name not in ("search_text", *REMOVAL_COLUMNS)}
     data["status"] = JobStatus(data["status"])
     data["experience_level"] = ExperienceLevel(data["experience_level"])
     data["bids"] = [Bid(**{**dict(b), "status": BidStatus(b["status"])}) for b in bid_rows]

@@ -103,6 +103,10 @@ jobs = Table(
     Column("version", Integer, nullable=False, server_default="0"),
     # The folded words of title and description (cultureup.domain.text.search_text).
     Column("search_text", Text, nullable=False, server_default=""),
+    # Taken down by a moderator (migration 0015): when, by whom and the reason its owner is told.
+    Column("removed_at", UTCDateTime, nullable=True),
+    Column("removed_by_id", Integer, nullable=True),  # a user id, not a key
+    Column("removal_reason", Text, nullable=True),
     CheckConstraint("budget_min > 0", name="budget_min_positive"),
     CheckConstraint("budget_max >= budget_min", name="budget_range"),
     CheckConstraint("duration_days > 0", name="duration_positive"),

@@ -29,6 +29,7 @@ from cultureup.adapters.sqlalchemy.commerce.repositories import (
     SqlAlchemyProcessedEvents,
 )
 from cultureup.adapters.sqlalchemy.integrity import domain_error_for
+from cultureup.adapters.sqlalchemy.moderation.repositories import SqlAlchemyContentRepository
 from cultureup.adapters.sqlalchemy.repositories import (
     SqlAlchemyCategoryRepository,
     SqlAlchemyJobRepository,
@@ -77,6 +78,7 @@ class SqlAlchemyUnitOfWork:
         self.reviews = SqlAlchemyReviewRepository(connection)
         self.notifications = SqlAlchemyNotificationRepository(connection)
         self.analytics = SqlAlchemyAnalyticsRepository(connection)
+        self.content = SqlAlchemyContentRepository(connection)
         return self
 
     def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:

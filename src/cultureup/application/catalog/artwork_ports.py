@@ -8,7 +8,7 @@ from typing import Protocol
 import attrs
 
 from cultureup.application.views import Page, PageRequest, UserRef
-from cultureup.domain.catalog.artworks import Artwork
+from cultureup.domain.catalog.artworks import Artwork, is_public
 from cultureup.domain.money import Money
 
 
@@ -91,6 +91,8 @@ class ArtworkFilters:
     search: str | None = None
     artist_id: int | None = None
     ordering: str | None = None
+    # Every artwork, hidden ones too (staff, or an artist listing their own): not only
+    # what the public sees (domain.catalog.artworks.is_public).
     include_rejected: bool = False
     # Staff filters (the admin list): the moderation status, and whether it is for sale.
     moderation_status: str | None = None
@@ -129,6 +131,16 @@ class ArtworkView:
     # resembles and the score. Staff only.
     duplicate_candidate_id: int | None = None
     duplicate_candidate_score: float | None = None
+    # Taken down by a moderator: when, by whom (a user id) and why. Owner and staff only.
+    removed_at: datetime | None = None
+    removed_by_id: int | None = None
+    removal_reason: str | None = None
+
+    @property
+    def is_public(self) -> bool:
+        return is_public(moderation_status=self.moderation_status,
+                         duplicate_candidate_id=self.duplicate_candidate_id,
+                         removed=self.removed_at is not None)
 
 
 class ViewCounter(Protocol):

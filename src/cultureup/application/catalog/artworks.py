@@ -31,6 +31,7 @@ from cultureup.application.storage import (
     Watermarker,
 )
 from cultureup.application.views import Page, PageRequest, check_ordering
+from cultureup.domain.accounts.roles import is_staff_member
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.audit import AuditAction
 from cultureup.domain.catalog.artworks import (
@@ -38,6 +39,7 @@ from cultureup.domain.catalog.artworks import (
     ArtworkDetails,
     DuplicateArtwork,
     ensure_can_upload,
+    is_public,
 )
 from cultureup.domain.catalog.duplicates import (
     Candidate,
@@ -122,8 +124,11 @@ class ArtworkService:
     def list_artworks(self, filters: ArtworkFilters, page: PageRequest, *,
                       actor: Actor | None = None) -> Page[ArtworkView]:
         check_ordering(filters.ordering, ARTWORK_ORDERING_FIELDS)
+        # Staff see every artwork; an artist listing their own sees all of theirs; everyone
+        # else what the public sees (domain.catalog.artworks.is_public).
+        own = actor is not None and filters.artist_id == actor.id
         page = self._queries.list_artworks(
-            attrs.evolve(filters, include_rejected=_is_staff(actor)), page)
+            attrs.evolve(filters, include_rejected=is_staff_member(actor) or own), page)
         pending = self._views.pending([view.id for view in page.items])
         if not pending:
             return page
@@ -438,13 +443,19 @@ class ArtworkService:
         self._store.delete(marked_key)
 
     def _visible(self, view: ArtworkView, actor: Actor | None) -> ArtworkView:
-        if view.moderation_status == "REJECTED" and not _is_staff(actor) and (
+        """What the public may not see (domain.catalog.artworks.is_public) is NotFound to
+        all but its artist and staff."""
+        if not view.is_public and not is_staff_member(actor) and (
                 actor is None or actor.id != view.artist.id):
             raise NotFound("Artwork not found.")
         return view
 
     def _visible_entity(self, artwork: Artwork, actor: Actor) -> None:
-        if artwork.moderation_status.value == "REJECTED" and not _is_staff(actor) \
+        # The aggregate does not carry its removal (moderation's): the callers let only the
+        # artist and staff act, to whom a removed artwork stays visible.
+        if not is_public(moderation_status=artwork.moderation_status,
+                         duplicate_candidate_id=artwork.duplicate_candidate_id,
+                         removed=False) and not is_staff_member(actor) \
                 and actor.id != artwork.artist_id:
             raise NotFound("Artwork not found.")
 

@@ -15,7 +15,7 @@ from cultureup.application.catalog.views import (
 )
 from cultureup.application.ports import Clock, UnitOfWorkFactory
 from cultureup.application.views import Page, PageRequest, check_ordering
-from cultureup.domain.accounts.roles import Permission, require
+from cultureup.domain.accounts.roles import Permission, is_staff_member, require
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.catalog.equipment import (
     EQUIPMENT_CREATED,
@@ -26,6 +26,7 @@ from cultureup.domain.catalog.equipment import (
     EquipmentTerms,
     stock_after,
 )
+from cultureup.domain.errors import NotFound
 
 EQUIPMENT_TERM_FIELDS = tuple(field.name for field in attrs.fields(EquipmentTerms))
 
@@ -47,8 +48,12 @@ class EquipmentService:
         """The same list, keeping only items that are offered and not sold out."""
         return self.list_equipment(attrs.evolve(filters, in_stock=True), page)
 
-    def get_equipment(self, equipment_id: int) -> EquipmentView:
-        return self._queries.get_equipment(equipment_id)
+    def get_equipment(self, equipment_id: int, *, actor: Actor | None = None) -> EquipmentView:
+        """One item; one a moderator removed is NotFound to all but staff."""
+        item = self._queries.get_equipment(equipment_id)
+        if item.removed_at is not None and not is_staff_member(actor):
+            raise NotFound("Equipment not found.")
+        return item
 
     # -- staff writes, each recorded in the audit log --------------------------------------
 
@@ -81,7 +86,7 @@ class EquipmentService:
                    target_id=equipment_id, ip_address=ip,
                    fields=",".join(sorted(changes)))
             uow.commit()
-        return self.get_equipment(equipment_id)
+        return self.get_equipment(equipment_id, actor=actor)
 
     def delete_equipment(self, actor: Actor, equipment_id: int, *,
                          ip: str | None = None) -> None:

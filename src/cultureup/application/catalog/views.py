@@ -39,6 +39,8 @@ class EquipmentFilters:
     in_stock: bool | None = None
     search: str | None = None
     ordering: str | None = None
+    # Items a moderator removed too (staff); the public never sees them.
+    include_removed: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -81,6 +83,10 @@ class EquipmentView:
     is_available: bool
     created_at: datetime
     updated_at: datetime
+    # Taken down by a moderator: when, by whom (a user id) and why.
+    removed_at: datetime | None = None
+    removed_by_id: int | None = None
+    removal_reason: str | None = None
 
     @property
     def in_stock(self) -> bool:

@@ -12,6 +12,7 @@ from cultureup.application.views import BidFilters, BidView, Page, PageRequest
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.errors import NotFound
 from cultureup.domain.hiring.jobs import BidTerms
+from cultureup.domain.moderation.content import ContentType
 from cultureup.domain.money import Money
 
 
@@ -47,6 +48,9 @@ class BidService:
         now = self._clock.now()
         with self._uow() as uow:
             job = uow.jobs.get(job_id)
+            listed = uow.content.find(ContentType.JOB, job_id)
+            if listed is not None and listed.removed:
+                raise NotFound("Job not found.")  # a removed job takes no bids
             bid = job.place_bid(artist=actor, terms=terms, now=now)
             uow.jobs.save(job)
             notify(self._notifier, uow, job.events, now)

@@ -30,9 +30,10 @@ from cultureup.application.views import (
     UserRef,
     check_ordering,
 )
+from cultureup.domain.accounts.roles import is_staff_member
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.audit import AuditAction
-from cultureup.domain.errors import FieldErrors, PermissionDenied
+from cultureup.domain.errors import FieldErrors, NotFound, PermissionDenied
 from cultureup.domain.events import JobPosted
 from cultureup.domain.hiring.jobs import BidStatus, ExperienceLevel, Job, JobStatus, JobTerms
 from cultureup.domain.money import Money
@@ -54,8 +55,9 @@ class JobService:
         result = self._queries.list_jobs(filters, page)
         return attrs.evolve(result, items=[self._with_computed(job) for job in result.items])
 
-    def get_job(self, job_id: int) -> JobView:
-        return self._with_computed(self._queries.get_job(job_id))
+    def get_job(self, job_id: int, *, actor: Actor | None = None) -> JobView:
+        """A job; one a moderator removed is NotFound to all but its buyer and staff."""
+        return self._with_computed(visible_job(self._queries.get_job(job_id), actor))
 
     def list_job_bids(self, actor: Actor, job_id: int, filters: BidFilters,
                       page: PageRequest) -> Page[BidView]:
@@ -93,7 +95,7 @@ class JobService:
                      now=now)
             uow.jobs.save(job)
             uow.commit()
-        return self.get_job(job_id)
+        return self.get_job(job_id, actor=actor)
 
     def delete_job(self, actor: Actor, job_id: int) -> None:
         with self._uow() as uow:
@@ -173,6 +175,13 @@ class JobService:
     def _with_computed(self, job: JobView) -> JobView:
         return attrs.evolve(job, deadline_approaching=is_deadline_approaching(
             status=job.status, deadline=job.deadline, now=self._clock.now()))
+
+
+def visible_job(job: JobView, actor: Actor | None) -> JobView:
+    if job.removed_at is not None and not (
+            actor is not None and (actor.id == job.buyer.id or is_staff_member(actor))):
+        raise NotFound("Job not found.")
+    return job
 
 
 def _check_job_filters(filters: JobFilters) -> None:

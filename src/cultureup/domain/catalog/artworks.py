@@ -175,6 +175,21 @@ class Artwork:
                                            title=self.title, reason=reason.strip()))
 
 
+def is_public(*, moderation_status: str, duplicate_candidate_id: int | None,
+              removed: bool) -> bool:
+    """Whether the public (anyone but the artist and staff) sees an artwork, in lists, detail,
+    search, featured and the artist's list (docs/decisions.md, "What the public sees").
+
+    CultureUp moderates after publication: a new upload is PENDING and shown at once, as it
+    passed the duplicate check. Hidden are artworks a moderator removed, REJECTED ones, and
+    uploads held for a duplicate review (PENDING with a duplicate candidate) until staff
+    approve them. The SQL read models spell the same rule (artwork_tables.VISIBLE_ARTWORKS).
+    """
+    if removed or moderation_status == ModerationStatus.REJECTED:
+        return False
+    return moderation_status == ModerationStatus.APPROVED or duplicate_candidate_id is None
+
+
 class DuplicateArtwork(DomainError):
     """The upload is too similar to another artist's artwork."""
 

@@ -31,6 +31,8 @@ class NotificationType(enum.StrEnum):
     NEW_REVIEW = "new_review"
     ARTWORK_REJECTED = "artwork_rejected"
     JOB_CLOSED = "job_closed"
+    CONTENT_REMOVED = "content_removed"
+    CONTENT_RESTORED = "content_restored"
 
 
 TITLES = {
@@ -43,6 +45,8 @@ TITLES = {
     NotificationType.NEW_REVIEW: "New Review",
     NotificationType.ARTWORK_REJECTED: "Artwork Rejected",
     NotificationType.JOB_CLOSED: "Job Closed",
+    NotificationType.CONTENT_REMOVED: "Content Removed",
+    NotificationType.CONTENT_RESTORED: "Content Restored",
 }
 
 

@@ -58,6 +58,7 @@ from cultureup.entrypoints.http.resources.hiring.jobs import (
     JobListResource,
     JobResource,
 )
+from cultureup.entrypoints.http.resources.moderation.content import add_moderation_routes
 from cultureup.entrypoints.http.resources.private_files import ROUTE as PRIVATE_FILE_ROUTE
 from cultureup.entrypoints.http.resources.private_files import PrivateFileResource
 
@@ -123,3 +124,4 @@ def add_routes(app: falcon.App, services: UseCases, *, max_upload_bytes: int = 2
                              equipment=services.equipment)
     add_collaboration_routes(app, services)
     add_admin_report_routes(app, services.admin_reports)
+    add_moderation_routes(app, services)

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, Select, func, literal_column, select
 
-from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks
+from cultureup.adapters.sqlalchemy.catalog.artwork_tables import VISIBLE_ARTWORKS, artworks
 from cultureup.adapters.sqlalchemy.catalog.search_queries import indexed_search
 from cultureup.adapters.sqlalchemy.counts import (
     CursorSeal,
@@ -43,7 +43,8 @@ ORDERINGS = {"price": artworks.c.price, "created_at": artworks.c.created_at,
 DEFAULT_ORDER = (artworks.c.created_at.desc(), artworks.c.id.desc())
 # Written as a literal, like the partial indexes' condition, so that both planners can prove
 # those indexes apply (a bound parameter would hide the value from them).
-VISIBLE = artworks.c.moderation_status != literal_column("'REJECTED'")
+# The rule is domain.catalog.artworks.is_public.
+VISIBLE = literal_column(VISIBLE_ARTWORKS)
 # Equality filters with a maintained counter and an index (filter, created_at, id), in the
 # order they are preferred to lead the index walk.
 COUNTED_FACETS = ("category_id", "artwork_type", "is_featured", "artist_id")
@@ -121,6 +122,8 @@ class SqlAlchemyArtworkQueries:
             created_at=row["created_at"], updated_at=row["updated_at"],
             duplicate_candidate_id=row["duplicate_candidate_id"],
             duplicate_candidate_score=row["duplicate_candidate_score"],
+            removed_at=row["removed_at"], removed_by_id=row["removed_by_id"],
+            removal_reason=row["removal_reason"],
         )
 
 

@@ -137,7 +137,9 @@ def _values(artwork: Artwork) -> dict[str, Any]:
 
 
 def _artwork(row: RowMapping) -> Artwork:
-    data = {name: value for name, value in row.items() if name != "search_text"}
+    # The removal columns are moderation's (moderation/repositories.py), not the aggregate's.
+    data = {name: value for name, value in row.items()
+            if name not in ("search_text", "removed_at", "removed_by_id", "removal_reason")}
     data["artwork_type"] = ArtworkType(data["artwork_type"])
     data["moderation_status"] = ModerationStatus(data["moderation_status"])
     data["labels"] = [(name, float(conf)) for name, conf in json.loads(data["labels"])]

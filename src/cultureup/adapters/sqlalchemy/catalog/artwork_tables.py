@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    or_,
     text,
 )
 
@@ -51,22 +52,40 @@ artworks = Table(
     # An upload in the duplicate grey band: the artwork it resembles and the score.
     Column("duplicate_candidate_id", Integer, nullable=True),
     Column("duplicate_candidate_score", Float, nullable=True),
+    # Taken down by a moderator (migration 0015): when, by whom and the reason its owner is told.
+    Column("removed_at", UTCDateTime, nullable=True),
+    Column("removed_by_id", Integer, nullable=True),  # a user id, not a key
+    Column("removal_reason", Text, nullable=True),
     CheckConstraint("price > 0", name="price_positive"),
 )
-# What the public sees: every artwork but the REJECTED ones. Each list's filter and ordering
-# has a partial index over those rows only, ending in the id that breaks ties, so a page is
-# read in index order (no sort) and a deep page skips index entries, not rows. The queries
-# spell the condition with the same literal (artwork_queries.VISIBLE), or no planner could
-# prove that the index applies. Migration 0008 explains the choice of each one.
-VISIBLE_ARTWORKS = "moderation_status <> 'REJECTED'"
+# What the public sees (docs/decisions.md, "What the public sees"): artworks not removed by a
+# moderator, not REJECTED, and not held for a duplicate review (PENDING with a duplicate
+# candidate) unless staff approved them. Each list's filter and ordering has a partial index
+# over those rows only, ending in the id that breaks ties, so a page is read in index order
+# (no sort) and a deep page skips index entries, not rows. The queries spell the condition
+# with the same literal (artwork_queries.VISIBLE), or no planner could prove that the index
+# applies. Migration 0008 explains the choice of each one, 0015 the condition.
+# `{r}.` qualifies the columns (the triggers' NEW/OLD rows); VISIBLE_ARTWORKS is unqualified.
+VISIBLE_ARTWORKS_OF = ("{r}removed_at IS NULL AND {r}moderation_status <> 'REJECTED' AND "
+                       "({r}moderation_status = 'APPROVED' OR {r}duplicate_candidate_id IS NULL)")
+VISIBLE_ARTWORKS = VISIBLE_ARTWORKS_OF.format(r="")
+# The columns of the condition, carried at the end of every partial index.
+VISIBLE_COLUMNS = ("moderation_status", "duplicate_candidate_id", "removed_at")
+
+
+def public_artwork_terms() -> list[Any]:
+    """VISIBLE_ARTWORKS as qualified column terms, for queries that join other tables."""
+    c = artworks.c
+    return [c.removed_at.is_(None), c.moderation_status != "REJECTED",
+            or_(c.moderation_status == "APPROVED", c.duplicate_candidate_id.is_(None))]
 
 
 def _visible_index(name: str, *columns: Any) -> Index:
-    # moderation_status rides along at the end: SQLite (before 3.45 at least) still checks the
-    # condition it has proved, so without the column the index would not cover the page's key
+    # The condition's columns ride along at the end: SQLite (before 3.45 at least) still checks
+    # the condition it has proved, so without them the index would not cover the page's key
     # query and every skipped entry would cost a row lookup.
     where = text(VISIBLE_ARTWORKS)
-    return Index(name, *columns, artworks.c.id, artworks.c.moderation_status,
+    return Index(name, *columns, artworks.c.id, *(artworks.c[c] for c in VISIBLE_COLUMNS),
                  sqlite_where=where, postgresql_where=where)
 
 

@@ -301,6 +301,8 @@ def _equipment_conditions(filters: EquipmentFilters, *,
         return Unindexed(equipment.c[name])
 
     conditions: list[ColumnElement[bool]] = []
+    if not filters.include_removed:
+        conditions.append(equipment.c.removed_at.is_(None))
     if filters.equipment_type is not None:
         conditions.append(equipment.c.equipment_type == filters.equipment_type)
     if filters.min_price is not None:
@@ -324,4 +326,5 @@ def _equipment_view(row: Any) -> EquipmentView:
         equipment_type=row["equipment_type"], price=row["price"],
         stock_quantity=row["stock_quantity"], image=row["image"],
         is_available=row["is_available"], created_at=row["created_at"],
-        updated_at=row["updated_at"])
+        updated_at=row["updated_at"], removed_at=row["removed_at"],
+        removed_by_id=row["removed_by_id"], removal_reason=row["removal_reason"])

@@ -22,8 +22,10 @@ from cultureup.domain.text import search_text
 
 ARTIST_FIELDS = tuple(c.name for c in artist_profiles.columns if c.name != "search_text")
 BUYER_FIELDS = tuple(c.name for c in buyer_profiles.columns if c.name != "search_text")
+# The removal columns are moderation's (moderation/repositories.py), never the aggregate's.
 EQUIPMENT_FIELDS = tuple(c.name for c in equipment.columns
-                         if c.name not in ("id", "version", "search_text"))
+                         if c.name not in ("id", "version", "search_text", "removed_at",
+                                           "removed_by_id", "removal_reason"))
 
 
 def _insert_profile(connection: Connection, table: Table, values: dict[str, Any],
@@ -132,7 +134,9 @@ class SqlAlchemyEquipmentRepository:
         row = _locked_row(self._c, equipment, equipment.c.id == equipment_id)
         if row is None:
             raise NotFound("Equipment not found.")
-        return Equipment(**{**row, "equipment_type": EquipmentType(row["equipment_type"])})
+        data = {name: value for name, value in row.items()
+                if name not in ("removed_at", "removed_by_id", "removal_reason")}
+        return Equipment(**{**data, "equipment_type": EquipmentType(row["equipment_type"])})
 
     def save(self, item: Equipment) -> None:
         result = self._c.execute(

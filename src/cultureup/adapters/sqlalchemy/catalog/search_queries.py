@@ -35,7 +35,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.selectable import Join
 
-from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks
+from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks, public_artwork_terms
 from cultureup.adapters.sqlalchemy.catalog.search_tables import (
     search_documents,
     search_documents_fts,
@@ -95,7 +95,7 @@ class _SqlSearchQueries:
         source, conditions, score, newest = self._matching("artwork", terms)
         matches = (select(docs.c.ref_id.label("id")).select_from(source)
                    .join(artworks, artworks.c.id == docs.c.ref_id)
-                   .where(*conditions, artworks.c.moderation_status != "REJECTED"))
+                   .where(*conditions, *public_artwork_terms()))
 
         def rows(top: Any) -> Select[Any]:
             return (select(artworks.c.id, artworks.c.title,
@@ -111,7 +111,9 @@ class _SqlSearchQueries:
     def _jobs(self, connection: Connection, terms: SearchTerms, limit: int
               ) -> SearchGroup[JobHit]:
         source, conditions, score, newest = self._matching("job", terms)
-        matches = select(docs.c.ref_id.label("id")).select_from(source).where(*conditions)
+        matches = (select(docs.c.ref_id.label("id")).select_from(source)
+                   .join(jobs, jobs.c.id == docs.c.ref_id)
+                   .where(*conditions, jobs.c.removed_at.is_(None)))
 
         def rows(top: Any) -> Select[Any]:
             return (select(jobs.c.id, jobs.c.title, job_buyer.c.username.label("buyer_name"),

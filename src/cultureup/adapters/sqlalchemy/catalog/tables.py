@@ -74,6 +74,10 @@ equipment = Table(
     Column("version", Integer, nullable=False, server_default="0"),
     # The folded words it is found by (cultureup.domain.text.search_text), set in Python.
     Column("search_text", Text, nullable=False, server_default=""),
+    # Taken down by a moderator (migration 0015): when, by whom and the reason.
+    Column("removed_at", UTCDateTime, nullable=True),
+    Column("removed_by_id", Integer, nullable=True),  # a user id, not a key
+    Column("removal_reason", Text, nullable=True),
     CheckConstraint("price > 0", name="price_positive"),
     CheckConstraint("stock_quantity >= 0", name="stock_not_negative"),
     CheckConstraint("equipment_type IN ('frame', 'paint', 'brush', 'canvas', 'other')",
@@ -86,6 +90,9 @@ for _order in ("created_at", "price", "stock_quantity"):
           equipment.c.id)
 Index("ix_equipment_available_stock", equipment.c.is_available, equipment.c.stock_quantity,
       equipment.c.id)
+# The items the public sees (not removed, migration 0015): the count of an unfiltered list.
+Index("ix_equipment_listed", equipment.c.id, sqlite_where=text("removed_at IS NULL"),
+      postgresql_where=text("removed_at IS NULL"))
 
 # The profiles' figures count and sum jobs per hired artist and per buyer, by status.
 Index("ix_jobs_hired_artist_status", jobs.c.hired_artist_id, jobs.c.status)

@@ -20,7 +20,7 @@ from cultureup.domain.catalog.equipment import (
     NAME_MAX,
     EquipmentTerms,
 )
-from cultureup.entrypoints.http.auth import require_actor
+from cultureup.entrypoints.http.auth import optional_actor, require_actor
 from cultureup.entrypoints.http.endpoint import Answer, Shape, endpoint
 from cultureup.entrypoints.http.fields import (
     Choice,
@@ -142,7 +142,8 @@ class EquipmentResource:
     @endpoint("One item", TAG, response=Equipment)
     def on_get(self, req: falcon.Request, resp: falcon.Response, equipment_id: int
                ) -> Equipment:
-        return Equipment.of(self._equipment.get_equipment(equipment_id))
+        return Equipment.of(self._equipment.get_equipment(equipment_id,
+                                                          actor=optional_actor(req)))
 
     @endpoint("Replace an item's fields (staff)", TAG, auth=True, body=EquipmentInput,
               response=Equipment, errors=(403, 409))

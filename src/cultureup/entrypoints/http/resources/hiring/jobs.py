@@ -18,7 +18,7 @@ from cultureup.domain.hiring.jobs import (
     JobStatus,
     JobTerms,
 )
-from cultureup.entrypoints.http.auth import require_actor
+from cultureup.entrypoints.http.auth import optional_actor, require_actor
 from cultureup.entrypoints.http.endpoint import Answer, Shape, endpoint
 from cultureup.entrypoints.http.fields import (
     Choice,
@@ -186,7 +186,7 @@ class JobResource:
 
     @endpoint("One job", TAG, response=Job)
     def on_get(self, req: falcon.Request, resp: falcon.Response, job_id: int) -> Job:
-        return Job.of(self._jobs.get_job(job_id))
+        return Job.of(self._jobs.get_job(job_id, actor=optional_actor(req)))
 
     @endpoint("Replace a job's terms (its buyer, while open)", TAG, auth=True, body=JobInput,
               response=Job, errors=(403, 409))

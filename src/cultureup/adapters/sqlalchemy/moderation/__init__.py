@@ -1,0 +1,1 @@
+"""Moderation storage: listings' removal state, the content list, verification applications."""

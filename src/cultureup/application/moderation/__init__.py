@@ -1,0 +1,1 @@
+"""Moderation use cases: content removal and verification applications."""

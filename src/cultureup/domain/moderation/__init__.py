@@ -1,0 +1,1 @@
+"""Moderation: what staff take down and put back, and who is verified."""

@@ -1,0 +1,1 @@
+"""Moderation over HTTP: content removal, verification applications, the admin panel paths."""
