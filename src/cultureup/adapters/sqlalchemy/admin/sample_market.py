@@ -99,6 +99,10 @@ class _Load:
     def _after(self, moment: datetime, max_days: float) -> datetime:
         return self._between(moment, moment + timedelta(days=max_days))
 
+    def _about(self, mean: float) -> int:
+        """A whole number drawn around `mean` (exponential, rounded)."""
+        return int(self.rng.expovariate(1 / mean) + 0.5)
+
     def _joined(self) -> datetime:
         """More people joined recently: the square root of a uniform draw leans old."""
         back = self.shape.days * (1 - self.rng.random() ** 0.5)
@@ -161,7 +165,7 @@ class _Load:
                   ) -> list[tuple[int, int, datetime, Money]]:
         made = []
         for artist_id, joined in artists:
-            for _ in range(int(self.rng.expovariate(1 / self.shape.artworks_per_artist))):
+            for _ in range(self._about(self.shape.artworks_per_artist)):
                 created = self._between(joined, self.now)
                 title = f"{self.rng.choice(ART_WORDS)} {self.rng.choice(ART_KINDS)}"
                 price = _amount(self.rng, 2000, 150000)
@@ -191,7 +195,7 @@ class _Load:
             return
         joined_sorted = sorted(artists, key=lambda a: a[1])
         for number, (buyer_id, joined) in enumerate(buyers):
-            for _ in range(int(self.rng.expovariate(1 / self.shape.jobs_per_buyer))):
+            for _ in range(self._about(self.shape.jobs_per_buyer)):
                 self._job(buyer_id, joined, joined_sorted)
             if self.progress and number % 1000 == 0:
                 self.progress("planning", number, len(buyers))
@@ -212,8 +216,8 @@ class _Load:
         else:
             status = "open" if roll < 0.5 else "in_progress" if roll < 0.8 else "completed"
         job_id = self._id(jobs)
-        chosen = self.rng.sample(eligible, min(len(eligible), 1 + int(
-            self.rng.expovariate(1 / (self.shape.bids_per_job - 1)))))
+        chosen = self.rng.sample(eligible, min(len(eligible), 1 + self._about(
+            self.shape.bids_per_job - 1)))
         bid_rows = []
         for artist_id, _ in chosen:
             amount = Money.from_cents(self.rng.randrange(low, high + 1) * 100)
