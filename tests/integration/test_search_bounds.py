@@ -73,3 +73,17 @@ def test_without_the_bounds_every_match_is_ranked_and_counted(
     body = _search(market, "sunset")
     assert body["results"]["jobs"][0]["id"] == ids[0]
     assert body["total_results"] == 6
+
+
+@pytest.mark.parametrize("expanded", [1, 20])
+def test_the_last_word_finds_every_term_it_starts_with(
+        services: Services, market: Marketplace, monkeypatch: pytest.MonkeyPatch,
+        expanded: int) -> None:
+    """Expanded to its terms (SQLite's vocabulary) or, beyond the bound, as a prefix query:
+    the same matches either way."""
+    monkeypatch.setattr(search_queries, "EXPANDED_TERMS", expanded)
+    _post_jobs(market, ["a sunset", "two sunsets", "sunshine", "sun", "a sundial", "moon"])
+    assert _search(market, "suns")["total_results"] == 3
+    assert _search(market, "sun")["total_results"] == 5
+    assert _search(market, "sunsetz")["total_results"] == 0
+    assert _search(market, "commission sunsets")["total_results"] == 1

@@ -12,6 +12,7 @@ only, and each word is quoted as a literal term anyway.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -24,11 +25,13 @@ from sqlalchemy import (
     Select,
     any_,
     bindparam,
+    column,
     false,
     func,
     literal_column,
     or_,
     select,
+    table,
 )
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.ext.compiler import compiles
@@ -84,13 +87,19 @@ class _SqlSearchQueries:
 
     # -- the groups --------------------------------------------------------------------
 
+    def _prepare(self, connection: Connection, terms: SearchTerms) -> Any:
+        """What `_matching` is given for the terms (the terms themselves unless a database
+        rewrites them first)."""
+        return terms
+
     def search(self, terms: SearchTerms, limit: int) -> SearchHits:
         with self._engine.connect() as connection:
-            return SearchHits(artworks=self._artworks(connection, terms, limit),
-                              jobs=self._jobs(connection, terms, limit),
-                              artists=self._artists(connection, terms, limit))
+            prepared = self._prepare(connection, terms)
+            return SearchHits(artworks=self._artworks(connection, prepared, limit),
+                              jobs=self._jobs(connection, prepared, limit),
+                              artists=self._artists(connection, prepared, limit))
 
-    def _artworks(self, connection: Connection, terms: SearchTerms, limit: int
+    def _artworks(self, connection: Connection, terms: Any, limit: int
                   ) -> SearchGroup[ArtworkHit]:
         source, conditions, score, newest = self._matching("artwork", terms)
         matches = (select(docs.c.ref_id.label("id")).select_from(source)
@@ -108,7 +117,7 @@ class _SqlSearchQueries:
             id=row["id"], title=row["title"], artist_name=row["artist_name"],
             price=row["price"], image_url=self._url_for(row["watermarked_key"])))
 
-    def _jobs(self, connection: Connection, terms: SearchTerms, limit: int
+    def _jobs(self, connection: Connection, terms: Any, limit: int
               ) -> SearchGroup[JobHit]:
         source, conditions, score, newest = self._matching("job", terms)
         matches = (select(docs.c.ref_id.label("id")).select_from(source)
@@ -125,7 +134,7 @@ class _SqlSearchQueries:
             id=row["id"], title=row["title"], buyer_name=row["buyer_name"],
             budget_min=row["budget_min"], budget_max=row["budget_max"], status=row["status"]))
 
-    def _artists(self, connection: Connection, terms: SearchTerms, limit: int
+    def _artists(self, connection: Connection, terms: Any, limit: int
                  ) -> SearchGroup[ArtistHit]:
         source, conditions, score, newest = self._matching("artist", terms)
         matches = (select(docs.c.ref_id.label("id")).select_from(source)
@@ -201,12 +210,33 @@ class SqliteSearchQueries(_SqlSearchQueries):
     search_documents (by an index on kind, say) and ask FTS5 about each document in turn, a
     scan in disguise; so the join is a CROSS JOIN, which SQLite never reorders."""
 
-    def _matching(self, kind: str, terms: SearchTerms) -> tuple[
+    def _prepare(self, connection: Connection, terms: SearchTerms) -> Any:
+        """The FTS5 query of the words, the last one expanded to the indexed terms that
+        start with it (at most EXPANDED_TERMS, from the vocabulary of migration 0016): exact
+        terms are intersected lazily, newest first, where a prefix query first merges every
+        matching term's whole posting list. More terms than that: the prefix query."""
+        prefix = terms.prefix
+        # The vocabulary is read in term order from the prefix on; the terms that start with
+        # it come first.
+        following = connection.execute(_VOCABULARY, {
+            "low": prefix, "limit": EXPANDED_TERMS + 1}).scalars().all()
+        found = list(itertools.takewhile(lambda term: term.startswith(prefix), following))
+        if not found:
+            return None
+        if len(found) > EXPANDED_TERMS:
+            return fts5_query(terms)
+        last = " OR ".join(_fts5_string(term) for term in found)
+        return " AND ".join([*(_fts5_string(word) for word in terms.exact), f"({last})"])
+
+    def _matching(self, kind: str, terms: Any) -> tuple[
             FromClause, list[ColumnElement[bool]], ColumnElement[Any], ColumnElement[Any]]:
         fts = search_documents_fts
         source = _CrossJoin(fts, docs, docs.c.id == fts.c.rowid)
-        return (source, [_sqlite_match(terms, kind), docs.c.kind == kind], fts.c.rank,
-                fts.c.rowid)
+        if terms is None:  # no indexed term starts with the last word
+            return source, [false()], fts.c.rank, fts.c.rowid
+        match = literal_column("search_documents_fts").match(
+            bindparam("search_terms", f'kind : "{kind}" AND body : ({terms})'))
+        return source, [match, docs.c.kind == kind], fts.c.rank, fts.c.rowid
 
 
 class PostgresSearchQueries(_SqlSearchQueries):
@@ -267,8 +297,20 @@ def folded_contains(columns: list[ColumnElement[str]], text: str) -> ColumnEleme
 
 
 def fts5_query(terms: SearchTerms) -> str:
-    quoted = [f'"{word.replace(chr(34), chr(34) * 2)}"' for word in terms.words]
+    quoted = [_fts5_string(word) for word in terms.words]
     return " ".join([*quoted[:-1], quoted[-1] + "*"])
+
+
+def _fts5_string(word: str) -> str:
+    return f'"{word.replace(chr(34), chr(34) * 2)}"'
+
+
+# The last word of a query stands for at most this many indexed terms before the prefix
+# query is used instead.
+EXPANDED_TERMS = 20
+_VOCABULARY = select(literal_column("term")).select_from(
+    table("search_documents_vocab", column("term"))).where(
+    literal_column("term") >= bindparam("low")).limit(bindparam("limit"))
 
 
 def tsquery(terms: SearchTerms) -> str:
