@@ -40,6 +40,7 @@ from cultureup.adapters.sqlalchemy.commerce.queries import SqlAlchemyCommerceQue
 from cultureup.adapters.sqlalchemy.counts import CursorSeal
 from cultureup.adapters.sqlalchemy.engine import build_engine
 from cultureup.adapters.sqlalchemy.moderation.queries import SqlAlchemyContentQueries
+from cultureup.adapters.sqlalchemy.moderation.sanction_queries import SqlAlchemyModerationQueries
 from cultureup.adapters.sqlalchemy.queries import (
     SqlAlchemyAuditQueries,
     SqlAlchemyCategoryQueries,
@@ -86,6 +87,8 @@ from cultureup.application.commerce.settlement import Settlement
 from cultureup.application.hiring.bids import BidService
 from cultureup.application.hiring.jobs import JobService
 from cultureup.application.moderation.content import ModerationContentService
+from cultureup.application.moderation.reports import ReportService
+from cultureup.application.moderation.sanctions import SanctionService
 from cultureup.application.ports import Clock
 from cultureup.application.private_files import PrivateFileService
 from cultureup.application.sample_data import SampleDataService
@@ -274,7 +277,17 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
                             notifier=notifier)
     admin_catalog = SqlAlchemyAdminCatalogQueries(engine)
     analytics = AnalyticsService(uow=uow, queries=collaboration, clock=clock)
+    moderation = SqlAlchemyModerationQueries(engine)
+    moderation_content = ModerationContentService(
+        uow=uow, queries=SqlAlchemyContentQueries(engine, url_for=store.url), clock=clock,
+        notifier=notifier)
+    # Report actions and approved appeals remove and restore listings through it.
+    sanctions = SanctionService(uow=uow, queries=moderation, clock=clock,
+                                content=moderation_content)
+    moderation_reports = ReportService(uow=uow, queries=moderation, clock=clock,
+                                       content=moderation_content)
     return Services(
+        sanctions=sanctions, moderation_reports=moderation_reports,
         settings=settings, engine=engine, clock=clock, events=events, limiter=limiter,
         orders=orders, payments=payments,
         views=views,
@@ -306,9 +319,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
             notifier=notifier),
         job_oversight=JobOversightService(jobs=jobs, admin_queries=admin_catalog, clock=clock),
         admin_reports=AdminReportService(queries=SqlAlchemyReportQueries(engine), clock=clock),
-        moderation_content=ModerationContentService(
-            uow=uow, queries=SqlAlchemyContentQueries(engine, url_for=store.url), clock=clock,
-            notifier=notifier),
+        moderation_content=moderation_content,
     )
 
 

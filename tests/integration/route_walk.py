@@ -12,6 +12,7 @@ import attrs
 import falcon
 import falcon.inspect
 
+from cultureup.application.views import PageRequest
 from cultureup.domain.catalog.equipment import EquipmentTerms
 from cultureup.domain.money import Money
 from tests.integration.artwork_images import jpeg
@@ -87,12 +88,24 @@ def populate(market: Marketplace) -> Place:
     assert notes.status_code == 200 and notes.json["results"], notes.text
     contract, message, review = _collaboration(market, buyer, artist, category)
     analytics = market.services.analytics.calculate(market.clock.now().date()).id
+    # A report on the artwork, resolved with a warning: a report and an action to walk.
+    services = market.services
+    report = services.moderation_reports.file(
+        services.accounts.find_actor(stranger.username), content_type="artwork",
+        object_id=artwork, reason="spam")
+    assert report.report.id is not None
+    services.moderation_reports.update(market.admin_actor(), report.report.id,
+                                       status="resolved", action="warned_user",
+                                       reason="Walk warning")
+    action = services.sanctions.my_actions(services.accounts.find_actor(artist.username),
+                                           PageRequest.of()).items[0].action.id
     ids = {"job_id": [job["id"]], "bid_id": [bid["id"]], "artwork_id": [artwork],
            "notification_id": [notes.json["results"][0]["id"]],
            "category_id": [category], "equipment_id": [item.id],
            "user_id": [artist.id, buyer.id], "ref_id": [artwork], "kind": ["artwork-original"],
            "order_id": [order], "payment_id": [payment], "contract_id": [contract],
-           "message_id": [message], "review_id": [review], "analytics_id": [analytics]}
+           "message_id": [message], "review_id": [review], "analytics_id": [analytics],
+           "report_id": [report.report.id], "action_id": [action]}
     ids["content_id"] = [artwork, job["id"]]
     return Place(buyer=buyer, artist=artist, stranger=stranger, ids=ids, secrets=secrets)
 

@@ -61,6 +61,11 @@ from tests.unit.collaboration_fakes import (
     commit_collaboration,
 )
 from tests.unit.moderation_fakes import InMemoryContentRepository
+from tests.unit.sanction_fakes import (
+    InMemoryModerationActions,
+    InMemoryReports,
+    ModerationState,
+)
 
 T = TypeVar("T")
 E = TypeVar("E", bound=DomainEvent)
@@ -313,6 +318,7 @@ class InMemoryStore:
         self.challenges: dict[str, LoginChallenge] = {}
         self.audit: list[AuditEntry] = []
         self.collaboration = CollaborationState()
+        self.moderation = ModerationState()
         self.commits = 0
         self._sequences = {name: itertools.count(1) for name in (
             "users", "categories", "jobs", "bids", "backup_codes", "challenges", "audit")}
@@ -637,13 +643,19 @@ class InMemoryUnitOfWork:
         self.notifications = InMemoryNotificationRepository(state, pending)
         self.analytics = InMemoryAnalyticsRepository(state, pending)
         self.content = InMemoryContentRepository(store)
+        self.moderation_actions = InMemoryModerationActions(store.moderation)
+        self.reports = InMemoryReports(store.moderation)
 
     def __enter__(self) -> Self:
         self._changes.clear()
+        self.moderation_actions.pending.clear()
+        self.reports.pending.clear()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self._changes.clear()
+        self.moderation_actions.pending.clear()
+        self.reports.pending.clear()
 
     def commit(self) -> None:
         store, changes = self._store, self._changes
@@ -660,6 +672,8 @@ class InMemoryUnitOfWork:
                       lambda category: category.name.lower(),
                       "name", "A category with this name already exists.")
         commit_collaboration(store.collaboration, changes.collaboration)
+        self.moderation_actions.commit()
+        self.reports.commit()
         for table_name in ("users", "tokens", "categories", "jobs", "two_factor",
                            "challenges"):
             committed_table: dict[Any, Any] = getattr(store, table_name)

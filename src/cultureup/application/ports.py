@@ -28,6 +28,10 @@ from cultureup.application.commerce.ports import (
     ProcessedEvents,
 )
 from cultureup.application.moderation.ports import ContentRepository
+from cultureup.application.moderation.sanction_ports import (
+    ModerationActionRepository,
+    ReportRepository,
+)
 from cultureup.application.views import (
     AuditFilters,
     BidFilters,
@@ -250,6 +254,8 @@ class UnitOfWork(Protocol):
     notifications: NotificationRepository
     analytics: AnalyticsRepository
     content: ContentRepository
+    moderation_actions: ModerationActionRepository
+    reports: ReportRepository
 
     def __enter__(self) -> Self: ...
 

@@ -26,6 +26,8 @@ from cultureup.application.commerce.payments import PaymentService
 from cultureup.application.hiring.bids import BidService
 from cultureup.application.hiring.jobs import JobService
 from cultureup.application.moderation.content import ModerationContentService
+from cultureup.application.moderation.reports import ReportService
+from cultureup.application.moderation.sanctions import SanctionService
 from cultureup.application.private_files import PrivateFileService
 from cultureup.application.sample_data import SampleDataService
 
@@ -58,3 +60,5 @@ class UseCases:
     job_oversight: JobOversightService
     admin_reports: AdminReportService
     moderation_content: ModerationContentService
+    sanctions: SanctionService
+    moderation_reports: ReportService

@@ -42,6 +42,17 @@ class AuditAction:
     CATEGORY_DEACTIVATED = "admin.category_deactivated"
     CONTENT_REMOVED = "moderation.content_removed"
     CONTENT_RESTORED = "moderation.content_restored"
+    # Trust and safety
+    LOGIN_RESTRICTED = "login.restricted"
+    USER_SUSPENDED = "moderation.user_suspended"
+    USER_UNSUSPENDED = "moderation.user_unsuspended"
+    USER_BANNED = "moderation.user_banned"
+    USER_UNBANNED = "moderation.user_unbanned"
+    USER_WARNED = "moderation.user_warned"
+    REPORT_FILED = "moderation.report_filed"
+    REPORT_UPDATED = "moderation.report_updated"
+    APPEAL_FILED = "moderation.appeal_filed"
+    APPEAL_DECIDED = "moderation.appeal_decided"
 
 
 @attrs.frozen(kw_only=True)

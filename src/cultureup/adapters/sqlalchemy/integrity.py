@@ -33,6 +33,9 @@ CONSTRAINT_ERRORS: list[tuple[tuple[str, ...], Callable[[], DomainError]]] = [
      lambda: ValidationFailed({"job": ["This job already has a pending or active contract."]})),
     (("uq_reviews_job_id", "reviews.job_id"),
      lambda: ValidationFailed({"job": ["You have already reviewed this job."]})),
+    (("uq_reports_open_per_reporter", "reports.reporter_id, reports.content_type"),
+     lambda: ValidationFailed({"object_id": [
+         "You already have an open report on this; it is being looked at."]})),
     (("uq_daily_analytics_date", "daily_analytics.date"),
      lambda: ConcurrentUpdate("This day's analytics were being calculated at the same time; "
                               "try again.")),

@@ -30,6 +30,10 @@ from cultureup.adapters.sqlalchemy.commerce.repositories import (
 )
 from cultureup.adapters.sqlalchemy.integrity import domain_error_for
 from cultureup.adapters.sqlalchemy.moderation.repositories import SqlAlchemyContentRepository
+from cultureup.adapters.sqlalchemy.moderation.sanction_repositories import (
+    SqlAlchemyModerationActionRepository,
+    SqlAlchemyReportRepository,
+)
 from cultureup.adapters.sqlalchemy.repositories import (
     SqlAlchemyCategoryRepository,
     SqlAlchemyJobRepository,
@@ -79,6 +83,8 @@ class SqlAlchemyUnitOfWork:
         self.notifications = SqlAlchemyNotificationRepository(connection)
         self.analytics = SqlAlchemyAnalyticsRepository(connection)
         self.content = SqlAlchemyContentRepository(connection)
+        self.moderation_actions = SqlAlchemyModerationActionRepository(connection)
+        self.reports = SqlAlchemyReportRepository(connection)
         return self
 
     def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:

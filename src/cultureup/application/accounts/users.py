@@ -45,6 +45,7 @@ from cultureup.domain.errors import (
     ValidationFailed,
 )
 from cultureup.domain.events import UserRegistered
+from cultureup.domain.moderation.actions import AccountRestricted, restriction_of
 from cultureup.domain.text import identity_key
 
 INVALID_CREDENTIALS = "Unable to log in with the provided credentials."
@@ -227,7 +228,21 @@ class AccountService:
             self._attempts.succeeded(keys)
             if self._hasher.needs_rehash(user.password_hash):
                 user.password_hash = self._hasher.hash(password)
-            if uow.two_factor.get(user.id).enabled:
+            restriction = restriction_of(
+                uow.moderation_actions.unreversed_restrictions(user.id), now)
+            two_factor = uow.two_factor.get(user.id).enabled
+            if restriction is not None:
+                # Refused like the account's tokens are (403 with the reason and the end).
+                # Without 2FA the answer carries a token that serves only what a restricted
+                # account may still do: read its moderation actions, appeal, log out.
+                uow.users.save(user)
+                token = None if two_factor else self.issue_token(uow, user)
+                record(uow, now=now, action=AuditAction.LOGIN_RESTRICTED, actor_id=user.id,
+                       actor_username=user.username, target_type="user", target_id=user.id,
+                       ip_address=ip, banned=restriction.banned)
+                uow.commit()
+                raise AccountRestricted(restriction, actor=user.as_actor(), token=token)
+            if two_factor:
                 session_token = self._tokens.new_token()
                 uow.challenges.add(LoginChallenge.issue(
                     user_id=user.id, digest=self._tokens.digest(session_token), now=now))
@@ -305,15 +320,22 @@ class AccountService:
         return token
 
     def authenticate(self, token: str) -> Actor:
-        """The active user a token belongs to; raises NotAuthenticated otherwise."""
+        """The active user a token belongs to; raises NotAuthenticated otherwise, and
+        AccountRestricted (carrying the actor) while the account is suspended or banned:
+        the token is refused, not revoked, so it works again when the suspension ends."""
         digest = self._tokens.digest(token)
+        now = self._clock.now()
         with self._uow(read_only=True) as uow:
-            user_id = uow.tokens.find_user_id(digest, now=self._clock.now())
+            user_id = uow.tokens.find_user_id(digest, now=now)
             if user_id is None:
                 raise NotAuthenticated("Invalid token.")
             user = uow.users.get(user_id)
             if not user.is_active:
                 raise NotAuthenticated("User inactive or deleted.")
+            restriction = restriction_of(
+                uow.moderation_actions.unreversed_restrictions(user_id), now)
+            if restriction is not None:
+                raise AccountRestricted(restriction, actor=user.as_actor())
             return user.as_actor()
     def staff_actor(self, username: str) -> Actor:
         """The active staff account an operator acts as at the command line (so that the

@@ -1,1 +1,2 @@
-"""Moderation use cases: content removal and verification applications."""
+"""Moderation use cases: content removal and verification applications; reports,
+suspensions and bans, warnings, appeals."""

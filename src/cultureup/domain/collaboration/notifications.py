@@ -33,6 +33,7 @@ class NotificationType(enum.StrEnum):
     JOB_CLOSED = "job_closed"
     CONTENT_REMOVED = "content_removed"
     CONTENT_RESTORED = "content_restored"
+    MODERATION = "moderation"  # a sanction, its lifting or an appeal decision, with reason
 
 
 TITLES = {
@@ -47,6 +48,7 @@ TITLES = {
     NotificationType.JOB_CLOSED: "Job Closed",
     NotificationType.CONTENT_REMOVED: "Content Removed",
     NotificationType.CONTENT_RESTORED: "Content Restored",
+    NotificationType.MODERATION: "Moderation",
 }
 
 

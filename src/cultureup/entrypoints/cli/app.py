@@ -26,6 +26,7 @@ from cultureup.entrypoints.cli.catalog import (
     jobs_app,
 )
 from cultureup.entrypoints.cli.commerce import orders_app, payments_app
+from cultureup.entrypoints.cli.moderation import moderation_app
 from cultureup.entrypoints.cli.output import UtcFormatter, printable, utc
 from cultureup.entrypoints.cli.reports import reports_app
 
@@ -57,6 +58,7 @@ app.add_typer(jobs_app, name="jobs")
 app.add_typer(categories_app, name="categories")
 app.add_typer(equipment_app, name="equipment")
 app.add_typer(reports_app, name="reports")
+app.add_typer(moderation_app, name="moderation")
 
 DEFAULT_ADMIN_PASSWORD = "admin123"  # noqa: S105 - the documented first-run default
 

@@ -1,7 +1,10 @@
 """Who is calling: the client address, and `Authorization: Token <key>` resolved to an Actor.
 
 A bad token is not refused at once: the rate limiter counts the request first (so guessing
-tokens is throttled like any anonymous traffic), then `process_resource` refuses it.
+tokens is throttled like any anonymous traffic), then `process_resource` refuses it. The token
+of a suspended or banned account is refused there too (403 with the reason), except by the
+resources that set `open_to_restricted = True` (the account's moderation actions, appeals,
+logout).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import falcon
 from cultureup.application.accounts.users import AccountService
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.errors import NotAuthenticated
+from cultureup.domain.moderation.actions import AccountRestricted
 
 MAX_TOKEN_LENGTH = 256
 
@@ -35,6 +39,7 @@ class TokenAuthentication:
         req.context.actor = None
         req.context.token = None
         req.context.auth_error = None
+        req.context.restriction = None
         header = req.get_header("Authorization")
         if not header:
             return
@@ -49,11 +54,18 @@ class TokenAuthentication:
             req.context.token = token
         except NotAuthenticated as error:
             req.context.auth_error = error
+        except AccountRestricted as error:
+            req.context.actor = error.actor
+            req.context.token = token
+            req.context.restriction = error
 
     def process_resource(self, req: falcon.Request, resp: falcon.Response, resource: Any,
                          params: dict[str, Any]) -> None:
         if req.context.auth_error is not None:
             raise req.context.auth_error
+        if req.context.restriction is not None and not getattr(
+                resource, "open_to_restricted", False):
+            raise req.context.restriction
 
 
 def require_actor(req: falcon.Request) -> Actor:

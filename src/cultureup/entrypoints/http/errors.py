@@ -20,6 +20,7 @@ from cultureup.domain.errors import (
     ServiceUnavailable,
     ValidationFailed,
 )
+from cultureup.domain.moderation.actions import AccountRestricted
 
 log = logging.getLogger("cultureup.http")
 
@@ -55,6 +56,15 @@ def handle_domain_error(req: falcon.Request, resp: falcon.Response, exc: DomainE
                                 "artist": exc.artist}})
     if isinstance(exc, InvalidAction):
         resp.media["available_actions"] = exc.available_actions
+    if isinstance(exc, AccountRestricted):
+        restriction = exc.restriction
+        until = restriction.until
+        resp.media.update({
+            "reason": restriction.reason, "banned": restriction.banned,
+            "suspended": not restriction.banned,
+            "suspension_until": until.strftime("%Y-%m-%dT%H:%M:%SZ") if until else None})
+        if exc.token is not None:
+            resp.media["token"] = exc.token
     if isinstance(exc, NotAuthenticated):
         resp.set_header("WWW-Authenticate", "Token")
     if isinstance(exc, RateLimited):

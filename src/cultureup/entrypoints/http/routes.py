@@ -59,6 +59,7 @@ from cultureup.entrypoints.http.resources.hiring.jobs import (
     JobResource,
 )
 from cultureup.entrypoints.http.resources.moderation.content import add_moderation_routes
+from cultureup.entrypoints.http.resources.moderation.routes import add_safety_routes
 from cultureup.entrypoints.http.resources.private_files import ROUTE as PRIVATE_FILE_ROUTE
 from cultureup.entrypoints.http.resources.private_files import PrivateFileResource
 
@@ -125,3 +126,4 @@ def add_routes(app: falcon.App, services: UseCases, *, max_upload_bytes: int = 2
     add_collaboration_routes(app, services)
     add_admin_report_routes(app, services.admin_reports)
     add_moderation_routes(app, services)
+    add_safety_routes(app, services)

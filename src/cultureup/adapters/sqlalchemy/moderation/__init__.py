@@ -1,1 +1,2 @@
-"""Moderation storage: listings' removal state, the content list, verification applications."""
+"""Moderation storage: listings' removal state, the content list, verification applications;
+reports and moderation actions (with their appeals)."""

@@ -127,6 +127,8 @@ class LoginResource:
 
 
 class LogoutResource:
+    open_to_restricted = True  # a suspended or banned account may still sign out
+
     def __init__(self, accounts: AccountService) -> None:
         self._accounts = accounts
 
