@@ -1,7 +1,7 @@
 """reports and moderation actions (suspensions, bans, warnings, removals, appeals)
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 
 A partial unique index allows one open (pending or reviewed) report per reporter and target.
 Moderation actions carry their appeal; a partial index on the unreversed rows serves the
@@ -15,8 +15,8 @@ from alembic import op
 
 import cultureup.adapters.sqlalchemy.types
 
-revision = "0016"
-down_revision = "0015"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
