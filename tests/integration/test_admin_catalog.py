@@ -441,6 +441,11 @@ def test_categories_created_deactivated_and_activated(market: Marketplace, admin
                                  json=market.job_payload(category)), 400, "category_id")
     assert client.simulate_get(f"/api/jobs/{existing['id']}/").status_code == 200
     assert client.simulate_get(f"/api/artworks/{work}/").status_code == 200
+    # Nor may an artwork move into it.
+    other = market.category()
+    moved = artwork(market, artist, other, status=ModerationStatus.APPROVED)
+    refused(client.simulate_patch(f"/api/artworks/{moved}/", headers=artist.headers,
+                                  json={"category_id": category}), 400, "category_id")
     # Deactivating again changes nothing and writes nothing.
     again = client.simulate_post(f"/api/admin/categories/{category}/deactivate/",
                                  headers=admin.headers)
