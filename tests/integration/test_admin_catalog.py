@@ -126,6 +126,14 @@ def test_the_admin_list_shows_every_status_with_the_duplicate_data(
     assert rows[held]["duplicate_risk"] == "MEDIUM"
     assert rows[held]["duplicate_match"] == {"id": original, "similarity_score": "78.50"}
     assert rows[original]["duplicate_match"] is None
+    assert {row["removed_at"] for row in rows.values()} == {None}
+    # Removed from the public catalogue: still listed here, with the time of the removal.
+    root = market.admin_actor()
+    market.services.moderation_content.remove(root, "artwork", rejected, "Spam")
+    response = market.client.simulate_get("/api/admin/artworks/", headers=moderator.headers)
+    removed = {row["id"]: row["removed_at"] for row in response.json["results"]}
+    assert removed[rejected] == "2026-03-01T09:02:00Z"
+    assert removed[held] is None and response.json["count"] == 3
     assert rows[rejected]["duplicate_risk"] == "LOW"
     assert rows[held]["artist_email"] == f"{artist.username}@example.com"
     assert rows[held]["category"] == category

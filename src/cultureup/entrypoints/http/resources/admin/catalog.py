@@ -110,6 +110,8 @@ class AdminArtwork(Answer):
     duplicate_match: DuplicateMatch | None = Field(
         description="The artwork an upload held for review resembles (null when none)")
     moderation_status: str = Field(json_schema_extra={"enum": STATUSES})
+    removed_at: Timestamp | None = Field(description="When a moderator removed it from the "
+                                         "public catalogue (null when not)")
 
     @classmethod
     def of(cls, req: falcon.Request, view: ArtworkView) -> AdminArtwork:
@@ -132,7 +134,7 @@ class AdminArtwork(Answer):
             rekognition_labels=[Label(name=name, confidence=round(confidence, 1))
                                 for name, confidence in view.labels],
             similarity_score=f"{score:.2f}", duplicate_risk=risk, duplicate_match=match,
-            moderation_status=view.moderation_status)
+            moderation_status=view.moderation_status, removed_at=view.removed_at)
 
 
 class AdminArtworkPage(PageOf[AdminArtwork]):
