@@ -41,6 +41,9 @@ from cultureup.adapters.sqlalchemy.counts import CursorSeal
 from cultureup.adapters.sqlalchemy.engine import build_engine
 from cultureup.adapters.sqlalchemy.moderation.queries import SqlAlchemyContentQueries
 from cultureup.adapters.sqlalchemy.moderation.sanction_queries import SqlAlchemyModerationQueries
+from cultureup.adapters.sqlalchemy.moderation.verification import (
+    SqlAlchemyVerificationQueries,
+)
 from cultureup.adapters.sqlalchemy.queries import (
     SqlAlchemyAuditQueries,
     SqlAlchemyCategoryQueries,
@@ -89,6 +92,10 @@ from cultureup.application.hiring.jobs import JobService
 from cultureup.application.moderation.content import ModerationContentService
 from cultureup.application.moderation.reports import ReportService
 from cultureup.application.moderation.sanctions import SanctionService
+from cultureup.application.moderation.verification import (
+    DOCUMENT_FILE_KIND,
+    VerificationService,
+)
 from cultureup.application.ports import Clock
 from cultureup.application.private_files import PrivateFileService
 from cultureup.application.sample_data import SampleDataService
@@ -271,6 +278,11 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
         store=private, inspector=ContentAttachmentInspector(sanitizer),
         max_attachment_bytes=settings.max_attachment_mb * 2**20)
     private_files.register(ATTACHMENT_FILE_KIND, messages.attachment_file)
+    verification = VerificationService(
+        uow=uow, queries=SqlAlchemyVerificationQueries(engine), clock=clock, notifier=notifier,
+        store=private, inspector=ContentAttachmentInspector(sanitizer),
+        max_document_bytes=settings.max_attachment_mb * 2**20)
+    private_files.register(DOCUMENT_FILE_KIND, verification.document_file)
     contracts = ContractService(uow=uow, queries=collaboration, clock=clock, events=events,
                                 notifier=notifier)
     reviews = ReviewService(uow=uow, queries=collaboration, clock=clock, events=events,
@@ -320,6 +332,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
         job_oversight=JobOversightService(jobs=jobs, admin_queries=admin_catalog, clock=clock),
         admin_reports=AdminReportService(queries=SqlAlchemyReportQueries(engine), clock=clock),
         moderation_content=moderation_content,
+        verification=verification,
     )
 
 

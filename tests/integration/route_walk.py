@@ -107,6 +107,11 @@ def populate(market: Marketplace) -> Place:
            "message_id": [message], "review_id": [review], "analytics_id": [analytics],
            "report_id": [report.report.id], "action_id": [action]}
     ids["content_id"] = [artwork, job["id"]]
+    body, content_type = multipart({"notes": "My studio"})
+    response = client.simulate_post("/api/verification-applications/", body=body, headers={
+        **artist.headers, "Content-Type": content_type})
+    assert response.status_code == 201, response.text
+    ids["application_id"] = [response.json["id"]]
     return Place(buyer=buyer, artist=artist, stranger=stranger, ids=ids, secrets=secrets)
 
 

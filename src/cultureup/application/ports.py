@@ -27,7 +27,7 @@ from cultureup.application.commerce.ports import (
     PaymentRepository,
     ProcessedEvents,
 )
-from cultureup.application.moderation.ports import ContentRepository
+from cultureup.application.moderation.ports import ContentRepository, VerificationRepository
 from cultureup.application.moderation.sanction_ports import (
     ModerationActionRepository,
     ReportRepository,
@@ -256,6 +256,7 @@ class UnitOfWork(Protocol):
     content: ContentRepository
     moderation_actions: ModerationActionRepository
     reports: ReportRepository
+    verification: VerificationRepository
 
     def __enter__(self) -> Self: ...
 

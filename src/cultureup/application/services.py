@@ -28,6 +28,7 @@ from cultureup.application.hiring.jobs import JobService
 from cultureup.application.moderation.content import ModerationContentService
 from cultureup.application.moderation.reports import ReportService
 from cultureup.application.moderation.sanctions import SanctionService
+from cultureup.application.moderation.verification import VerificationService
 from cultureup.application.private_files import PrivateFileService
 from cultureup.application.sample_data import SampleDataService
 
@@ -62,3 +63,4 @@ class UseCases:
     moderation_content: ModerationContentService
     sanctions: SanctionService
     moderation_reports: ReportService
+    verification: VerificationService

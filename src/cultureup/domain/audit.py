@@ -53,6 +53,9 @@ class AuditAction:
     REPORT_UPDATED = "moderation.report_updated"
     APPEAL_FILED = "moderation.appeal_filed"
     APPEAL_DECIDED = "moderation.appeal_decided"
+    VERIFICATION_APPLIED = "verification.applied"
+    VERIFICATION_APPROVED = "moderation.verification_approved"
+    VERIFICATION_REJECTED = "moderation.verification_rejected"
 
 
 @attrs.frozen(kw_only=True)

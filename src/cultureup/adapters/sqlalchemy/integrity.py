@@ -36,6 +36,9 @@ CONSTRAINT_ERRORS: list[tuple[tuple[str, ...], Callable[[], DomainError]]] = [
     (("uq_reports_open_per_reporter", "reports.reporter_id, reports.content_type"),
      lambda: ValidationFailed({"object_id": [
          "You already have an open report on this; it is being looked at."]})),
+    (("uq_verification_applications_one_pending", "verification_applications.user_id"),
+     lambda: InvalidState("You already have a pending verification application; wait for "
+                          "its decision.")),
     (("uq_daily_analytics_date", "daily_analytics.date"),
      lambda: ConcurrentUpdate("This day's analytics were being calculated at the same time; "
                               "try again.")),

@@ -34,6 +34,9 @@ from cultureup.adapters.sqlalchemy.moderation.sanction_repositories import (
     SqlAlchemyModerationActionRepository,
     SqlAlchemyReportRepository,
 )
+from cultureup.adapters.sqlalchemy.moderation.verification import (
+    SqlAlchemyVerificationRepository,
+)
 from cultureup.adapters.sqlalchemy.repositories import (
     SqlAlchemyCategoryRepository,
     SqlAlchemyJobRepository,
@@ -85,6 +88,7 @@ class SqlAlchemyUnitOfWork:
         self.content = SqlAlchemyContentRepository(connection)
         self.moderation_actions = SqlAlchemyModerationActionRepository(connection)
         self.reports = SqlAlchemyReportRepository(connection)
+        self.verification = SqlAlchemyVerificationRepository(connection)
         return self
 
     def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:

@@ -34,6 +34,8 @@ class NotificationType(enum.StrEnum):
     CONTENT_REMOVED = "content_removed"
     CONTENT_RESTORED = "content_restored"
     MODERATION = "moderation"  # a sanction, its lifting or an appeal decision, with reason
+    VERIFICATION_APPROVED = "verification_approved"
+    VERIFICATION_REJECTED = "verification_rejected"
 
 
 TITLES = {
@@ -49,6 +51,8 @@ TITLES = {
     NotificationType.CONTENT_REMOVED: "Content Removed",
     NotificationType.CONTENT_RESTORED: "Content Restored",
     NotificationType.MODERATION: "Moderation",
+    NotificationType.VERIFICATION_APPROVED: "Verification Approved",
+    NotificationType.VERIFICATION_REJECTED: "Verification Rejected",
 }
 
 

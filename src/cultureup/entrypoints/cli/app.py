@@ -27,6 +27,9 @@ from cultureup.entrypoints.cli.catalog import (
 )
 from cultureup.entrypoints.cli.commerce import orders_app, payments_app
 from cultureup.entrypoints.cli.moderation import moderation_app
+from cultureup.entrypoints.cli.moderation_content import (  # noqa: F401  (adds its commands)
+    moderation_json,
+)
 from cultureup.entrypoints.cli.output import UtcFormatter, printable, utc
 from cultureup.entrypoints.cli.reports import reports_app
 

@@ -214,10 +214,13 @@ def read_body(req: falcon.Request, operation: Operation, max_upload: int = 0) ->
 
 
 def _multipart(req: falcon.Request, max_file: int) -> dict[str, Any]:
-    """Text parts as str, file parts as bytes, each bounded."""
+    """Text parts as str, file parts as bytes (a list of them for a repeated file field), each
+    bounded. The file names are in `req.context.filenames` (name -> names, in order)."""
     data: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     req.context.upload_filenames = {}
+    filenames: dict[str, list[str]] = {}
+    req.context.filenames = filenames
     try:
         for part in req.get_media():
             try:
@@ -228,11 +231,19 @@ def _multipart(req: falcon.Request, max_file: int) -> dict[str, Any]:
                 part.stream.read()
                 continue
             if part.filename is not None and max_file:
+                filenames.setdefault(name, []).append(_safe_filename(part))
                 content = part.stream.read(max_file + 1)
                 if len(content) > max_file:
                     errors.setdefault(name, []).append(
                         f"The file is larger than {max_file // 2**20} MB.")
-                data[name] = content
+                # A file field sent more than once (`documents`) is read as a list.
+                previous = data.get(name)
+                if isinstance(previous, bytes):
+                    data[name] = [previous, content]
+                elif isinstance(previous, list):
+                    previous.append(content)
+                else:
+                    data[name] = content
                 req.context.upload_filenames[name] = part.filename
                 continue
             raw = part.stream.read(MAX_TEXT_PART + 1)
@@ -255,3 +266,10 @@ def upload_filename(req: falcon.Request, name: str) -> str:
     """The file name the client gave the multipart file part `name` ("" when none)."""
     names = getattr(req.context, "upload_filenames", None) or {}
     return str(names.get(name) or "")
+
+
+def _safe_filename(part: Any) -> str:
+    try:
+        return str(part.secure_filename)
+    except (falcon.MediaMalformedError, UnicodeDecodeError, ValueError):
+        return ""

@@ -9,7 +9,8 @@ import cultureup.adapters.sqlalchemy.catalog.artwork_tables
 import cultureup.adapters.sqlalchemy.catalog.tables
 import cultureup.adapters.sqlalchemy.collaboration.tables
 import cultureup.adapters.sqlalchemy.commerce.tables
-import cultureup.adapters.sqlalchemy.moderation.tables  # noqa: F401  (their tables join metadata)
+import cultureup.adapters.sqlalchemy.moderation.tables
+import cultureup.adapters.sqlalchemy.moderation.verification_tables  # noqa: F401  (their tables join metadata)
 from cultureup.adapters.sqlalchemy.catalog.search_tables import include_in_autogenerate
 from cultureup.adapters.sqlalchemy.tables import metadata
 

@@ -25,6 +25,9 @@ from cultureup.entrypoints.http.auth import require_actor
 from cultureup.entrypoints.http.endpoint import Answer, Shape, endpoint
 from cultureup.entrypoints.http.fields import AnyCaseChoice, Flag, MoneyOut, Text, Timestamp
 from cultureup.entrypoints.http.resources.catalog.artworks import absolute
+from cultureup.entrypoints.http.resources.moderation.verification import (
+    add_verification_routes,
+)
 from cultureup.entrypoints.http.shapes import PageOf, Pagination
 
 TAG = "Admin: moderation"
@@ -172,6 +175,7 @@ class RestoreContentResource:
 
 
 def add_moderation_routes(app: falcon.App, services: Any) -> None:
+    add_verification_routes(app, services)
     content = services.moderation_content
     app.add_route("/api/admin/content", ContentListResource(content))
     app.add_route(f"/api/admin/content/{{content_id:{ID}}}/remove",

@@ -1,0 +1,111 @@
+"""`cultureup moderation remove|restore|applications|verify`: content removal and
+verification applications, added to the `moderation` commands, through the same use cases as
+the admin API, acting as a named staff account, each action audited."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+
+from cultureup.application.moderation.content import ContentModeration
+from cultureup.application.moderation.ports import ApplicationFilters, ApplicationView
+from cultureup.application.views import PageRequest
+from cultureup.bootstrap import Services
+from cultureup.entrypoints.cli.moderation import AsJson, AsUser, _run, _time, moderation_app
+from cultureup.entrypoints.cli.output import printable
+
+ContentTypeOption = Annotated[str, typer.Option(
+    "--type", help="artwork, job or equipment (product, service, property are read as those).")]
+Reason = Annotated[str, typer.Option(help="Why; told to the owner and kept in the audit log.")]
+ContentId = Annotated[int, typer.Argument(help="The listing's id.")]
+
+
+def moderation_json(done: ContentModeration) -> dict[str, Any]:
+    return {"id": done.id, "title": done.title, "content_type": done.content_type.value,
+            "removed": done.removed, "removal_reason": done.removal_reason,
+            "removed_by": done.removed_by.username if done.removed_by else None,
+            "removed_at": _time(done.removed_at), "reason": done.reason,
+            "acted_by": done.acted_by.username, "acted_at": _time(done.acted_at)}
+
+
+def application_json(view: ApplicationView) -> dict[str, Any]:
+    return {"id": view.id, "user": {"id": view.user.id, "username": view.user.username},
+            "status": view.status, "notes": view.notes,
+            "documents": [{"id": d.id, "filename": d.filename, "content_type": d.content_type,
+                           "size": d.size} for d in view.documents],
+            "application_date": _time(view.submitted_at),
+            "verified_by": view.decided_by.username if view.decided_by else None,
+            "verified_at": _time(view.decided_at), "reason": view.decision_reason}
+
+
+def _show(done: ContentModeration, as_json: bool, verb: str) -> None:
+    if as_json:
+        typer.echo(json.dumps(moderation_json(done)))
+    else:
+        typer.echo(f"{done.content_type.value.capitalize()} {done.id} "
+                   f"({printable(done.title)}) {verb}: {printable(done.reason)}")
+
+
+@moderation_app.command("remove")
+def moderation_remove(content_id: ContentId, as_user: AsUser, content_type: ContentTypeOption,
+                      reason: Reason, as_json: AsJson = False) -> None:
+    """Take a listing down; its owner is notified with the reason."""
+    done = _run(lambda s: s.moderation_content.remove(
+        s.accounts.staff_actor(as_user), content_type, content_id, reason))
+    _show(done, as_json, "removed")
+
+
+@moderation_app.command("restore")
+def moderation_restore(content_id: ContentId, as_user: AsUser,
+                       content_type: ContentTypeOption, reason: Reason,
+                       as_json: AsJson = False) -> None:
+    """Put a removed listing back; its owner is notified with the reason."""
+    done = _run(lambda s: s.moderation_content.restore(
+        s.accounts.staff_actor(as_user), content_type, content_id, reason))
+    _show(done, as_json, "restored")
+
+
+@moderation_app.command("applications")
+def moderation_applications(
+    as_user: AsUser,
+    status: Annotated[str | None, typer.Option(
+        help="pending, approved or rejected (all by default).")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="Applications to show.")] = 50,
+    as_json: AsJson = False,
+) -> None:
+    """Show verification applications, oldest first."""
+    def action(services: Services) -> Any:
+        return services.verification.list_applications(
+            services.accounts.staff_actor(as_user), ApplicationFilters(status=status),
+            PageRequest.of(1, limit))
+
+    page = _run(action)
+    for view in page.items:
+        if as_json:
+            typer.echo(json.dumps(application_json(view)))
+        else:
+            typer.echo(f"{view.id:>6}  {printable(view.user.username):<20} {view.status:<9} "
+                       f"{_time(view.submitted_at)}  {len(view.documents)} documents  "
+                       f"{printable(view.notes)[:60]}")
+    if not as_json:
+        typer.secho(f"{len(page.items)} of {page.total} applications", err=True, fg="cyan")
+
+
+@moderation_app.command("verify")
+def moderation_verify(
+    application_id: Annotated[int, typer.Argument(help="The application's id.")],
+    as_user: AsUser,
+    action: Annotated[str, typer.Option(help="approve or reject.")],
+    reason: Annotated[str, typer.Option(
+        help="Told to the applicant; required to reject.")] = "",
+    as_json: AsJson = False,
+) -> None:
+    """Approve (the artist becomes verified) or reject a pending verification application."""
+    view = _run(lambda s: s.verification.decide(s.accounts.staff_actor(as_user),
+                                                application_id, action, reason or None))
+    if as_json:
+        typer.echo(json.dumps(application_json(view)))
+    else:
+        typer.echo(f"Application {view.id} of {printable(view.user.username)}: {view.status}.")
