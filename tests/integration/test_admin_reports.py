@@ -390,3 +390,31 @@ def test_setup_admin_scale_is_checked_before_anything_is_written(market: Marketp
                                  "--scale", "5"], env=env)
     assert result.exit_code == 1 and "between 10 and" in result.output
     assert scalar(market, "SELECT COUNT(*) FROM users") == 0
+
+
+def test_the_overview_counts_user_reports_by_status_and_reason(market: Marketplace) -> None:
+    root = staff_user(market, "reports_root", None)
+    reporter, reported = market.user("buyer"), market.user("artist")
+    rows = [("spam", "pending"), ("spam", "resolved"), ("scam", "dismissed"),
+            ("offensive", "reviewed")]
+    with market.services.engine.begin() as connection:
+        for number, (reason, status) in enumerate(rows, start=1):
+            connection.execute(text(
+                "INSERT INTO reports (reporter_id, content_type, object_id, reported_user_id, "
+                "title, reason, description, status, created_at, updated_at) VALUES (:r, "
+                "'user', :o, :u, 'x', :reason, '', :status, :t, :t)"),
+                {"r": reporter.id, "o": number, "u": reported.id, "reason": reason,
+                 "status": status, "t": "2026-03-01 09:00:00"})
+    overview = market.client.simulate_get("/api/admin/overview/", headers=root.headers).json
+    closed = scalar(market, "SELECT COUNT(*) FROM reports WHERE status IN "
+                            "('resolved', 'dismissed')")
+    total = scalar(market, "SELECT COUNT(*) FROM reports")
+    assert overview["reports"]["response_rate"] == round(100 * closed / total, 1) == 50.0
+    assert overview["reports"]["by_reason"] == [
+        {"reason": "spam", "count": 2}, {"reason": "offensive", "count": 1},
+        {"reason": "scam", "count": 1}]
+    panel = market.client.simulate_get("/real_estate/admin/dashboard/",
+                                       headers=root.headers).json["data"]["inquiries"]
+    assert panel == {"response_rate": 50.0, "by_type": [
+        {"inquiry_type": "spam", "count": 2}, {"inquiry_type": "offensive", "count": 1},
+        {"inquiry_type": "scam", "count": 1}]}

@@ -231,7 +231,7 @@ class Overview:
 
     @property
     def report_response_rate(self) -> float:
-        """Reports answered (no longer open) as a percentage of all reports, one decimal."""
+        """Reports closed (resolved or dismissed) as a percentage of all reports, one decimal."""
         total = self.reports.total
         return round(100 * self.reports.answered / total, 1) if total else 0.0
 

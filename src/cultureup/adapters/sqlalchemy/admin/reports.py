@@ -33,6 +33,7 @@ from cultureup.adapters.sqlalchemy.collaboration.tables import (
     reviews,
 )
 from cultureup.adapters.sqlalchemy.commerce.tables import ledger_entries, orders, payments
+from cultureup.adapters.sqlalchemy.moderation.tables import reports as user_reports
 from cultureup.adapters.sqlalchemy.tables import bids, categories, jobs, users
 from cultureup.application.admin.report_ports import Spans
 from cultureup.application.admin.report_views import (
@@ -59,6 +60,7 @@ from cultureup.domain.commerce.ledger import AccountKind, EntryKind
 from cultureup.domain.commerce.orders import OrderStatus
 from cultureup.domain.commerce.payments import PaymentMethod, PaymentStatus
 from cultureup.domain.hiring.jobs import BidStatus, JobStatus
+from cultureup.domain.moderation.reports import CLOSED
 from cultureup.domain.money import Money
 
 BUYER = AccountKind.BUYER.value
@@ -320,8 +322,18 @@ class SqlAlchemyReportQueries:
             by_category=[NamedCount(name=name, count=int(n)) for name, n in by_category])
 
     def report_figures(self) -> ReportFigures:
-        """Counts the rows of the user reports table; none before that table exists."""
-        return ReportFigures(total=0, answered=0, by_reason=[])
+        """User reports: all, those closed (resolved or dismissed), and the count per reason."""
+        closed = [status.value for status in CLOSED]
+        with self._engine.connect() as c:
+            row = c.execute(select(func.count().label("total"),
+                                   func.count().filter(user_reports.c.status.in_(closed))
+                                   .label("answered"))).mappings().one()
+            reasons = c.execute(select(user_reports.c.reason, func.count().label("n"))
+                                .group_by(user_reports.c.reason)
+                                .order_by(func.count().desc(), user_reports.c.reason)).all()
+        return ReportFigures(total=int(row["total"]), answered=int(row["answered"]),
+                             by_reason=[NamedCount(name=reason, count=int(n))
+                                        for reason, n in reasons])
 
     def applications_pending(self) -> int:
         """Counts the pending rows of the verification applications table; 0 before that

@@ -281,7 +281,7 @@ class ReasonCount(Answer):
 
 
 class ReportStats(Answer):
-    response_rate: float = Field(description="Reports no longer open, percent of reports")
+    response_rate: float = Field(description="Reports closed (resolved or dismissed), percent")
     by_reason: list[ReasonCount]
 
 
