@@ -418,3 +418,21 @@ def test_the_overview_counts_user_reports_by_status_and_reason(market: Marketpla
     assert panel == {"response_rate": 50.0, "by_type": [
         {"inquiry_type": "spam", "count": 2}, {"inquiry_type": "offensive", "count": 1},
         {"inquiry_type": "scam", "count": 1}]}
+
+
+def test_system_health_counts_pending_verification_applications(market: Marketplace) -> None:
+    root = staff_user(market, "health_root", None)
+    artists = [market.user("artist") for _ in range(3)]
+    with market.services.engine.begin() as connection:
+        for artist, status in zip(artists, ("pending", "pending", "rejected"), strict=True):
+            connection.execute(text(
+                "INSERT INTO verification_applications (user_id, notes, status, submitted_at) "
+                "VALUES (:u, '', :s, :t)"), {"u": artist.id, "s": status,
+                                            "t": "2026-03-01 09:00:00"})
+    pending = scalar(market, "SELECT COUNT(*) FROM verification_applications "
+                             "WHERE status = 'pending'")
+    overview = market.client.simulate_get("/api/admin/overview/", headers=root.headers).json
+    assert overview["system_health"]["applications_pending"] == pending == 2
+    panel = market.client.simulate_get("/real_estate/admin/dashboard/",
+                                       headers=root.headers).json["data"]["system_health"]
+    assert panel["agents_pending_verification"] == 2

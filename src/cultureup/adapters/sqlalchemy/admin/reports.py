@@ -34,6 +34,9 @@ from cultureup.adapters.sqlalchemy.collaboration.tables import (
 )
 from cultureup.adapters.sqlalchemy.commerce.tables import ledger_entries, orders, payments
 from cultureup.adapters.sqlalchemy.moderation.tables import reports as user_reports
+from cultureup.adapters.sqlalchemy.moderation.verification_tables import (
+    verification_applications,
+)
 from cultureup.adapters.sqlalchemy.tables import bids, categories, jobs, users
 from cultureup.application.admin.report_ports import Spans
 from cultureup.application.admin.report_views import (
@@ -61,6 +64,7 @@ from cultureup.domain.commerce.orders import OrderStatus
 from cultureup.domain.commerce.payments import PaymentMethod, PaymentStatus
 from cultureup.domain.hiring.jobs import BidStatus, JobStatus
 from cultureup.domain.moderation.reports import CLOSED
+from cultureup.domain.moderation.verification import ApplicationStatus
 from cultureup.domain.money import Money
 
 BUYER = AccountKind.BUYER.value
@@ -336,9 +340,11 @@ class SqlAlchemyReportQueries:
                                         for reason, n in reasons])
 
     def applications_pending(self) -> int:
-        """Counts the pending rows of the verification applications table; 0 before that
-        table exists."""
-        return 0
+        """Artists' verification applications waiting for a decision."""
+        return int(self._rows(select(_count(
+            verification_applications,
+            verification_applications.c.status == ApplicationStatus.PENDING.value
+        ).label("n")))[0]["n"])
 
     # -- charts ----------------------------------------------------------------------------
 
