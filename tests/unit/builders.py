@@ -88,6 +88,16 @@ def staff(actor_id: int = 100, username: str = "moderator") -> Actor:
                  staff_role=StaffRole.CONTENT_MODERATOR)
 
 
+def plain_staff(actor_id: int = 101, username: str = "helpdesk") -> Actor:
+    return Actor(id=actor_id, username=username, user_type=UserType.ADMIN, is_staff=True,
+                 staff_role=StaffRole.STAFF)
+
+
+def admin(actor_id: int = 102, username: str = "admin_manager") -> Actor:
+    return Actor(id=actor_id, username=username, user_type=UserType.ADMIN, is_staff=True,
+                 staff_role=StaffRole.ADMIN)
+
+
 @attrs.define(kw_only=True)
 class Marketplace:
     """The application services wired to one in-memory store and its fakes."""

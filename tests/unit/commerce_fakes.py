@@ -544,7 +544,7 @@ class Shop:
         user = User(id=self.store.next_id(), username=username, email=f"{username}@example.com",
                     password_hash="x", first_name=username.title(), last_name="Tester",
                     user_type=user_type, is_staff=staff,
-                    staff_role=StaffRole.STAFF if staff else None, created_at=NOW,
+                    staff_role=StaffRole.ADMIN if staff else None, created_at=NOW,
                     updated_at=NOW)
         self.state.users[user.id or 0] = user
         return user.as_actor()

@@ -475,6 +475,7 @@ class Scene:
         self.bilal = market.add_artist("artist_bilal")
         self.zara = market.add_artist("artist_zara")
         self.moderator = market.add_staff("moderator")
+        self.helpdesk = market.add_staff("helpdesk", role=StaffRole.STAFF)
         self.job_id = market.jobs.post_job(self.sarah, market.job_terms(
             category_id=self.category_id)).id
         market.events.clear()
@@ -677,10 +678,11 @@ def test_a_refused_transition_changes_and_announces_nothing(
 def test_job_bids_are_listed_for_the_buyer_and_staff_only(scene: Scene) -> None:
     jobs = scene.market.jobs
     ids = {scene.bid(scene.ayesha, "900.00"), scene.bid(scene.bilal, "600.00")}
-    for outsider in (scene.omar, scene.ayesha):
+    # A content moderator's work is public content: another buyer's bids are not theirs.
+    for outsider in (scene.omar, scene.ayesha, scene.moderator):
         with pytest.raises(PermissionDenied):
             jobs.list_job_bids(outsider, scene.job_id, BidFilters(), PAGE)
-    for insider in (scene.sarah, scene.moderator):
+    for insider in (scene.sarah, scene.helpdesk):
         page = jobs.list_job_bids(insider, scene.job_id, BidFilters(), PAGE)
         assert {bid.id for bid in page.items} == ids and page.total == 2
 
@@ -803,10 +805,10 @@ def test_bidding_after_the_deadline_is_refused(scene: Scene) -> None:
 
 def test_a_bid_is_hidden_from_strangers(scene: Scene) -> None:
     bid_id = scene.bid(scene.ayesha)
-    for stranger in (scene.bilal, scene.omar):
+    for stranger in (scene.bilal, scene.omar, scene.moderator):
         with pytest.raises(NotFound):
             scene.market.bids.get_bid(stranger, bid_id)
-    for insider in (scene.ayesha, scene.sarah, scene.moderator):
+    for insider in (scene.ayesha, scene.sarah, scene.helpdesk):
         assert scene.market.bids.get_bid(insider, bid_id).id == bid_id
 
 

@@ -30,8 +30,9 @@ from cultureup.domain.money import Money
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 BUYER = Actor(id=1, username="sana", user_type=UserType.BUYER)
 ARTIST = Actor(id=2, username="hamza", user_type=UserType.ARTIST)
+# Moving money is an admin's (Permission.MANAGE_PAYMENTS).
 STAFF = Actor(id=3, username="manager", user_type=UserType.ADMIN, is_staff=True,
-              staff_role=StaffRole.STAFF)
+              staff_role=StaffRole.ADMIN)
 
 
 def payment(amount: str = "100.00", *, method: PaymentMethod = PaymentMethod.STRIPE) -> Payment:

@@ -26,6 +26,7 @@ from hypothesis.stateful import (
 
 from cultureup.application.hiring.bids import BidChanges
 from cultureup.application.views import BidFilters, PageRequest
+from cultureup.domain.accounts.roles import Permission, can
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.errors import (
     DomainError,
@@ -186,7 +187,8 @@ class JobLifecycle(RuleBasedStateMachine):
         if bid is None:
             return None, NotFound
         job = self.model_jobs[bid.job_id]
-        if actor.id not in (bid.artist_id, job.buyer_id) and not actor.is_staff:
+        sees_all = can(actor, Permission.VIEW_PRIVATE_CONTENT)
+        if actor.id not in (bid.artist_id, job.buyer_id) and not sees_all:
             return bid, NotFound
         if actor.id != bid.artist_id:
             return bid, PermissionDenied

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from cultureup.application.ports import AuditQueries, UnitOfWork, UnitOfWorkFactory
 from cultureup.application.views import AuditFilters, Page, PageRequest
+from cultureup.domain.accounts.roles import Permission, can
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.audit import AuditEntry
 from cultureup.domain.errors import NotFound, PermissionDenied
@@ -41,7 +42,7 @@ class AuditService:
         Filtering by an actor that names no account (username, email or id) and appears in
         no entry (failed logins record the name typed) is NotFound, not an empty list, so that
         a typo is not mistaken for a quiet log."""
-        if actor is not None and not actor.is_admin:
+        if actor is not None and not can(actor, Permission.VIEW_AUDIT_LOG):
             raise PermissionDenied("Only admins can read the audit log.")
         result = self._queries.list_entries(filters, page)
         if filters.actor and result.total == 0 and not self._known_actor(filters.actor):

@@ -23,6 +23,7 @@ from cultureup.application.ports import (
     UnitOfWorkFactory,
 )
 from cultureup.application.views import UserView
+from cultureup.domain.accounts.roles import is_staff_member
 from cultureup.domain.accounts.two_factor import LoginChallenge
 from cultureup.domain.accounts.users import (
     Actor,
@@ -344,7 +345,7 @@ class AccountService:
             user = uow.users.find_by_login(identity_key(username))
         if user is None or not user.is_active:
             raise NotFound(f"No active user named '{username}'.")
-        if not (user.is_staff or user.is_superuser):
+        if not is_staff_member(user.as_actor()):
             raise PermissionDenied(f"'{username}' is not a staff account.")
         return user.as_actor()
 

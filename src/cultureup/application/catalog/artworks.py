@@ -31,7 +31,7 @@ from cultureup.application.storage import (
     Watermarker,
 )
 from cultureup.application.views import Page, PageRequest, check_ordering
-from cultureup.domain.accounts.roles import is_staff_member
+from cultureup.domain.accounts.roles import Permission, can, is_staff_member
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.audit import AuditAction
 from cultureup.domain.catalog.artworks import (
@@ -467,5 +467,8 @@ def _content_type(key: str) -> str:
 
 
 def _is_staff(actor: Actor | None) -> bool:
-    return actor is not None and (actor.is_staff or actor.is_superuser)
+    """Content moderation (``Permission.MODERATE_CONTENT``: every platform role, the content
+    moderator included): seeing pending and rejected artworks and originals, featuring, and
+    removing another artist's artwork. Editing an artwork's details stays its artist's."""
+    return can(actor, Permission.MODERATE_CONTENT)
 

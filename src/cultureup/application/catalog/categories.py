@@ -6,7 +6,7 @@ from __future__ import annotations
 from cultureup.application.audit import change, record
 from cultureup.application.ports import CategoryQueries, Clock, UnitOfWorkFactory
 from cultureup.application.views import CategoryView, Page, PageRequest
-from cultureup.domain.accounts.roles import Permission, require
+from cultureup.domain.accounts.roles import Permission, is_staff_member, require
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.audit import AuditAction
 from cultureup.domain.catalog.categories import Category
@@ -71,4 +71,6 @@ class CategoryService:
 
 
 def _is_staff(actor: Actor | None) -> bool:
-    return actor is not None and (actor.is_staff or actor.is_superuser)
+    """Inactive categories are shown to every platform role (``is_staff_member``): moderators
+    file artworks under them too."""
+    return is_staff_member(actor)

@@ -36,15 +36,15 @@ from cultureup.domain.commerce.orders import (
     OrderStatus,
     OrderType,
     ensure_can_order,
-    is_staff,
     price_lines,
+    sees_every_order,
 )
 from cultureup.domain.commerce.payments import (
     REASON_MAX,
     HireStatus,
     PaymentMethod,
     PaymentStatus,
-    ensure_staff,
+    ensure_manages_payments,
 )
 from cultureup.domain.errors import FieldErrors, InvalidState, NotFound, ValidationFailed
 from cultureup.domain.events import DomainEvent
@@ -72,7 +72,7 @@ class OrderService:
 
     def get_order(self, actor: Actor, order_id: int) -> OrderView:
         view = self._queries.get_order(order_id)
-        if view.buyer.id != actor.id and not is_staff(actor):
+        if view.buyer.id != actor.id and not sees_every_order(actor):
             raise NotFound("Order not found.")
         return view
 
@@ -203,7 +203,7 @@ class OrderService:
     def force_complete(self, actor: Actor, order_id: int, *, reason: str = "",
                        ip: str | None = None) -> OrderView:
         """Staff mark an open order delivered; cash on delivery is collected with it."""
-        ensure_staff(actor, "complete orders")
+        ensure_manages_payments(actor, "complete orders")
         reason = _reason(reason)
         now = self._clock.now()
         with self._uow() as uow:

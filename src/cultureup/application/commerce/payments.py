@@ -30,9 +30,10 @@ from cultureup.application.commerce.views import (
 )
 from cultureup.application.ports import Clock, EventPublisher, UnitOfWork, UnitOfWorkFactory
 from cultureup.application.views import Page, PageRequest, check_ordering
+from cultureup.domain.accounts.roles import Permission, require
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.commerce.fees import FeeRate, split_by_seller
-from cultureup.domain.commerce.orders import OrderStatus, is_staff
+from cultureup.domain.commerce.orders import OrderStatus
 from cultureup.domain.commerce.payments import (
     OFFLINE_VERIFIED,
     PAYMENT_REFUNDED,
@@ -44,7 +45,8 @@ from cultureup.domain.commerce.payments import (
     PaymentMethod,
     PaymentStatus,
     check_claims,
-    ensure_staff,
+    ensure_manages_payments,
+    sees_every_payment,
 )
 from cultureup.domain.errors import (
     FieldErrors,
@@ -91,7 +93,7 @@ class PaymentService:
 
     def admin_list_payments(self, actor: Actor, filters: PaymentFilters,
                             page: PageRequest) -> Page[PaymentView]:
-        ensure_staff(actor, "see every payment")
+        require(actor, Permission.VIEW_PRIVATE_CONTENT)
         _check_filters(filters)
         return self._queries.list_payments(filters, page)
 
@@ -102,12 +104,12 @@ class PaymentService:
     def get_payment(self, actor: Actor, payment_id: int) -> PaymentView:
         view = self._queries.get_payment(payment_id)
         payee_id = view.payee.id if view.payee else None
-        if actor.id not in (view.payer.id, payee_id) and not is_staff(actor):
+        if actor.id not in (view.payer.id, payee_id) and not sees_every_payment(actor):
             raise NotFound("Payment not found.")
         return view
 
     def stats(self, actor: Actor) -> PaymentStats:
-        ensure_staff(actor, "see payment statistics")
+        require(actor, Permission.VIEW_DASHBOARD)
         return self._queries.payment_stats()
 
     def user_money(self, user_id: int) -> UserMoney:
@@ -115,7 +117,7 @@ class PaymentService:
 
     def purchases(self, actor: Actor, buyer_id: int) -> Purchases:
         """A buyer's orders and the payments they made; the buyer and staff only."""
-        if actor.id != buyer_id and not is_staff(actor):
+        if actor.id != buyer_id and not sees_every_payment(actor):
             raise PermissionDenied("Only the buyer and staff can see these purchases.")
         everything = PageRequest(page=1, page_size=10**6)
         orders = self._queries.list_orders(OrderFilters(buyer_id=buyer_id), everything).items
@@ -294,7 +296,7 @@ class PaymentService:
     def verify(self, actor: Actor, payment_id: int, *, reference: str, reason: str = "",
                ip: str | None = None) -> PaymentView:
         """Staff saw an offline transfer arrive under the payer's reference."""
-        ensure_staff(actor, "verify payments")
+        ensure_manages_payments(actor, "verify payments")
         now = self._clock.now()
         with self._uow() as uow:
             payment = uow.payments.get(payment_id)
@@ -310,7 +312,7 @@ class PaymentService:
 
     def release(self, actor: Actor, payment_id: int, *, reason: str = "",
                 ip: str | None = None) -> PaymentView:
-        ensure_staff(actor, "release payments")
+        ensure_manages_payments(actor, "release payments")
         now = self._clock.now()
         with self._uow() as uow:
             payment = uow.payments.get(payment_id)
@@ -327,7 +329,7 @@ class PaymentService:
     def refund(self, actor: Actor, payment_id: int, *, amount: Money | None = None,
                reason: str = "", ip: str | None = None) -> RefundResult:
         """Refund in full (no amount) or in part, through the gateway for cards."""
-        ensure_staff(actor, "refund payments")
+        ensure_manages_payments(actor, "refund payments")
         now = self._clock.now()
         with self._uow() as uow:
             payment = uow.payments.get(payment_id)

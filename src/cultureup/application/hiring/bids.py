@@ -9,6 +9,7 @@ from cultureup.application.collaboration.ports import Notifier
 from cultureup.application.hiring.jobs import check_bid_filters
 from cultureup.application.ports import Clock, EventPublisher, JobQueries, UnitOfWorkFactory
 from cultureup.application.views import BidFilters, BidView, Page, PageRequest
+from cultureup.domain.accounts.roles import Permission, can
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.errors import NotFound
 from cultureup.domain.hiring.jobs import BidTerms
@@ -38,8 +39,8 @@ class BidService:
     def get_bid(self, actor: Actor, bid_id: int) -> BidView:
         """A bid is visible to its artist, the job's buyer and staff; to others it is 404."""
         bid = self._queries.get_bid(bid_id)
-        if actor.id not in (bid.artist.id, bid.job.buyer_id) and not (
-            actor.is_staff or actor.is_superuser
+        if actor.id not in (bid.artist.id, bid.job.buyer_id) and not can(
+            actor, Permission.VIEW_PRIVATE_CONTENT
         ):
             raise NotFound("Bid not found.")
         return bid

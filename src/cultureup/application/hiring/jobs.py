@@ -30,7 +30,7 @@ from cultureup.application.views import (
     UserRef,
     check_ordering,
 )
-from cultureup.domain.accounts.roles import is_staff_member
+from cultureup.domain.accounts.roles import Permission, can, is_staff_member
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.audit import AuditAction
 from cultureup.domain.errors import FieldErrors, NotFound, PermissionDenied
@@ -61,9 +61,10 @@ class JobService:
 
     def list_job_bids(self, actor: Actor, job_id: int, filters: BidFilters,
                       page: PageRequest) -> Page[BidView]:
-        """All bids on a job, for its buyer (and staff) only."""
+        """All bids on a job, for its buyer and ``Permission.VIEW_PRIVATE_CONTENT`` (staff,
+        admins; not content moderators) only. PermissionDenied otherwise."""
         job = self._queries.get_job(job_id)
-        if job.buyer.id != actor.id and not (actor.is_staff or actor.is_superuser):
+        if job.buyer.id != actor.id and not can(actor, Permission.VIEW_PRIVATE_CONTENT):
             raise PermissionDenied("Only the buyer who posted this job can see its bids.")
         check_bid_filters(filters)
         return self._queries.list_bids(attrs.evolve(filters, job_id=job_id, artist_id=None),

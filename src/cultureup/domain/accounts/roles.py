@@ -26,6 +26,9 @@ import enum
 from cultureup.domain.accounts.users import Actor, StaffRole
 from cultureup.domain.errors import PermissionDenied
 
+# The answer of a refused staff action (the spec's "Admin Error Responses", 403).
+PERMISSION_DENIED = "You do not have permission to perform this action. Admin access required."
+
 
 class Role(enum.StrEnum):
     SUPERUSER = "superuser"
@@ -111,7 +114,7 @@ def can(actor: Actor | None, permission: Permission) -> bool:
 def require(actor: Actor | None, permission: Permission) -> None:
     """Raise PermissionDenied unless the actor holds the permission."""
     if not can(actor, permission):
-        raise PermissionDenied("You do not have permission to perform this action.")
+        raise PermissionDenied(PERMISSION_DENIED)
 
 
 def outranks(actor: Actor, target: Actor) -> bool:

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import attrs
 
+from cultureup.domain.accounts.roles import Permission, can
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.errors import FieldErrors, PermissionDenied
 from cultureup.domain.money import Money
@@ -40,8 +41,9 @@ EQUIPMENT_TYPES = tuple(kind.value for kind in EquipmentType)
 
 
 def can_manage_equipment(actor: Actor) -> bool:
-    """Staff and superusers keep the catalogue."""
-    return actor.is_staff or actor.is_superuser
+    """Those who keep the catalogue (``Permission.MANAGE_CATALOG``: admins and superusers;
+    neither plain staff nor content moderators)."""
+    return can(actor, Permission.MANAGE_CATALOG)
 
 
 @attrs.frozen(kw_only=True)
@@ -85,7 +87,7 @@ class Equipment:
 
     @classmethod
     def add(cls, *, by: Actor, terms: EquipmentTerms, now: datetime) -> Equipment:
-        """A new item in the catalogue; staff only."""
+        """A new item in the catalogue; ``Permission.MANAGE_CATALOG`` only."""
         _ensure_staff(by, "add")
         return cls(**_values(terms), created_at=now, updated_at=now)
 
@@ -135,7 +137,7 @@ def stock_after(current: int, *, stock_quantity: int | None, adjustment: int | N
 
 def _ensure_staff(actor: Actor, verb: str) -> None:
     if not can_manage_equipment(actor):
-        raise PermissionDenied(f"Only staff can {verb} equipment.")
+        raise PermissionDenied(f"Only admins can {verb} equipment.")
 
 
 def _values(terms: EquipmentTerms) -> dict[str, object]:

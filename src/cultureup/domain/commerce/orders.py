@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
+from cultureup.domain.accounts.roles import Permission, can
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.catalog.artworks import Artwork, ModerationStatus
 from cultureup.domain.catalog.equipment import MAX_STOCK, Equipment
@@ -73,8 +74,15 @@ ORDER_TRANSITIONS: dict[str, frozenset[OrderStatus]] = {
 }
 
 
-def is_staff(actor: Actor) -> bool:
-    return actor.is_staff or actor.is_superuser
+def sees_every_order(actor: Actor) -> bool:
+    """Anyone's order is visible to ``Permission.VIEW_PRIVATE_CONTENT`` (staff, admins)."""
+    return can(actor, Permission.VIEW_PRIVATE_CONTENT)
+
+
+def manages_orders(actor: Actor) -> bool:
+    """Shipping, delivering, force-completing and cancelling anyone's order is money work:
+    ``Permission.MANAGE_PAYMENTS`` (admins, superusers)."""
+    return can(actor, Permission.MANAGE_PAYMENTS)
 
 
 @attrs.frozen(kw_only=True)
@@ -227,7 +235,7 @@ class Order:
                 and self.reserved_until is not None and self.reserved_until <= now)
 
     def ensure_visible_to(self, actor: Actor) -> None:
-        if actor.id != self.buyer_id and not is_staff(actor):
+        if actor.id != self.buyer_id and not sees_every_order(actor):
             raise NotFound("Order not found.")
 
     # -- transitions -----------------------------------------------------------------------
@@ -290,13 +298,13 @@ class Order:
         self.updated_at = now
 
     def ship(self, *, by: Actor, now: datetime) -> None:
-        self._ensure_staff(by, "ship")
+        self._ensure_manager(by, "ship")
         self._ensure_can("ship", "Only a confirmed order can be shipped.")
         self.status = OrderStatus.SHIPPED
         self.updated_at = now
 
     def deliver(self, *, by: Actor, now: datetime, force: bool = False) -> None:
-        self._ensure_staff(by, "deliver")
+        self._ensure_manager(by, "deliver")
         transition = "force_complete" if force else "deliver"
         self._ensure_can(transition, f"An order that is {self.status.value} cannot be "
                          "marked delivered.")
@@ -314,8 +322,8 @@ class Order:
 
     def cancel(self, *, by: Actor | None, now: datetime, reason: str = "") -> None:
         """Cancel (buyer or staff; `by=None` is the reservation running out)."""
-        if by is not None and by.id != self.buyer_id and not is_staff(by):
-            raise PermissionDenied("Only the buyer or staff can cancel this order.")
+        if by is not None and by.id != self.buyer_id and not manages_orders(by):
+            raise PermissionDenied("Only the buyer or an admin can cancel this order.")
         self._ensure_can("cancel", f"An order that is {self.status.value} cannot be cancelled.")
         self.status = OrderStatus.CANCELLED
         self.reserved_until = None
@@ -330,9 +338,9 @@ class Order:
             raise PermissionDenied(f"Only the buyer who placed this order can {verb} it.")
 
     @staticmethod
-    def _ensure_staff(actor: Actor, verb: str) -> None:
-        if not is_staff(actor):
-            raise PermissionDenied(f"Only staff can {verb} orders.")
+    def _ensure_manager(actor: Actor, verb: str) -> None:
+        if not manages_orders(actor):
+            raise PermissionDenied(f"Only admins can {verb} orders.")
 
     def _ensure_can(self, transition: str, message: str) -> None:
         if self.status not in ORDER_TRANSITIONS[transition]:

@@ -16,6 +16,7 @@ from datetime import datetime
 
 import attrs
 
+from cultureup.domain.accounts.roles import Permission, can
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.commerce.fees import SellerShare, proportional_parts
 from cultureup.domain.commerce.ledger import (
@@ -88,8 +89,9 @@ PAYMENT_TRANSITIONS: dict[str, frozenset[PaymentStatus]] = {
 }
 
 
-def is_staff(actor: Actor) -> bool:
-    return actor.is_staff or actor.is_superuser
+def sees_every_payment(actor: Actor) -> bool:
+    """Anyone's payment is visible to ``Permission.VIEW_PRIVATE_CONTENT`` (staff, admins)."""
+    return can(actor, Permission.VIEW_PRIVATE_CONTENT)
 
 
 def check_claims(*, amount: Money, payee_id: int | None, sent_amount: Money | None,
@@ -216,7 +218,7 @@ class Payment:
 
     def verify(self, *, by: Actor, reference: str, now: datetime) -> LedgerTransaction:
         """Staff saw the money arrive under the payer's reference: the payment completes."""
-        ensure_staff(by, "verify payments")
+        ensure_manages_payments(by, "verify payments")
         if self.method not in OFFLINE_VERIFIED:
             raise InvalidState(f"A {self.method.value} payment is not verified by staff.")
         self._ensure_can("complete", f"A {self.status.value} payment cannot be verified.")
@@ -230,7 +232,7 @@ class Payment:
     def release(self, *, by: Actor | None, now: datetime) -> LedgerTransaction | None:
         """Pay the held earning out to the artist (`by=None`: released automatically)."""
         if by is not None:
-            ensure_staff(by, "release payments")
+            ensure_manages_payments(by, "release payments")
         self._ensure_can("release", f"A {self.status.value} payment cannot be released.")
         if self.hire_status is not HireStatus.PENDING:
             raise InvalidState(f"This payment is already {self.hire_status.value}.")
@@ -260,7 +262,7 @@ class Payment:
         each artist's held earning give back their proportional parts. `by=None` is the
         system (an order cancelled after payment)."""
         if by is not None:
-            ensure_staff(by, "refund payments")
+            ensure_manages_payments(by, "refund payments")
         self._ensure_can("refund", f"A {self.status.value} payment cannot be refunded.")
         if self.hire_status is HireStatus.RELEASED:
             raise InvalidState("The artist's earning was already released; a refund needs an "
@@ -294,7 +296,7 @@ class Payment:
     # -- access ----------------------------------------------------------------------------
 
     def ensure_visible_to(self, actor: Actor) -> None:
-        if actor.id not in (self.payer_id, self.payee_id) and not is_staff(actor):
+        if actor.id not in (self.payer_id, self.payee_id) and not sees_every_payment(actor):
             raise NotFound("Payment not found.")
 
     def ensure_payer(self, actor: Actor) -> None:
@@ -307,6 +309,8 @@ class Payment:
             raise InvalidState(message)
 
 
-def ensure_staff(actor: Actor, what: str) -> None:
-    if not is_staff(actor):
-        raise PermissionDenied(f"Only staff can {what}.")
+def ensure_manages_payments(actor: Actor, what: str) -> None:
+    """Verifying, releasing and refunding are ``Permission.MANAGE_PAYMENTS`` (admins and
+    superusers; neither plain staff nor content moderators)."""
+    if not can(actor, Permission.MANAGE_PAYMENTS):
+        raise PermissionDenied(f"Only admins can {what}.")

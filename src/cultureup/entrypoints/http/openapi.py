@@ -61,6 +61,12 @@ def _routes(app: falcon.App) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
+def operations_of(app: falcon.App) -> dict[tuple[str, str], Operation | None]:
+    """{(METHOD, URI template): its declaration (None when undeclared)} of every responder."""
+    return {(method, template): operation_of(responder)
+            for template, methods in _routes(app) for method, responder in methods.items()}
+
+
 def _documented_path(template: str) -> str:
     path = re.sub(r"\{(\w+):[^}]*\}", r"{\1}", template)
     return path if path.endswith(".json") else path.rstrip("/") + "/"
@@ -127,6 +133,8 @@ def _operation(template: str, operation: Operation, components: _Components,
     document: Schema = {"summary": operation.summary, "tags": [operation.tag]}
     if operation.description:
         document["description"] = operation.description
+    if operation.permission is not None:
+        document["x-permission"] = operation.permission.value
     parameters = _parameters(template, operation.query, operation.path_schemas)
     errors = set(operation.errors) | {429}
     if operation.idempotent:

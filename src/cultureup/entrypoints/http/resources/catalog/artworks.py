@@ -17,6 +17,7 @@ from cultureup.application.catalog.artwork_ports import (
 )
 from cultureup.application.catalog.artworks import ArtworkService, UploadResult
 from cultureup.application.catalog.profiles import ArtistProfileService
+from cultureup.domain.accounts.roles import Permission, can
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.catalog.artworks import (
     DESCRIPTION_MAX,
@@ -147,10 +148,10 @@ class Artwork(Answer):
     def of(cls, req: falcon.Request, view: ArtworkView, actor: Actor | None) -> Artwork:
         marked = absolute(req, view.watermarked_url)
         private = {}
-        if actor is not None and (actor.id == view.artist.id or actor.is_staff
-                                  or actor.is_superuser):
+        moderator = can(actor, Permission.MODERATE_CONTENT)
+        if actor is not None and (actor.id == view.artist.id or moderator):
             private["original_image"] = absolute(req, view.image_url)
-        if actor is not None and (actor.is_staff or actor.is_superuser):
+        if moderator:
             # The moderation case of an upload held in the duplicate grey band.
             candidate = view.duplicate_candidate_id
             private["duplicate_candidate"] = None if candidate is None else DuplicateCandidate(

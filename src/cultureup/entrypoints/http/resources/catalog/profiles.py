@@ -19,6 +19,7 @@ from cultureup.application.catalog.views import (
     ArtistProfileFilters,
     BuyerProfileFilters,
 )
+from cultureup.domain.accounts.roles import Permission, can
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.catalog.profiles import (
     ADDRESS_MAX,
@@ -62,8 +63,9 @@ MaxRate = MoneyIn("any", description="Hourly rate at most this")
 
 
 def sees_private_data(actor: Actor | None, user_id: int) -> bool:
-    """A user's e-mail, phone and address: only for that user and for staff."""
-    return actor is not None and (actor.id == user_id or actor.is_staff or actor.is_superuser)
+    """A user's e-mail, phone and address: only for that user and ``Permission.VIEW_USERS``
+    (staff, admins; not content moderators)."""
+    return actor is not None and (actor.id == user_id or can(actor, Permission.VIEW_USERS))
 
 
 class ArtistProfileInput(Shape):

@@ -20,6 +20,7 @@ from cultureup.application.commerce.views import (
     PaymentView,
 )
 from cultureup.application.services import UseCases
+from cultureup.domain.accounts.roles import Permission
 from cultureup.domain.catalog.equipment import MAX_STOCK
 from cultureup.domain.commerce.orders import (
     ADDRESS_MAX,
@@ -602,7 +603,8 @@ class AdminPaymentListResource:
     def __init__(self, payments: PaymentService) -> None:
         self._payments = payments
 
-    @endpoint("Every payment (staff)", ADMIN, auth=True, query=AdminPaymentQuery,
+    @endpoint("Every payment (staff)", ADMIN, permission=Permission.VIEW_PRIVATE_CONTENT,
+              query=AdminPaymentQuery,
               response=AdminPaymentPage, errors=(403,))
     def on_get(self, req: falcon.Request, resp: falcon.Response, query: AdminPaymentQuery
                ) -> AdminPaymentPage:
@@ -616,7 +618,8 @@ class AdminPaymentStatsResource:
     def __init__(self, payments: PaymentService) -> None:
         self._payments = payments
 
-    @endpoint("Payment statistics from the ledger (staff)", ADMIN, auth=True, response=Stats,
+    @endpoint("Payment statistics from the ledger (staff)", ADMIN,
+              permission=Permission.VIEW_DASHBOARD, response=Stats,
               errors=(403,))
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> Stats:
         stats = self._payments.stats(require_actor(req))
@@ -627,7 +630,8 @@ class AdminReleaseResource:
     def __init__(self, payments: PaymentService) -> None:
         self._payments = payments
 
-    @endpoint("Release the artist's held earning (staff)", ADMIN, auth=True, body=ReasonInput,
+    @endpoint("Release the artist's held earning (admins)", ADMIN,
+              permission=Permission.MANAGE_PAYMENTS, body=ReasonInput,
               body_required=False, response=ReleaseAnswer, errors=(403, 409),
               idempotent=True)
     def on_post(self, req: falcon.Request, resp: falcon.Response, payment_id: int,
@@ -646,7 +650,8 @@ class AdminRefundResource:
     def __init__(self, payments: PaymentService) -> None:
         self._payments = payments
 
-    @endpoint("Refund in full, or `amount` of it (staff)", ADMIN, auth=True, body=RefundInput,
+    @endpoint("Refund in full, or `amount` of it (admins)", ADMIN,
+              permission=Permission.MANAGE_PAYMENTS, body=RefundInput,
               body_required=False, response=RefundAnswer, errors=(403, 409, 503),
               idempotent=True)
     def on_post(self, req: falcon.Request, resp: falcon.Response, payment_id: int,
@@ -667,7 +672,8 @@ class AdminForceCompleteResource:
     def __init__(self, orders: OrderService) -> None:
         self._orders = orders
 
-    @endpoint("Mark a paid (or cash on delivery) order delivered (staff)", ADMIN, auth=True,
+    @endpoint("Mark a paid (or cash on delivery) order delivered (admins)", ADMIN,
+              permission=Permission.MANAGE_PAYMENTS,
               body=ReasonInput, body_required=False, response=AdminOrderAnswer,
               errors=(403, 409))
     def on_post(self, req: falcon.Request, resp: falcon.Response, order_id: int,
@@ -684,8 +690,9 @@ class AdminOrderCancelResource:
     def __init__(self, orders: OrderService) -> None:
         self._orders = orders
 
-    @endpoint("Cancel an order (staff)", ADMIN, auth=True, body=ReasonInput,
-              body_required=False, response=AdminOrderAnswer, errors=(403, 409, 503))
+    @endpoint("Cancel an order (admins)", ADMIN, permission=Permission.MANAGE_PAYMENTS,
+              body=ReasonInput, body_required=False, response=AdminOrderAnswer,
+              errors=(403, 409, 503))
     def on_post(self, req: falcon.Request, resp: falcon.Response, order_id: int,
                 body: ReasonInput | None = None) -> AdminOrderAnswer:
         view = self._orders.cancel(require_actor(req), order_id,
