@@ -28,6 +28,7 @@ from cultureup.adapters.sqlalchemy import migrate
 from cultureup.adapters.sqlalchemy.admin.queries import SqlAlchemyAdminCatalogQueries
 from cultureup.adapters.sqlalchemy.admin.reports import SqlAlchemyReportQueries
 from cultureup.adapters.sqlalchemy.admin.sample_market import SqlAlchemyMarketLoader
+from cultureup.adapters.sqlalchemy.admin.user_queries import SqlAlchemyAdminUserQueries
 from cultureup.adapters.sqlalchemy.catalog.artwork_queries import SqlAlchemyArtworkQueries
 from cultureup.adapters.sqlalchemy.catalog.queries import (
     SqlAlchemyEquipmentQueries,
@@ -71,6 +72,7 @@ from cultureup.application.accounts.users import AccountService
 from cultureup.application.admin.artworks import ArtworkModerationService
 from cultureup.application.admin.jobs import JobOversightService
 from cultureup.application.admin.reports import AdminReportService
+from cultureup.application.admin.users import UserAdminService
 from cultureup.application.audit import AuditService
 from cultureup.application.catalog.artworks import ORIGINAL_FILE_KIND, ArtworkService
 from cultureup.application.catalog.categories import CategoryService
@@ -333,6 +335,8 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
         admin_reports=AdminReportService(queries=SqlAlchemyReportQueries(engine), clock=clock),
         moderation_content=moderation_content,
         verification=verification,
+        admin_users=UserAdminService(uow=uow, queries=SqlAlchemyAdminUserQueries(engine),
+                                     clock=clock),
     )
 
 

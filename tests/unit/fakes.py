@@ -456,6 +456,11 @@ class InMemoryUserRepository(_Repository):
     def lock_login_names(self) -> None:
         """Nothing to do: in-memory units of work do not run concurrently."""
 
+    def get_many(self, user_ids: Iterable[int]) -> list[User]:
+        rows = self._rows()
+        return [copy.deepcopy(rows[user_id]) for user_id in sorted(set(user_ids))
+                if user_id in rows]
+
     def save(self, user: User) -> None:
         assert user.id is not None and user.id in self._rows(), "save only loaded users"
         self._changes.users[user.id] = copy.deepcopy(user)

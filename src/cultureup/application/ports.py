@@ -119,6 +119,11 @@ class UserRepository(Protocol):
         or e-mail wait, so that checks across accounts and the write that follows are one."""
         ...
 
+    def get_many(self, user_ids: Iterable[int]) -> list[User]:
+        """The accounts of those ids that exist (any order), locked for this unit of work
+        where the database locks rows."""
+        ...
+
     def save(self, user: User) -> None:
         """Write the changed fields of a loaded user."""
         ...

@@ -9,6 +9,7 @@ from cultureup.application.accounts.users import AccountService
 from cultureup.application.admin.artworks import ArtworkModerationService
 from cultureup.application.admin.jobs import JobOversightService
 from cultureup.application.admin.reports import AdminReportService
+from cultureup.application.admin.users import UserAdminService
 from cultureup.application.audit import AuditService
 from cultureup.application.catalog.artworks import ArtworkService
 from cultureup.application.catalog.categories import CategoryService
@@ -64,3 +65,4 @@ class UseCases:
     sanctions: SanctionService
     moderation_reports: ReportService
     verification: VerificationService
+    admin_users: UserAdminService

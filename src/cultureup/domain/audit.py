@@ -56,6 +56,12 @@ class AuditAction:
     VERIFICATION_APPLIED = "verification.applied"
     VERIFICATION_APPROVED = "moderation.verification_approved"
     VERIFICATION_REJECTED = "moderation.verification_rejected"
+    USER_VERIFIED = "admin.user_verified"
+    USER_UNVERIFIED = "admin.user_unverified"
+    USER_ACTIVATED = "admin.user_activated"
+    USER_DEACTIVATED = "admin.user_deactivated"
+    USER_ROLE_GRANTED = "admin.user_role_granted"
+    USER_ROLE_REMOVED = "admin.user_role_removed"
 
 
 @attrs.frozen(kw_only=True)

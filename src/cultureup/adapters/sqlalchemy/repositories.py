@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -64,6 +65,13 @@ class SqlAlchemyUserRepository:
         if exclude_id is not None:
             query = query.where(users.c.id != exclude_id)
         return self._c.execute(query.limit(1)).first() is not None
+
+    def get_many(self, user_ids: Iterable[int]) -> list[User]:
+        ids = sorted(set(user_ids))
+        query = select(users).where(users.c.id.in_(ids)).order_by(users.c.id)
+        if self._c.dialect.name == "postgresql":
+            query = query.with_for_update()
+        return [_user_from_row(row) for row in self._c.execute(query).mappings()]
 
     def save(self, user: User) -> None:
         self._c.execute(update(users).where(users.c.id == user.id).values(**_user_values(user)))

@@ -59,6 +59,9 @@ Index("uq_users_username_key", users.c.username_key, unique=True)
 Index("uq_users_email_key", users.c.email_key, unique=True)
 Index("ix_users_username_skeleton", users.c.username_skeleton)
 Index("ix_users_user_type", users.c.user_type)
+# The orderings of the admin users list (migration 0019).
+for _order in ("created_at", "username", "last_login"):
+    Index(f"ix_users_{_order}", users.c[_order], users.c.id)
 
 auth_tokens = Table(
     "auth_tokens", metadata,

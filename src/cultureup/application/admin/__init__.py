@@ -1,0 +1,1 @@
+"""Admin use cases: staff acting on the platform, each one audited."""

@@ -26,6 +26,7 @@ from cultureup.entrypoints.http.resources.accounts.users import (
 )
 from cultureup.entrypoints.http.resources.admin.catalog import add_admin_catalog_routes
 from cultureup.entrypoints.http.resources.admin.reports import add_admin_report_routes
+from cultureup.entrypoints.http.resources.admin.users import add_admin_user_routes
 from cultureup.entrypoints.http.resources.api_index import ApiIndexResource
 from cultureup.entrypoints.http.resources.catalog.artworks import (
     ArtistArtworksResource,
@@ -127,3 +128,4 @@ def add_routes(app: falcon.App, services: UseCases, *, max_upload_bytes: int = 2
     add_admin_report_routes(app, services.admin_reports)
     add_moderation_routes(app, services)
     add_safety_routes(app, services)
+    add_admin_user_routes(app, services.admin_users)

@@ -1,0 +1,1 @@
+"""/api/admin/: the staff console's API."""

@@ -22,6 +22,7 @@ from cultureup.application.catalog.artwork_ports import (
 from cultureup.application.catalog.categories import CategoryService
 from cultureup.application.catalog.equipment import EquipmentService
 from cultureup.application.views import JOB_ORDERING_FIELDS, JobFilters, JobView
+from cultureup.domain.accounts.roles import Permission
 from cultureup.domain.catalog.artworks import REJECTION_REASON_MAX, ArtworkType, ModerationStatus
 from cultureup.domain.catalog.duplicates import DUPLICATE_THRESHOLD, REVIEW_THRESHOLD
 from cultureup.domain.catalog.equipment import MAX_STOCK
@@ -146,7 +147,8 @@ class AdminArtworkListResource:
         self._moderation = moderation
 
     @endpoint("Every artwork, pending and rejected included, with the duplicate check's data "
-              "(staff)", TAG, auth=True, query=AdminArtworkQuery, response=AdminArtworkPage,
+              "(staff)", TAG, permission=Permission.MODERATE_CONTENT, query=AdminArtworkQuery,
+              response=AdminArtworkPage,
               errors=(403,))
     def on_get(self, req: falcon.Request, resp: falcon.Response, query: AdminArtworkQuery
                ) -> AdminArtworkPage:
@@ -178,7 +180,8 @@ class ApproveResource:
         self._moderation = moderation
 
     @endpoint("Approve an artwork (no body), or reject it with "
-              '{"action": "reject", "reason": "..."} (staff)', TAG, auth=True,
+              '{"action": "reject", "reason": "..."} (staff)', TAG,
+              permission=Permission.MODERATE_CONTENT,
               body=ModerationInput, body_required=False, response=ApproveAnswer,
               errors=(403,))
     def on_post(self, req: falcon.Request, resp: falcon.Response, artwork_id: int,
@@ -219,7 +222,8 @@ class FeatureResource:
         self._moderation = moderation
 
     @endpoint("Feature an artwork: toggles without a body, or sets `is_featured` (staff)",
-              TAG, auth=True, body=FeatureInput, body_required=False, response=FeatureAnswer,
+              TAG, permission=Permission.MODERATE_CONTENT, body=FeatureInput, body_required=False,
+              response=FeatureAnswer,
               errors=(403,))
     def on_post(self, req: falcon.Request, resp: falcon.Response, artwork_id: int,
                 body: FeatureInput | None = None) -> FeatureAnswer:
@@ -250,7 +254,8 @@ class ArtworkStatsResource:
     def __init__(self, moderation: ArtworkModerationService) -> None:
         self._moderation = moderation
 
-    @endpoint("Artwork statistics (staff)", TAG, auth=True, response=ArtworkStatsAnswer,
+    @endpoint("Artwork statistics (staff)", TAG, permission=Permission.MODERATE_CONTENT,
+              response=ArtworkStatsAnswer,
               errors=(403,))
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> ArtworkStatsAnswer:
         stats = self._moderation.stats(require_actor(req))
@@ -284,7 +289,8 @@ class BulkArtworksResource:
         self._moderation = moderation
 
     @endpoint(f"Approve, reject (with a reason), feature or unfeature up to {BULK_MAX_IDS} "
-              "artworks in one transaction (staff)", TAG, auth=True, body=BulkArtworkInput,
+              "artworks in one transaction (staff)", TAG,
+              permission=Permission.MODERATE_CONTENT, body=BulkArtworkInput,
               response=BulkArtworkAnswer, errors=(403,))
     def on_post(self, req: falcon.Request, resp: falcon.Response, body: BulkArtworkInput
                 ) -> BulkArtworkAnswer:
@@ -367,7 +373,8 @@ class AdminJobListResource:
     def __init__(self, oversight: JobOversightService) -> None:
         self._oversight = oversight
 
-    @endpoint("Every job (staff)", TAG, auth=True, query=AdminJobQuery, response=AdminJobPage,
+    @endpoint("Every job (staff)", TAG, permission=Permission.VIEW_DASHBOARD,
+              query=AdminJobQuery, response=AdminJobPage,
               errors=(403,))
     def on_get(self, req: falcon.Request, resp: falcon.Response, query: AdminJobQuery
                ) -> AdminJobPage:
@@ -399,7 +406,8 @@ class CloseJobResource:
         self._oversight = oversight
 
     @endpoint("Close a job: it is cancelled, its pending bids rejected (admins)", TAG,
-              auth=True, body=CloseInput, body_required=False, response=CloseAnswer,
+              permission=Permission.MANAGE_JOBS, body=CloseInput, body_required=False,
+              response=CloseAnswer,
               errors=(403, 409))
     def on_post(self, req: falcon.Request, resp: falcon.Response, job_id: int,
                 body: CloseInput | None = None) -> CloseAnswer:
@@ -431,7 +439,8 @@ class JobStatsResource:
     def __init__(self, oversight: JobOversightService) -> None:
         self._oversight = oversight
 
-    @endpoint("Job statistics (staff)", TAG, auth=True, response=JobStatsAnswer,
+    @endpoint("Job statistics (staff)", TAG, permission=Permission.VIEW_DASHBOARD,
+              response=JobStatsAnswer,
               errors=(403,))
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> JobStatsAnswer:
         stats = self._oversight.stats(require_actor(req))
@@ -465,7 +474,8 @@ class AdminCategoryListResource:
     def __init__(self, categories: CategoryService) -> None:
         self._categories = categories
 
-    @endpoint("Create a category (admins)", TAG, auth=True, body=CategoryInput,
+    @endpoint("Create a category (admins)", TAG, permission=Permission.MANAGE_CATALOG,
+              body=CategoryInput,
               response=CreatedCategory, status=201, errors=(403,))
     def on_post(self, req: falcon.Request, resp: falcon.Response, body: CategoryInput
                 ) -> CreatedCategory:
@@ -505,7 +515,8 @@ class _CategoryStateResource:
 
 
 class ActivateCategoryResource(_CategoryStateResource):
-    @endpoint("Activate a category (admins)", TAG, auth=True, response=CategoryStateAnswer,
+    @endpoint("Activate a category (admins)", TAG, permission=Permission.MANAGE_CATALOG,
+              response=CategoryStateAnswer,
               errors=(403,))
     def on_post(self, req: falcon.Request, resp: falcon.Response, category_id: int
                 ) -> CategoryStateAnswer:
@@ -516,7 +527,8 @@ class DeactivateCategoryResource(_CategoryStateResource):
     active = False
 
     @endpoint("Deactivate a category: it takes no new jobs or artworks; existing ones stay "
-              "(admins)", TAG, auth=True, response=CategoryStateAnswer, errors=(403,))
+              "(admins)", TAG, permission=Permission.MANAGE_CATALOG,
+              response=CategoryStateAnswer, errors=(403,))
     def on_post(self, req: falcon.Request, resp: falcon.Response, category_id: int
                 ) -> CategoryStateAnswer:
         return self._set(req, category_id)
@@ -549,7 +561,8 @@ class UpdateStockResource:
         self._equipment = equipment
 
     @endpoint("Set the stock (`stock_quantity`) or change it (`adjustment`); exactly one "
-              "(admins)", TAG, auth=True, body=StockInput, response=StockAnswer,
+              "(admins)", TAG, permission=Permission.MANAGE_CATALOG, body=StockInput,
+              response=StockAnswer,
               errors=(403,))
     def on_post(self, req: falcon.Request, resp: falcon.Response, equipment_id: int,
                 body: StockInput) -> StockAnswer:

@@ -17,6 +17,7 @@ from cultureup.application.admin.reports import (
     MAX_REPORT_DAYS,
     AdminReportService,
 )
+from cultureup.domain.accounts.roles import Permission
 from cultureup.entrypoints.http.auth import require_actor
 from cultureup.entrypoints.http.endpoint import Answer, Shape, endpoint
 from cultureup.entrypoints.http.fields import DateIn, DateOut, Integer, MoneyOut, Timestamp
@@ -151,7 +152,8 @@ class DashboardResource:
     def __init__(self, reports: AdminReportService) -> None:
         self._reports = reports
 
-    @endpoint("Platform statistics and recent activity (staff)", TAG, auth=True,
+    @endpoint("Platform statistics and recent activity (staff)", TAG,
+              permission=Permission.VIEW_DASHBOARD,
               response=Dashboard, errors=(403,))
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> Dashboard:
         return dashboard_answer(self._reports.dashboard(require_actor(req)))
@@ -224,7 +226,8 @@ class RevenueReportResource:
     def __init__(self, reports: AdminReportService) -> None:
         self._reports = reports
 
-    @endpoint("Revenue by method, by day, top artists and buyers (staff)", TAG, auth=True,
+    @endpoint("Revenue by method, by day, top artists and buyers (staff)", TAG,
+              permission=Permission.VIEW_DASHBOARD,
               query=RevenueQuery, response=Revenue, errors=(400, 403))
     def on_get(self, req: falcon.Request, resp: falcon.Response, query: RevenueQuery
                ) -> Revenue:
@@ -334,7 +337,7 @@ class OverviewResource:
         self._reports = reports
 
     @endpoint("Listings, prices, views, verification, reports and system health (staff)", TAG,
-              auth=True, response=OverviewAnswer, errors=(403,))
+              permission=Permission.VIEW_DASHBOARD, response=OverviewAnswer, errors=(403,))
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> OverviewAnswer:
         return overview_answer(self._reports.overview(require_actor(req)))
 
@@ -378,7 +381,8 @@ class ChartsResource:
     def __init__(self, reports: AdminReportService) -> None:
         self._reports = reports
 
-    @endpoint("Listings, registrations and revenue per day (staff)", TAG, auth=True,
+    @endpoint("Listings, registrations and revenue per day (staff)", TAG,
+              permission=Permission.VIEW_DASHBOARD,
               query=ChartsQuery, response=ChartsAnswer, errors=(403,))
     def on_get(self, req: falcon.Request, resp: falcon.Response, query: ChartsQuery
                ) -> ChartsAnswer:
@@ -471,7 +475,7 @@ class PanelDashboardResource:
         self._reports = reports
 
     @endpoint("Dashboard statistics, as the mobile admin panel reads them (staff)", PANEL,
-              auth=True, response=PanelDashboard, errors=(403,))
+              permission=Permission.VIEW_DASHBOARD, response=PanelDashboard, errors=(403,))
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> PanelDashboard:
         view = self._reports.overview(require_actor(req))
         c = view.catalog
@@ -502,7 +506,8 @@ class PanelChartsResource:
         self._reports = reports
 
     @endpoint("Listings, registrations and revenue per day, as the mobile admin panel reads "
-              "them (staff)", PANEL, auth=True, query=ChartsQuery, response=PanelCharts,
+              "them (staff)", PANEL, permission=Permission.VIEW_DASHBOARD, query=ChartsQuery,
+              response=PanelCharts,
               errors=(403,))
     def on_get(self, req: falcon.Request, resp: falcon.Response, query: ChartsQuery
                ) -> PanelCharts:

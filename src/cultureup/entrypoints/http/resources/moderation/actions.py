@@ -9,6 +9,7 @@ from pydantic import Field
 
 from cultureup.application.moderation.sanctions import SanctionService
 from cultureup.application.moderation.views import ActionView
+from cultureup.domain.accounts.roles import Permission
 from cultureup.domain.moderation.actions import (
     REASON_MAX,
     ActionKind,
@@ -128,7 +129,8 @@ class AdminAppealListResource:
     def __init__(self, sanctions: SanctionService) -> None:
         self._sanctions = sanctions
 
-    @endpoint("Appeals against moderation actions, oldest first", ADMIN_TAG, auth=True,
+    @endpoint("Appeals against moderation actions, oldest first", ADMIN_TAG,
+              permission=Permission.HANDLE_REPORTS,
               query=AppealQuery, response=ActionPage, errors=(403,))
     def on_get(self, req: falcon.Request, resp: falcon.Response, query: AppealQuery
                ) -> ActionPage:
@@ -142,7 +144,7 @@ class AdminAppealDecisionResource:
         self._sanctions = sanctions
 
     @endpoint("Decide an appeal (by a moderator other than the one who acted)", ADMIN_TAG,
-              auth=True, body=DecisionInput, response=ModerationAction,
+              permission=Permission.HANDLE_REPORTS, body=DecisionInput, response=ModerationAction,
               errors=(403, 404, 409),
               description="approve reverses the action: lifts the suspension or ban, or "
               "restores the removed content. The user is told the decision and reason.")

@@ -139,7 +139,8 @@ class ContentListResource:
         self._content = content
 
     @endpoint("Every listing: artworks, jobs and equipment, newest first (moderators)", TAG,
-              auth=True, query=ContentQuery, response=ContentPage, errors=(403,))
+              permission=Permission.MODERATE_CONTENT, query=ContentQuery, response=ContentPage,
+              errors=(403,))
     def on_get(self, req: falcon.Request, resp: falcon.Response, query: ContentQuery
                ) -> ContentPage:
         actor = require_actor(req)
@@ -152,7 +153,8 @@ class RemoveContentResource:
         self._content = content
 
     @endpoint("Remove a listing, with the reason its owner is told (moderators)", TAG,
-              auth=True, body=ModerationInput, response=ModerationAnswer,
+              permission=Permission.MODERATE_CONTENT, body=ModerationInput,
+              response=ModerationAnswer,
               errors=(403, 404, 409))
     def on_post(self, req: falcon.Request, resp: falcon.Response, content_id: int,
                 body: ModerationInput) -> ModerationAnswer:
@@ -165,7 +167,8 @@ class RestoreContentResource:
     def __init__(self, content: ModerationContentService) -> None:
         self._content = content
 
-    @endpoint("Restore a removed listing (moderators)", TAG, auth=True, body=ModerationInput,
+    @endpoint("Restore a removed listing (moderators)", TAG,
+              permission=Permission.MODERATE_CONTENT, body=ModerationInput,
               response=ModerationAnswer, errors=(403, 404, 409))
     def on_post(self, req: falcon.Request, resp: falcon.Response, content_id: int,
                 body: ModerationInput) -> ModerationAnswer:

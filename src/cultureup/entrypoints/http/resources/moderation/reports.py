@@ -178,7 +178,8 @@ class AdminReportListResource:
     def __init__(self, reports: ReportService) -> None:
         self._reports = reports
 
-    @endpoint("The report queue, newest first", ADMIN_TAG, auth=True, query=AdminReportQuery,
+    @endpoint("The report queue, newest first", ADMIN_TAG,
+              permission=Permission.HANDLE_REPORTS, query=AdminReportQuery,
               response=AdminReportPage, errors=(403,))
     def on_get(self, req: falcon.Request, resp: falcon.Response, query: AdminReportQuery
                ) -> AdminReportPage:
@@ -194,7 +195,8 @@ class AdminReportUpdateResource:
     def __init__(self, reports: ReportService) -> None:
         self._reports = reports
 
-    @endpoint("Update a report; resolving with an action performs it", ADMIN_TAG, auth=True,
+    @endpoint("Update a report; resolving with an action performs it", ADMIN_TAG,
+              permission=Permission.HANDLE_REPORTS,
               body=ReportUpdate, response=ReportUpdated, errors=(403, 404, 409),
               description="action removed_content removes the listing, warned_user warns "
               "and banned_user bans the reported user (reason required, the user is told "

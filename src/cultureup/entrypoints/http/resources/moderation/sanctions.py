@@ -7,6 +7,7 @@ import falcon
 
 from cultureup.application.moderation.sanctions import SanctionService
 from cultureup.application.moderation.views import SanctionResult
+from cultureup.domain.accounts.roles import Permission
 from cultureup.domain.moderation.actions import MAX_SUSPENSION_DAYS, REASON_MAX
 from cultureup.entrypoints.http.auth import require_actor
 from cultureup.entrypoints.http.endpoint import Answer, Shape, endpoint
@@ -89,7 +90,8 @@ class SuspendResource:
     def __init__(self, sanctions: SanctionService) -> None:
         self._sanctions = sanctions
 
-    @endpoint("Suspend an account, for duration_days or until lifted", TAG, auth=True,
+    @endpoint("Suspend an account, for duration_days or until lifted", TAG,
+              permission=Permission.SUSPEND_USERS,
               body=SuspendInput, response=Suspended, errors=ERRORS,
               description="The account's tokens and login answer 403 with the reason and "
               "suspension_until until then; a moderator cannot suspend staff, nobody "
@@ -110,7 +112,8 @@ class BanResource:
     def __init__(self, sanctions: SanctionService) -> None:
         self._sanctions = sanctions
 
-    @endpoint("Ban an account until unbanned", TAG, auth=True, body=ReasonInput,
+    @endpoint("Ban an account until unbanned", TAG, permission=Permission.SUSPEND_USERS,
+              body=ReasonInput,
               response=Banned, errors=ERRORS)
     def on_post(self, req: falcon.Request, resp: falcon.Response, user_id: int,
                 body: ReasonInput) -> Banned:
@@ -134,7 +137,8 @@ class UnsuspendResource:
     def __init__(self, sanctions: SanctionService) -> None:
         self._sanctions = sanctions
 
-    @endpoint("Lift an account's suspension early", TAG, auth=True, body=ReasonInput,
+    @endpoint("Lift an account's suspension early", TAG,
+              permission=Permission.SUSPEND_USERS, body=ReasonInput,
               response=Standing, errors=ERRORS)
     def on_post(self, req: falcon.Request, resp: falcon.Response, user_id: int,
                 body: ReasonInput) -> Standing:
@@ -146,7 +150,8 @@ class UnbanResource:
     def __init__(self, sanctions: SanctionService) -> None:
         self._sanctions = sanctions
 
-    @endpoint("Lift an account's ban", TAG, auth=True, body=ReasonInput, response=Standing,
+    @endpoint("Lift an account's ban", TAG, permission=Permission.SUSPEND_USERS, body=ReasonInput,
+              response=Standing,
               errors=ERRORS)
     def on_post(self, req: falcon.Request, resp: falcon.Response, user_id: int,
                 body: ReasonInput) -> Standing:

@@ -167,7 +167,8 @@ class AdminApplicationsResource:
         self._verification, self._default_status = verification, default_status
 
     @endpoint("Verification applications, oldest first (staff who verify users)", ADMIN_TAG,
-              auth=True, query=AdminApplicationQuery, response=ApplicationPage, errors=(403,))
+              permission=Permission.VERIFY_USERS, query=AdminApplicationQuery,
+              response=ApplicationPage, errors=(403,))
     def on_get(self, req: falcon.Request, resp: falcon.Response,
                query: AdminApplicationQuery) -> ApplicationPage:
         actor = require_actor(req)
@@ -184,7 +185,8 @@ class PendingAgentsResource(AdminApplicationsResource):
         super().__init__(verification, default_status="pending")
 
     @endpoint("Pending verification applications (the admin panel's agent applications)",
-              ADMIN_TAG, auth=True, query=AdminApplicationQuery, response=ApplicationPage,
+              ADMIN_TAG, permission=Permission.VERIFY_USERS, query=AdminApplicationQuery,
+              response=ApplicationPage,
               errors=(403,))
     def on_get(self, req: falcon.Request, resp: falcon.Response,
                query: AdminApplicationQuery) -> ApplicationPage:
@@ -199,7 +201,8 @@ class DecideResource:
         self._verification = verification
 
     @endpoint("Approve (the artist becomes verified) or reject (a reason is required) a "
-              "pending application (staff who verify users)", ADMIN_TAG, auth=True,
+              "pending application (staff who verify users)", ADMIN_TAG,
+              permission=Permission.VERIFY_USERS,
               body=DecisionInput, response=Application, errors=(403, 404, 409))
     def on_post(self, req: falcon.Request, resp: falcon.Response, application_id: int,
                 body: DecisionInput) -> Application:

@@ -1,0 +1,91 @@
+"""What the admin reads: user rows with their activity, and user statistics."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import attrs
+
+from cultureup.domain.money import Money
+
+ADMIN_USER_ORDERING_FIELDS = ("created_at", "username", "last_login")
+ADMIN_USERS_DEFAULT_PAGE_SIZE = 50
+ADMIN_USERS_MAX_PAGE_SIZE = 200
+
+
+@attrs.frozen(kw_only=True)
+class AdminUserFilters:
+    user_type: str | None = None
+    is_verified: bool | None = None
+    is_active: bool | None = None
+    is_staff: bool | None = None
+    search: str | None = None  # in username, e-mail, first and last name
+    ordering: str | None = None  # ADMIN_USER_ORDERING_FIELDS, "-" for descending
+
+
+@attrs.frozen(kw_only=True)
+class AdminUserRow:
+    """One row of the admin users list: the account with its contact data (staff only) and
+    its activity. Fields added to admin rows later (suspension, bans) belong here."""
+
+    id: int
+    username: str
+    email: str
+    first_name: str
+    last_name: str
+    user_type: str
+    phone_number: str
+    is_verified: bool
+    is_active: bool
+    is_staff: bool
+    is_superuser: bool
+    staff_role: str | None
+    profile_image: str | None
+    created_at: datetime
+    updated_at: datetime
+    last_login: datetime | None
+    total_artworks: int
+    total_jobs_posted: int
+    total_bids: int
+    total_spent: Money  # paid as a buyer, net of refunds (the ledger)
+    total_earned: Money  # earned as an artist, net of the fee and refunds, held or released
+    last_activity: datetime | None  # the latest of last login and account changes
+
+
+@attrs.frozen(kw_only=True)
+class UserStats:
+    total_users: int
+    verified_users: int
+    active_users: int
+    artists: int
+    buyers: int
+    admins: int  # accounts of the admin user type
+    staff_users: int  # accounts holding a platform role (staff flag, role or superuser)
+    recent_registrations: int  # joined in the last RECENT_DAYS days
+
+
+RECENT_DAYS = 30
+
+
+@attrs.frozen(kw_only=True)
+class UserChange:
+    """The answer of one action on one account."""
+
+    id: int
+    username: str
+    is_verified: bool
+    is_active: bool
+    is_staff: bool
+    staff_role: str | None
+    updated_at: datetime
+    changed: bool
+
+
+@attrs.frozen(kw_only=True)
+class BulkResult:
+    action: str
+    requested: int  # distinct ids asked for
+    affected: int  # accounts the action changed
+    unchanged: int  # accounts that already were so
+    not_found_ids: tuple[int, ...]
+    processed_at: datetime
