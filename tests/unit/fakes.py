@@ -903,6 +903,12 @@ def _audit_matches(entry: AuditEntry, filters: AuditFilters) -> bool:
                 return False
         elif entry.action != filters.action:
             return False
+    if filters.until is not None and entry.created_at >= filters.until:
+        return False
+    if filters.target_type and entry.target_type != filters.target_type:
+        return False
+    if filters.target_id and entry.target_id != filters.target_id:
+        return False
     return filters.since is None or entry.created_at >= filters.since
 
 

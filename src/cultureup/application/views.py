@@ -203,7 +203,10 @@ class HireResult:
 class AuditFilters:
     actor: str | None = None
     action: str | None = None
-    since: datetime | None = None
+    since: datetime | None = None  # inclusive
+    until: datetime | None = None  # exclusive
+    target_type: str | None = None  # "user", "artwork", "payment"...
+    target_id: str | None = None
 
 
 @attrs.frozen(kw_only=True)

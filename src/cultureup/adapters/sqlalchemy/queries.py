@@ -322,6 +322,12 @@ class SqlAlchemyAuditQueries:
                               else audit_log.c.action == filters.action)
         if filters.since is not None:
             conditions.append(audit_log.c.created_at >= filters.since)
+        if filters.until is not None:
+            conditions.append(audit_log.c.created_at < filters.until)
+        if filters.target_type:
+            conditions.append(audit_log.c.target_type == filters.target_type)
+        if filters.target_id:
+            conditions.append(audit_log.c.target_id == filters.target_id)
         query = select(audit_log).where(*conditions).order_by(audit_log.c.created_at.desc(),
                                                               audit_log.c.id.desc())
         count = select(func.count()).select_from(audit_log).where(*conditions)

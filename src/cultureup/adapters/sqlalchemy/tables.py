@@ -194,6 +194,9 @@ audit_log = Table(
 )
 Index("ix_audit_log_created_at", audit_log.c.created_at)
 Index("ix_audit_log_actor_created_at", audit_log.c.actor_id, audit_log.c.created_at)
+# The admin audit-log filter by target (migration 0011).
+Index("ix_audit_log_target", audit_log.c.target_type, audit_log.c.target_id,
+      audit_log.c.created_at)
 Index("ix_audit_log_action_created_at", audit_log.c.action, audit_log.c.created_at)
 
 __all__ = [

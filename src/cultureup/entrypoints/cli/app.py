@@ -32,6 +32,7 @@ from cultureup.entrypoints.cli.moderation_content import (  # noqa: F401  (adds 
 )
 from cultureup.entrypoints.cli.output import UtcFormatter, printable, utc
 from cultureup.entrypoints.cli.reports import reports_app
+from cultureup.entrypoints.cli.users import users_app
 
 app = typer.Typer(
     help="CultureUp, the art marketplace backend. Settings come from CULTUREUP_* environment "
@@ -48,6 +49,7 @@ audit_app = typer.Typer(help="The audit log of logins, security changes and admi
 app.add_typer(audit_app, name="audit")
 app.add_typer(payments_app, name="payments")
 app.add_typer(orders_app, name="orders")
+app.add_typer(users_app, name="users")
 analytics_app = typer.Typer(help="Daily platform analytics (one row per UTC day).",
                             no_args_is_help=True)
 app.add_typer(analytics_app, name="analytics")

@@ -24,6 +24,7 @@ from cultureup.entrypoints.http.resources.accounts.users import (
     ProfileResource,
     RegisterResource,
 )
+from cultureup.entrypoints.http.resources.admin.audit import add_admin_audit_routes
 from cultureup.entrypoints.http.resources.admin.catalog import add_admin_catalog_routes
 from cultureup.entrypoints.http.resources.admin.reports import add_admin_report_routes
 from cultureup.entrypoints.http.resources.admin.users import add_admin_user_routes
@@ -129,3 +130,4 @@ def add_routes(app: falcon.App, services: UseCases, *, max_upload_bytes: int = 2
     add_moderation_routes(app, services)
     add_safety_routes(app, services)
     add_admin_user_routes(app, services.admin_users)
+    add_admin_audit_routes(app, services.audit)

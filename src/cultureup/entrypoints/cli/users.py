@@ -1,0 +1,178 @@
+"""`cultureup users ...`: the users admin at the command line, through the same use cases as
+/api/admin/users/, acting as a named staff account (`--as`) whose role decides, and audited
+alike."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cultureup.application.admin.users import page_request
+from cultureup.application.admin.views import AdminUserFilters, AdminUserRow, UserChange
+from cultureup.bootstrap import Services
+from cultureup.domain.admin.users import BULK_MAX_IDS, PAST_TENSE, USER_ACTIONS, UserAction
+from cultureup.entrypoints.cli.commerce import AsJson, AsUser, Reason, _run, _time
+
+users_app = typer.Typer(help="User accounts: list, verify, activate, deactivate, grant roles, "
+                             "bulk actions.", no_args_is_help=True)
+
+UserId = Annotated[int, typer.Argument(help="The account's id.")]
+
+
+def row_json(row: AdminUserRow) -> dict[str, Any]:
+    return {"id": row.id, "username": row.username, "email": row.email,
+            "first_name": row.first_name, "last_name": row.last_name,
+            "user_type": row.user_type, "phone_number": row.phone_number,
+            "is_verified": row.is_verified, "is_active": row.is_active,
+            "is_staff": row.is_staff, "is_superuser": row.is_superuser,
+            "staff_role": row.staff_role, "created_at": _time(row.created_at),
+            "last_login": _time(row.last_login), "total_artworks": row.total_artworks,
+            "total_jobs_posted": row.total_jobs_posted, "total_bids": row.total_bids,
+            "total_spent": str(row.total_spent), "total_earned": str(row.total_earned),
+            "last_activity": _time(row.last_activity)}
+
+
+def change_json(change: UserChange) -> dict[str, Any]:
+    return {"id": change.id, "username": change.username, "is_verified": change.is_verified,
+            "is_active": change.is_active, "is_staff": change.is_staff,
+            "staff_role": change.staff_role, "updated_at": _time(change.updated_at),
+            "changed": change.changed}
+
+
+def _flag(value: str | None, option: str) -> bool | None:
+    if value is None:
+        return None
+    if value not in ("true", "false"):
+        raise typer.BadParameter("true or false", param_hint=option)
+    return value == "true"
+
+
+@users_app.command("list")
+def users_list(
+    as_user: AsUser,
+    user_type: Annotated[str | None, typer.Option(help="artist, buyer or admin.")] = None,
+    verified: Annotated[str | None, typer.Option(help="true or false.")] = None,
+    active: Annotated[str | None, typer.Option(help="true or false.")] = None,
+    staff: Annotated[str | None, typer.Option(help="true or false: holds a role.")] = None,
+    search: Annotated[str | None, typer.Option(
+        help="In username, e-mail, first or last name.")] = None,
+    ordering: Annotated[str | None, typer.Option(
+        help="created_at, username or last_login; - first for descending.")] = None,
+    page: Annotated[int, typer.Option(min=1, help="Page number.")] = 1,
+    page_size: Annotated[int, typer.Option(min=1, max=200, help="Rows a page.")] = 50,
+    as_json: AsJson = False,
+) -> None:
+    """Show accounts with their activity, newest first (the admin users list)."""
+    filters = AdminUserFilters(user_type=user_type, is_verified=_flag(verified, "--verified"),
+                               is_active=_flag(active, "--active"),
+                               is_staff=_flag(staff, "--staff"), search=search,
+                               ordering=ordering)
+
+    def action(services: Services) -> Any:
+        actor = services.accounts.staff_actor(as_user)
+        return services.admin_users.list_users(actor, filters, page_request(page, page_size))
+
+    result = _run(action)
+    for row in result.items:
+        if as_json:
+            typer.echo(json.dumps(row_json(row)))
+        else:
+            flags = "".join(mark if on else "-" for mark, on in (
+                ("V", row.is_verified), ("A", row.is_active), ("S", row.is_staff)))
+            typer.echo(f"{row.id:>7}  {row.username:<24} {row.email:<32} {row.user_type:<7} "
+                       f"{flags} {row.staff_role or '':<17} {_time(row.created_at)}")
+    if not as_json:
+        typer.secho(f"{len(result.items)} of {result.total} users (page {page})", err=True,
+                    fg="cyan")
+
+
+def _act(action: UserAction, user_id: int, as_user: str, reason: str, as_json: bool,
+         role: str | None = None) -> None:
+    change = _run(lambda s: s.admin_users.act(s.accounts.staff_actor(as_user), action,
+                                              user_id, role=role, reason=reason))
+    if as_json:
+        typer.echo(json.dumps(change_json(change)))
+    elif action is UserAction.MAKE_STAFF:
+        typer.echo(f"User {change.username} is now "
+                   f"{(change.staff_role or 'staff').replace('_', ' ')}")
+    else:
+        typer.echo(f"User {change.username} {PAST_TENSE[action]} successfully"
+                   + ("" if change.changed else " (no change)"))
+
+
+@users_app.command("verify")
+def users_verify(user_id: UserId, as_user: AsUser, reason: Reason = "",
+                 as_json: AsJson = False) -> None:
+    """Mark an account verified."""
+    _act(UserAction.VERIFY, user_id, as_user, reason, as_json)
+
+
+@users_app.command("activate")
+def users_activate(user_id: UserId, as_user: AsUser, reason: Reason = "",
+                   as_json: AsJson = False) -> None:
+    """Let an account sign in again."""
+    _act(UserAction.ACTIVATE, user_id, as_user, reason, as_json)
+
+
+@users_app.command("deactivate")
+def users_deactivate(user_id: UserId, as_user: AsUser, reason: Reason = "",
+                     as_json: AsJson = False) -> None:
+    """Stop an account; its tokens stop working at once."""
+    _act(UserAction.DEACTIVATE, user_id, as_user, reason, as_json)
+
+
+@users_app.command("make-staff")
+def users_make_staff(
+    user_id: UserId, as_user: AsUser,
+    role: Annotated[str | None, typer.Option(
+        help="staff (the default), admin or content_moderator.")] = None,
+    reason: Reason = "", as_json: AsJson = False,
+) -> None:
+    """Grant a platform role (only a superuser grants staff or admin)."""
+    _act(UserAction.MAKE_STAFF, user_id, as_user, reason, as_json, role=role)
+
+
+@users_app.command("bulk")
+def users_bulk(
+    action: Annotated[str, typer.Argument(help="One of: " + ", ".join(USER_ACTIONS) + ".")],
+    as_user: AsUser,
+    ids: Annotated[str | None, typer.Option(help="Comma-separated account ids.")] = None,
+    ids_file: Annotated[Path | None, typer.Option(
+        help="A file of account ids, one a line or separated by commas.", exists=True,
+        dir_okay=False, readable=True)] = None,
+    role: Annotated[str | None, typer.Option(help="For make_staff: the role granted.")] = None,
+    reason: Reason = "", as_json: AsJson = False,
+) -> None:
+    """One action on many accounts. Ids are sent in batches of at most 500 (the API's cap),
+    each batch one transaction, with a progress bar; the totals and unknown ids at the end."""
+    text = (ids or "") + "," + (ids_file.read_text() if ids_file else "")
+    try:
+        user_ids = [int(part) for part in text.replace("\n", ",").split(",") if part.strip()]
+    except ValueError as exc:
+        raise typer.BadParameter("ids are whole numbers", param_hint="--ids") from exc
+    if not user_ids:
+        raise typer.BadParameter("give --ids or --ids-file", param_hint="--ids")
+    batches = [user_ids[start:start + BULK_MAX_IDS]
+               for start in range(0, len(user_ids), BULK_MAX_IDS)]
+    affected = unchanged = 0
+    missing: list[int] = []
+    with typer.progressbar(length=len(user_ids), label=action, file=sys.stderr) as bar:
+        for batch in batches:
+            result = _run(lambda s, batch=batch: s.admin_users.bulk(
+                s.accounts.staff_actor(as_user), action, batch, role=role, reason=reason))
+            affected += result.affected
+            unchanged += result.unchanged
+            missing.extend(result.not_found_ids)
+            bar.update(len(batch))
+    if as_json:
+        typer.echo(json.dumps({"action": action, "affected_users": affected,
+                               "unchanged_users": unchanged, "not_found_ids": missing}))
+    else:
+        words = PAST_TENSE[UserAction(action)]
+        typer.echo(f"{affected} user{'' if affected == 1 else 's'} {words} successfully")
+        if missing:
+            typer.echo("Not found: " + ", ".join(map(str, missing)))
