@@ -893,9 +893,9 @@ class InMemoryAuditQueries:
 def _audit_matches(entry: AuditEntry, filters: AuditFilters) -> bool:
     if filters.actor:
         actor = filters.actor.strip()
-        if actor.isdigit() and entry.actor_id != int(actor):
+        if filters.actor_id is not None and entry.actor_id != filters.actor_id:
             return False
-        if not actor.isdigit() and entry.actor_username.lower() != actor.lower():
+        if filters.actor_id is None and entry.actor_username.lower() != actor.lower():
             return False
     if filters.action:
         if filters.action.endswith("."):

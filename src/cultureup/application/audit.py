@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 
 from cultureup.application.ports import AuditQueries, UnitOfWork, UnitOfWorkFactory
-from cultureup.application.views import AuditFilters, Page, PageRequest
+from cultureup.application.views import AuditFilters, Page, PageRequest, user_id_of
 from cultureup.domain.accounts.roles import Permission, can
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.audit import AuditEntry
@@ -53,9 +53,10 @@ class AuditService:
     def _known_actor(self, name: str) -> bool:
         name = name.strip()
         with self._uow(read_only=True) as uow:
-            if name.isdigit():
+            user_id = user_id_of(name)
+            if user_id is not None:
                 try:
-                    uow.users.get(int(name))
+                    uow.users.get(user_id)
                     return True
                 except NotFound:
                     pass

@@ -208,6 +208,23 @@ class AuditFilters:
     target_type: str | None = None  # "user", "artwork", "payment"...
     target_id: str | None = None
 
+    @property
+    def actor_id(self) -> int | None:
+        """`actor` as an account id: ASCII digits within the id range; else a username."""
+        return user_id_of(self.actor or "")
+
+
+MAX_USER_ID = 2**31 - 1
+
+
+def user_id_of(text: str) -> int | None:
+    """The text as an account id when it is one (ASCII digits, at most 2^31-1), else None:
+    "²" or "١٢" are digits to Python but not ids."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 10 or int(text) > MAX_USER_ID:
+        return None
+    return int(text)
+
 
 @attrs.frozen(kw_only=True)
 class RateDecision:

@@ -312,8 +312,8 @@ class SqlAlchemyAuditQueries:
     def list_entries(self, filters: AuditFilters, page: PageRequest) -> Page[AuditEntry]:
         conditions: list[ColumnElement[bool]] = []
         if filters.actor:
-            actor = filters.actor.strip()
-            conditions.append(audit_log.c.actor_id == int(actor) if actor.isdigit()
+            actor, actor_id = filters.actor.strip(), filters.actor_id
+            conditions.append(audit_log.c.actor_id == actor_id if actor_id is not None
                               else func.lower(audit_log.c.actor_username) == actor.lower())
         if filters.action:
             # "2fa." selects a whole family of actions.

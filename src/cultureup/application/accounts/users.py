@@ -22,7 +22,7 @@ from cultureup.application.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
-from cultureup.application.views import UserView
+from cultureup.application.views import UserView, user_id_of
 from cultureup.domain.accounts.roles import is_staff_member
 from cultureup.domain.accounts.two_factor import LoginChallenge
 from cultureup.domain.accounts.users import (
@@ -354,8 +354,9 @@ class AccountService:
         command line acting on a user's behalf (support). Raises NotFound."""
         with self._uow(read_only=True) as uow:
             found = uow.users.find_by_login(identity_key(user))
-            if found is None and user.strip().isdigit():
-                found = uow.users.get(int(user))
+            user_id = user_id_of(user)
+            if found is None and user_id is not None:
+                found = uow.users.get(user_id)
             if found is None:
                 raise NotFound(f"No user {user!r}.")
             return found.as_actor()

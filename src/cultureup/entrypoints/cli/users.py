@@ -11,8 +11,8 @@ from typing import Annotated, Any
 
 import typer
 
+from cultureup.application.admin.user_views import AdminUserFilters, AdminUserRow, UserChange
 from cultureup.application.admin.users import page_request
-from cultureup.application.admin.views import AdminUserFilters, AdminUserRow, UserChange
 from cultureup.bootstrap import Services
 from cultureup.domain.admin.users import BULK_MAX_IDS, PAST_TENSE, USER_ACTIONS, UserAction
 from cultureup.entrypoints.cli.commerce import AsJson, AsUser, Reason, _run, _time
