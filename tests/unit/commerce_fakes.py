@@ -540,11 +540,13 @@ class Shop:
     def state(self) -> State:
         return self.store.state
 
-    def user(self, username: str, user_type: UserType, *, staff: bool = False) -> Actor:
+    def user(self, username: str, user_type: UserType, *, staff: bool = False,
+             role: StaffRole = StaffRole.ADMIN) -> Actor:
+        """`staff`: an account holding `role`, by default an admin (who may move money)."""
         user = User(id=self.store.next_id(), username=username, email=f"{username}@example.com",
                     password_hash="x", first_name=username.title(), last_name="Tester",
                     user_type=user_type, is_staff=staff,
-                    staff_role=StaffRole.ADMIN if staff else None, created_at=NOW,
+                    staff_role=role if staff else None, created_at=NOW,
                     updated_at=NOW)
         self.state.users[user.id or 0] = user
         return user.as_actor()

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from cultureup.application.admin.artworks import BULK_MAX_IDS, ArtworkModerationService
 from cultureup.application.catalog.equipment import EquipmentService
-from cultureup.domain.accounts.users import UserType
+from cultureup.domain.accounts.users import StaffRole, UserType
 from cultureup.domain.catalog.artworks import ModerationStatus
 from cultureup.domain.collaboration.notifications import Notification
 from cultureup.domain.errors import InvalidAction, PermissionDenied, ValidationFailed
@@ -114,7 +114,7 @@ def test_a_stock_update_is_audited_and_never_goes_below_zero() -> None:
     shop.state.users[admin.id].staff_role = None
     shop.state.users[admin.id].is_superuser = True
     admin = shop.state.users[admin.id].as_actor()
-    staff = shop.user("desk", UserType.ADMIN, staff=True)
+    staff = shop.user("desk", UserType.ADMIN, staff=True, role=StaffRole.STAFF)
     item = shop.item("5.00", 4)
     service = EquipmentService(uow=shop.store.unit_of_work, queries=EquipmentViews(shop),
                                clock=shop.clock)
