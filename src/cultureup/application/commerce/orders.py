@@ -109,7 +109,9 @@ class OrderService:
         with self._uow() as uow:
             order = uow.orders.get(order_id)
             order.ensure_visible_to(actor)
-            order.ensure_changeable(by=actor, lines=relines)
+            order.ensure_changeable(
+                by=actor, lines=relines,
+                payment_open=relines and uow.payments.open_for(order_id=order_id) is not None)
             request = OrderRequest(
                 order_type=order.order_type.value if order_type is None else order_type,
                 shipping_address=(order.shipping_address if shipping_address is None
@@ -180,6 +182,15 @@ class OrderService:
             uow.commit()
         self._events.publish(order.events)
         return self._queries.get_order(order_id)
+
+    def staff_cancel(self, actor: Actor, order_id: int, *, reason: str = "",
+                     ip: str | None = None) -> OrderView:
+        """The administrators' cancellation (`POST /api/admin/orders/{id}/cancel/`,
+        `cultureup orders cancel`): `cancel` for holders of MANAGE_PAYMENTS (roles.py) only,
+        so that a buyer cannot pass their own cancellation off as an administrator's.
+        Errors: PermissionDenied (403) for anyone else, NotFound, InvalidState as `cancel`."""
+        ensure_manages_payments(actor, "cancel orders as an administrator")
+        return self.cancel(actor, order_id, reason=reason, ip=ip)
 
     def complete(self, actor: Actor, order_id: int) -> OrderView:
         """The buyer received a delivered order: the sellers' earnings are released."""

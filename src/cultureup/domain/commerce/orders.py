@@ -244,11 +244,18 @@ class Order:
         return [ItemRequest(item_id=line.item_id, quantity=line.quantity)
                 for line in self.lines if line.kind is kind]
 
-    def ensure_changeable(self, *, by: Actor, lines: bool) -> None:
+    def ensure_changeable(self, *, by: Actor, lines: bool, payment_open: bool = False
+                          ) -> None:
+        """`payment_open`: a payment (pending or paid) stands for this order. Its amount and
+        split were fixed from the lines when it was opened, so the lines may not change under
+        it: a buyer would otherwise pay the old total for the new items."""
         self._ensure_buyer(by, "change")
         self._ensure_can("edit", "Only a pending order can be changed.")
         if lines and self.is_paid:
             raise InvalidState("A paid order's items cannot be changed; cancel it instead.")
+        if lines and payment_open:
+            raise InvalidState("A payment is open for this order's total, so its items cannot "
+                               "be changed; cancel the order (or let the payment fail) first.")
 
     def change(self, *, by: Actor, request: OrderRequest, lines: Sequence[OrderLine] | None,
                now: datetime, reservation: timedelta) -> None:

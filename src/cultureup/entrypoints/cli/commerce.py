@@ -179,8 +179,8 @@ def orders_cancel(
     as_user: AsUser, reason: Reason = "", as_json: AsJson = False,
 ) -> None:
     """Cancel an order: items back in stock, a payment refunded or called off."""
-    order = _run(lambda s: s.orders.cancel(s.accounts.staff_actor(as_user), order_id,
-                                           reason=reason))
+    order = _run(lambda s: s.orders.staff_cancel(s.accounts.staff_actor(as_user), order_id,
+                                                 reason=reason))
     _show_order(order, as_json, f"Order #{order.id} cancelled by admin.")
 
 

@@ -695,9 +695,9 @@ class AdminOrderCancelResource:
               errors=(403, 409, 503))
     def on_post(self, req: falcon.Request, resp: falcon.Response, order_id: int,
                 body: ReasonInput | None = None) -> AdminOrderAnswer:
-        view = self._orders.cancel(require_actor(req), order_id,
-                                   reason=(body.reason if body else None) or "",
-                                   ip=req.context.ip)
+        view = self._orders.staff_cancel(require_actor(req), order_id,
+                                         reason=(body.reason if body else None) or "",
+                                         ip=req.context.ip)
         return AdminOrderAnswer(message=f"Order #{view.id} cancelled by admin",
                                 order=AdminOrderState(id=view.id, status=view.status,
                                                       updated_at=view.updated_at))
