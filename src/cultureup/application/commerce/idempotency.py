@@ -7,10 +7,11 @@ The rule (after the IETF draft "The Idempotency-Key HTTP Header Field" and Strip
 - The first request with a key claims it (a committed row) before it runs. When it answers
   with success, the status and body are stored with the key; the same key with the same
   request (same operation, same body) then replays them, without running anything again.
-- The same key with a different request is refused with 422 (`IdempotencyKeyReused`): it is
+- The same key with a different request is refused with 409 (`IdempotencyKeyReused`): it is
   a client bug, and answering with the first request's result would hide it.
-- While the first request still runs, the same key is refused with 409
-  (`IdempotencyKeyInFlight`); the client retries later and then gets the stored answer.
+- While the first request still runs, the same key is refused with 409 and `Retry-After: 1`
+  (`IdempotencyKeyInFlight`); the client retries later and then gets the stored answer. The
+  `Retry-After` header (and the message) tell this race from the reuse above.
 - An error answer is not stored: the claim is dropped, so the client may retry with the same
   key (an error changed nothing, so running the request again is safe).
 - Keys expire `ttl` after they were claimed (`CULTUREUP_IDEMPOTENCY_KEY_HOURS`, 24 h);
@@ -28,18 +29,18 @@ from typing import Any, Protocol
 import attrs
 
 from cultureup.application.ports import Clock
-from cultureup.domain.errors import DomainError, InvalidState, ValidationFailed
+from cultureup.domain.errors import InvalidState, ValidationFailed
 
 KEY_MAX = 255
 HEADER = "Idempotency-Key"
 
 
-class IdempotencyKeyReused(DomainError):
-    """The key was used before for a different request (422)."""
+class IdempotencyKeyReused(InvalidState):
+    """The key was used before for a different request (409, no Retry-After)."""
 
 
 class IdempotencyKeyInFlight(InvalidState):
-    """The first request with this key has not finished yet (409)."""
+    """The first request with this key has not finished yet (409 with Retry-After: 1)."""
 
 
 @attrs.frozen
@@ -108,7 +109,7 @@ class IdempotentRequests:
 
         `perform` runs the request at most once per live key and returns its answer; it is
         stored when its status is below 400. Raises `ValidationFailed` (400) for a malformed
-        key, `IdempotencyKeyReused` (422) for a key used with another request,
+        key, `IdempotencyKeyReused` (409) for a key used with another request,
         `IdempotencyKeyInFlight` (409) while the first request runs. Whatever `perform`
         raises is re-raised after the key is released."""
         check_key(key)

@@ -7,7 +7,7 @@ from typing import Any
 
 import falcon
 
-from cultureup.application.commerce.idempotency import IdempotencyKeyReused
+from cultureup.application.commerce.idempotency import IdempotencyKeyInFlight
 from cultureup.domain.catalog.artworks import DuplicateArtwork
 from cultureup.domain.errors import (
     DomainError,
@@ -30,7 +30,6 @@ STATUS_BY_ERROR: list[tuple[type[DomainError], str]] = [
     (PermissionDenied, falcon.HTTP_403),
     (NotFound, falcon.HTTP_404),
     (InvalidState, falcon.HTTP_409),
-    (IdempotencyKeyReused, falcon.HTTP_422),
     (RateLimited, falcon.HTTP_429),
     (ServiceUnavailable, falcon.HTTP_503),
 ]
@@ -67,6 +66,8 @@ def handle_domain_error(req: falcon.Request, resp: falcon.Response, exc: DomainE
             resp.media["token"] = exc.token
     if isinstance(exc, NotAuthenticated):
         resp.set_header("WWW-Authenticate", "Token")
+    if isinstance(exc, IdempotencyKeyInFlight):
+        resp.set_header("Retry-After", "1")
     if isinstance(exc, RateLimited):
         resp.set_header("Retry-After", str(exc.retry_after))
 

@@ -22,7 +22,6 @@ STATUS_TEXT = {
     404: "Not found", 409: "Conflicts with the current state",
     411: "A body sent without Content-Length (chunked)",
     413: "Request body too large", 415: "Unsupported media type of the body",
-    422: "The Idempotency-Key was used before for a different request",
     429: "Too many requests or attempts; see Retry-After",
     503: "The payment provider is unavailable; nothing was changed, retry later",
 }
@@ -30,9 +29,9 @@ IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key", "in": "header", "required": False,
     "description": "Any unique value (a random UUID): a repeated request with the same key "
                    "and body replays the first successful answer (with `Idempotent-Replayed: "
-                   "true`) instead of acting twice; the same key with another body is a 422, "
-                   "and a 409 while the first request runs. Keys are per user and expire "
-                   "after CULTUREUP_IDEMPOTENCY_KEY_HOURS (24).",
+                   "true`) instead of acting twice; the same key with another body is a 409, "
+                   "and so is a request while the first one runs (with Retry-After: 1). "
+                   "Keys are per user and expire after CULTUREUP_IDEMPOTENCY_KEY_HOURS (24).",
     "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
 }
 EMPTY = {"type": "string", "maxLength": 0, "description": "The same as leaving it out"}
@@ -139,7 +138,7 @@ def _operation(template: str, operation: Operation, components: _Components,
     errors = set(operation.errors) | {429}
     if operation.idempotent:
         parameters.append(IDEMPOTENCY_KEY)
-        errors |= {400, 409, 422}
+        errors |= {400, 409}
     if parameters:
         document["parameters"] = parameters
     if parameters and "{" in template:
