@@ -60,6 +60,7 @@ from cultureup.domain.commerce.payments import (
 from cultureup.domain.errors import ConcurrentUpdate, InvalidState, NotFound, ValidationFailed
 from cultureup.domain.events import JobCancelled, JobCompleted
 from cultureup.domain.hiring.jobs import ExperienceLevel, Job, JobStatus
+from cultureup.domain.moderation.content import ContentItem, ContentType, Removal
 from cultureup.domain.money import Money
 from tests.unit.fakes import FakeClock, RecordingEventPublisher
 
@@ -80,6 +81,8 @@ class State:
     processed_events: set[str] = attrs.Factory(set)
     audit: list[AuditEntry] = attrs.Factory(list)
     notifications: list[Notification] = attrs.Factory(list)
+    # (content type, id) -> a moderator's removal of the listing
+    removals: dict[tuple[ContentType, int], Removal] = attrs.Factory(dict)
 
 
 class CommerceStore:
@@ -134,6 +137,32 @@ class FakeArtworks(_Repo):
 
     def save(self, artwork: Artwork) -> None:
         self.s.artworks[artwork.id or 0] = copy.deepcopy(artwork)
+
+
+class FakeContent(_Repo):
+    """Listings as moderation sees them: artworks and equipment, with their removal."""
+
+    def find(self, content_type: ContentType, object_id: int) -> ContentItem | None:
+        removal = self.s.removals.get((content_type, object_id))
+        if content_type is ContentType.ARTWORK and object_id in self.s.artworks:
+            artwork = self.s.artworks[object_id]
+            return ContentItem(content_type=content_type, id=object_id,
+                               owner_id=artwork.artist_id, title=artwork.title,
+                               removal=removal)
+        if content_type is ContentType.EQUIPMENT and object_id in self.s.equipment:
+            return ContentItem(content_type=content_type, id=object_id, owner_id=None,
+                               title=self.s.equipment[object_id].name, removal=removal)
+        return None
+
+    def mark_removed(self, item: ContentItem, removal: Removal) -> bool:
+        key = (item.content_type, item.id)
+        if key in self.s.removals:
+            return False
+        self.s.removals[key] = removal
+        return True
+
+    def clear_removal(self, item: ContentItem, *, now: datetime) -> bool:
+        return self.s.removals.pop((item.content_type, item.id), None) is not None
 
 
 class FakeEquipment(_Repo):
@@ -284,6 +313,7 @@ class CommerceUnitOfWork:
         self.jobs = FakeJobs(self)
         self.artworks = FakeArtworks(self)
         self.equipment = FakeEquipment(self)
+        self.content = FakeContent(self)
         self.stock = FakeStock(self)
         self.artwork_holds = FakeHolds(self)
         self.orders = FakeOrders(self)

@@ -10,12 +10,14 @@ import pytest
 from cultureup.application.commerce.views import OrderFilters
 from cultureup.application.views import PageRequest
 from cultureup.domain.accounts.users import Actor, UserType
+from cultureup.domain.catalog.artworks import ModerationStatus
 from cultureup.domain.commerce.ledger import AccountKind, balances
 from cultureup.domain.commerce.orders import ItemRequest, OrderRequest
 from cultureup.domain.errors import InvalidState, NotFound, PermissionDenied, ValidationFailed
 from cultureup.domain.events import OrderCancelled, OrderPlaced, PaymentReceived
+from cultureup.domain.moderation.content import ContentType, Removal
 from cultureup.domain.money import Money
-from tests.unit.commerce_fakes import Shop
+from tests.unit.commerce_fakes import NOW, Shop
 
 
 @pytest.fixture
@@ -85,6 +87,34 @@ def test_only_buyers_order_and_unknown_items_are_field_errors(shop: Shop, people
     with pytest.raises(ValidationFailed) as exc:
         shop.orders.place_order(people["buyer"], gear((999, 1), artwork_ids=(998,)))
     assert set(details(exc)) == {"artwork_items", "equipment_items"}
+
+
+def test_what_the_public_cannot_see_is_refused_like_a_missing_item(shop: Shop, people) -> None:
+    removed, rejected, held, fine = (shop.artwork(people["artist"], "100.00")
+                                     for _ in range(4))
+    shop.state.removals[(ContentType.ARTWORK, removed)] = Removal(
+        reason="Stolen image", removed_by_id=None, removed_at=NOW)
+    shop.state.artworks[rejected].moderation_status = ModerationStatus.REJECTED
+    shop.state.artworks[held].duplicate_candidate_id = fine
+    gone = shop.item("20.00", 5)
+    shop.state.removals[(ContentType.EQUIPMENT, gone)] = Removal(
+        reason="Recalled", removed_by_id=None, removed_at=NOW)
+    for request in (artworks(removed), artworks(rejected), artworks(held), gear((gone, 1))):
+        with pytest.raises(ValidationFailed) as exc:
+            shop.orders.place_order(people["buyer"], request)
+        (messages,) = details(exc).values()
+        item_id = (request.artwork_items or request.equipment_items)[0].item_id
+        assert messages == [f'Item 1: invalid pk "{item_id}" - object does not exist.']
+    assert not shop.state.orders
+    assert shop.state.equipment[gone].stock_quantity == 5
+    order = shop.orders.place_order(people["buyer"], artworks(fine))
+    with pytest.raises(ValidationFailed) as exc:
+        shop.orders.update_order(people["buyer"], order.id,
+                                 artwork_items=artworks(held).artwork_items)
+    assert details(exc) == {"artwork_items": [
+        f'Item 1: invalid pk "{held}" - object does not exist.']}
+    assert [line.artwork for line in shop.orders.get_order(
+        people["buyer"], order.id).artwork_items] == [fine]
 
 
 def test_a_reserved_artwork_cannot_be_ordered_again_until_released(shop: Shop, people) -> None:

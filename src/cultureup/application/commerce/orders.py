@@ -23,7 +23,7 @@ from cultureup.application.commerce.views import (
 from cultureup.application.ports import Clock, EventPublisher, UnitOfWork, UnitOfWorkFactory
 from cultureup.application.views import Page, PageRequest, check_ordering
 from cultureup.domain.accounts.users import Actor
-from cultureup.domain.catalog.artworks import Artwork
+from cultureup.domain.catalog.artworks import Artwork, is_public
 from cultureup.domain.catalog.equipment import Equipment
 from cultureup.domain.commerce.orders import (
     ORDER_CANCELLED_BY_STAFF,
@@ -48,6 +48,7 @@ from cultureup.domain.commerce.payments import (
 )
 from cultureup.domain.errors import FieldErrors, InvalidState, NotFound, ValidationFailed
 from cultureup.domain.events import DomainEvent
+from cultureup.domain.moderation.content import ContentType
 
 EXPIRY_BATCH = 50
 T = TypeVar("T")
@@ -258,13 +259,27 @@ class OrderService:
     # -- helpers ---------------------------------------------------------------------------
 
     def _priced_lines(self, uow: UnitOfWork, request: OrderRequest) -> list[OrderLine]:
-        """Lines priced from the catalogue, items locked in id order (no deadlocks)."""
+        """Lines priced from the catalogue, items locked in id order (no deadlocks).
+
+        What the public cannot see is refused as if it did not exist (the same field error
+        as a missing id): an artwork hidden by domain.catalog.artworks.is_public (removed by
+        a moderator, REJECTED, or held for a duplicate review) and equipment a moderator
+        removed."""
         artworks: dict[int, Artwork | None] = {}
         for artwork_id in sorted({item.item_id for item in request.artwork_items}):
-            artworks[artwork_id] = _found(uow.artworks.get, artwork_id)
+            artwork = _found(uow.artworks.get, artwork_id)
+            if artwork is not None and not is_public(
+                    moderation_status=artwork.moderation_status,
+                    duplicate_candidate_id=artwork.duplicate_candidate_id,
+                    removed=_removed(uow, ContentType.ARTWORK, artwork_id)):
+                artwork = None
+            artworks[artwork_id] = artwork
         equipment: dict[int, Equipment | None] = {}
         for equipment_id in sorted({item.item_id for item in request.equipment_items}):
-            equipment[equipment_id] = _found(uow.equipment.get, equipment_id)
+            product = _found(uow.equipment.get, equipment_id)
+            if product is not None and _removed(uow, ContentType.EQUIPMENT, equipment_id):
+                product = None
+            equipment[equipment_id] = product
         held = uow.artwork_holds.held(sorted(artworks))
         errors = FieldErrors()
         lines = price_lines(request, artworks=artworks, reserved_artwork_ids=held,
@@ -325,6 +340,13 @@ def _found(load: Callable[[int], T], item_id: int) -> T | None:
         return load(item_id)
     except NotFound:
         return None
+
+
+def _removed(uow: UnitOfWork, kind: ContentType, item_id: int) -> bool:
+    """Whether a moderator removed the listing (moderation keeps the removal, not the
+    catalogue's aggregates)."""
+    item = uow.content.find(kind, item_id)
+    return item is not None and item.removed
 
 
 def _reason(reason: str) -> str:
