@@ -306,3 +306,35 @@ def test_bulk_staff_changes_follow_may_grant(market: Marketplace) -> None:
     assert count(market, users.c.id.in_(ids), users.c.is_staff.is_(True)) == 0
     assert len(audit(market, "admin.user_role_granted")) == 3
     assert len(audit(market, "admin.user_role_removed")) == 3
+
+
+def test_no_users_action_reaches_an_account_that_outranks_the_actor(market: Marketplace) -> None:
+    helpdesk = staff_account(market, "helpdesk")
+    admin = staff_account(market, "admin_manager")
+    root = staff_account(market, "root")
+    verified_before = {row: count(market, users.c.id == row.id, users.c.is_verified.is_(True))
+                       for row in (admin, root)}
+    # Plain staff verify and unverify, but not an admin or the superuser, single (unverify
+    # exists only in bulk) or bulk.
+    for target in (admin, root):
+        assert_error(post(market, f"/api/admin/users/{target.id}/verify/", helpdesk), 403)
+        for action in ("verify", "unverify"):
+            body = assert_error(post(market, "/api/admin/bulk/users/", helpdesk,
+                                     user_ids=[target.id], action=action), 403)
+            assert str(target.id) in body["error"]
+    # An admin acts on no superuser either, whatever the action.
+    for action in ("verify", "unverify", "activate", "deactivate"):
+        assert_error(post(market, "/api/admin/bulk/users/", admin, user_ids=[root.id],
+                          action=action), 403)
+    # A mixed request is refused whole: the plain account in it is not verified.
+    ids = bulk_users(market.services.engine, 2, now=market.clock.now())
+    assert_error(post(market, "/api/admin/bulk/users/", helpdesk,
+                      user_ids=[*ids, root.id], action="verify"), 403)
+    assert count(market, users.c.id.in_(ids), users.c.is_verified.is_(True)) == 0
+    for row, before in verified_before.items():
+        assert count(market, users.c.id == row.id, users.c.is_verified.is_(True)) == before
+    assert audit(market, "admin.user_verified") == []
+    assert audit(market, "admin.user_unverified") == []
+    # Below the actor's role the same actions still work.
+    done = post(market, "/api/admin/bulk/users/", helpdesk, user_ids=ids, action="verify")
+    assert done.status_code == 200 and done.json["affected_users"] == 2, done.text

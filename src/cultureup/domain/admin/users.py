@@ -129,21 +129,21 @@ def ensure_may(actor: Actor, action: UserAction, target: User,
                role: Role | None = None) -> None:
     """Raise PermissionDenied unless the actor may apply `action` to `target`.
 
-    Everyone needs the action's permission; nobody acts on their own account; activation
-    and deactivation touch only accounts the actor outranks (``may_act_on``); roles are
-    granted and removed as ``may_grant`` says (only a superuser grants or removes staff or
+    Everyone needs the action's permission; nobody acts on their own account; every action
+    (verify, unverify, activate, deactivate and the role changes, single or bulk) touches only
+    accounts the actor outranks (``may_act_on``); roles are granted and removed as
+    ``may_grant`` says (only a superuser grants or removes staff or
     admin; an admin grants or removes only the content moderator role)."""
     require(actor, PERMISSION_OF[action])
     subject = target.as_actor()
     if actor.id == subject.id:
         raise PermissionDenied("You cannot change your own account this way.")
-    if action in (UserAction.ACTIVATE, UserAction.DEACTIVATE) and not may_act_on(actor,
-                                                                                  subject):
-        raise PermissionDenied(OUTRANKED)
     granted = (role or Role.STAFF) if action is UserAction.MAKE_STAFF else None
     if action in (UserAction.MAKE_STAFF, UserAction.REMOVE_STAFF) and not may_grant(
             actor, subject, granted):
         raise PermissionDenied(NOT_GRANTABLE)
+    if not may_act_on(actor, subject):
+        raise PermissionDenied(OUTRANKED)
 
 
 def may(actor: Actor, action: UserAction) -> bool:
