@@ -11,7 +11,12 @@ from datetime import timedelta
 import attrs
 
 from cultureup.application.admin.ports import AdminCatalogQueries
-from cultureup.application.admin.views import RECENT_DAYS, ArtworkStats, BulkResult
+from cultureup.application.admin.views import (
+    RECENT_DAYS,
+    ArtworkStats,
+    BulkResult,
+    contact_for,
+)
 from cultureup.application.audit import change, record
 from cultureup.application.catalog.artwork_ports import (
     ADMIN_ARTWORK_ORDERING_FIELDS,
@@ -36,6 +41,10 @@ _PAST = {"approve": "approved", "reject": "rejected", "feature": "featured",
          "unfeature": "unfeatured"}
 
 
+def _shown(actor: Actor, view: ArtworkView) -> ArtworkView:
+    return attrs.evolve(view, artist=contact_for(actor, view.artist))
+
+
 def past_tense(action: str) -> str:
     return _PAST[action]
 
@@ -53,7 +62,8 @@ class ArtworkModerationService:
         """Every artwork, PENDING and REJECTED included, with the duplicate check's data
         (score, the artwork an upload held for review resembles). Filters: moderation status,
         artist, category, type, featured, available, search; ordering by created_at, price,
-        views_count, likes_count or similarity_score (400 for anything else)."""
+        views_count, likes_count or similarity_score (400 for anything else). The artist's
+        e-mail only to an actor with Permission.VIEW_USERS (empty otherwise)."""
         require(actor, Permission.MODERATE_CONTENT)
         check_ordering(filters.ordering, ADMIN_ARTWORK_ORDERING_FIELDS)
         statuses = [status.value for status in ModerationStatus]
@@ -61,11 +71,13 @@ class ArtworkModerationService:
             errors = FieldErrors()
             errors.add("moderation_status", "Choose one of: " + ", ".join(statuses) + ".")
             errors.raise_if_any()
-        return self._queries.list_artworks(attrs.evolve(filters, include_rejected=True), page)
+        found = self._queries.list_artworks(attrs.evolve(filters, include_rejected=True), page)
+        return attrs.evolve(found, items=[_shown(actor, view) for view in found.items])
 
     def get_artwork(self, actor: Actor, artwork_id: int) -> ArtworkView:
+        """One artwork as the list shows it; the artist's e-mail only with VIEW_USERS."""
         require(actor, Permission.MODERATE_CONTENT)
-        return self._queries.get_artwork(artwork_id)
+        return _shown(actor, self._queries.get_artwork(artwork_id))
 
     def stats(self, actor: Actor) -> ArtworkStats:
         """Counts over every artwork; `recent_uploads` counts the last RECENT_DAYS days."""
@@ -96,7 +108,7 @@ class ArtworkModerationService:
             wanted = (not artwork.is_featured) if featured is None else featured
             self._apply(uow, actor, artwork, "feature" if wanted else "unfeature", "", ip)
             uow.commit()
-        return self._queries.get_artwork(artwork_id)
+        return _shown(actor, self._queries.get_artwork(artwork_id))
 
     def _one(self, actor: Actor, artwork_id: int, action: str, *, reason: str,
              ip: str | None) -> ArtworkView:
@@ -105,7 +117,7 @@ class ArtworkModerationService:
             artwork = uow.artworks.get(artwork_id)
             self._apply(uow, actor, artwork, action, reason, ip)
             uow.commit()
-        return self._queries.get_artwork(artwork_id)
+        return _shown(actor, self._queries.get_artwork(artwork_id))
 
     # -- many ------------------------------------------------------------------------------
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import attrs
+
 from cultureup.application.admin.ports import AdminCatalogQueries
-from cultureup.application.admin.views import RECENT_DAYS, JobStats
+from cultureup.application.admin.views import RECENT_DAYS, JobStats, contact_for
 from cultureup.application.hiring.jobs import JobService
 from cultureup.application.ports import Clock
 from cultureup.application.views import JobFilters, JobView, Page, PageRequest
@@ -22,9 +24,11 @@ class JobOversightService:
 
     def list_jobs(self, actor: Actor, filters: JobFilters, page: PageRequest) -> Page[JobView]:
         """Every job, whatever its status; filters status, category, buyer, experience level,
-        search (title and description words), ordering as the public list."""
+        search (title and description words), ordering as the public list. The buyer's
+        e-mail only to an actor with Permission.VIEW_USERS (empty otherwise)."""
         require(actor, Permission.VIEW_DASHBOARD)
-        return self._jobs.list_jobs(filters, page)
+        found = self._jobs.list_jobs(filters, page)
+        return attrs.evolve(found, items=[_shown(actor, view) for view in found.items])
 
     def stats(self, actor: Actor) -> JobStats:
         """Counts by status, average budgets (exact, half-up to 0.01), all bids, and jobs
@@ -34,11 +38,17 @@ class JobOversightService:
 
     def close(self, actor: Actor, job_id: int, *, reason: str = "",
               ip: str | None = None) -> JobView:
-        """See JobService.close."""
-        return self._jobs.close(actor, job_id, reason=reason, ip=ip)
+        """See JobService.close; the answer as list_jobs shows it."""
+        return _shown(actor, self._jobs.close(actor, job_id, reason=reason, ip=ip))
 
     def days_between(self, view: JobView) -> tuple[int, int]:
         """(days since posted, days until the deadline: negative once it has passed), whole
         days counted down, from the injected clock."""
         now = self._clock.now()
         return (now - view.created_at).days, (view.deadline - now).days
+
+
+def _shown(actor: Actor, view: JobView) -> JobView:
+    hired = view.hired_artist
+    return attrs.evolve(view, buyer=contact_for(actor, view.buyer),
+                        hired_artist=contact_for(actor, hired) if hired else None)

@@ -6,7 +6,18 @@ from datetime import datetime
 
 import attrs
 
+from cultureup.application.views import UserRef
+from cultureup.domain.accounts.roles import Permission, can
+from cultureup.domain.accounts.users import Actor
 from cultureup.domain.money import Money
+
+
+def contact_for(actor: Actor, ref: UserRef) -> UserRef:
+    """The user reference as this actor may see it: the e-mail only with
+    ``Permission.VIEW_USERS`` (a content moderator sees the username, not the e-mail).
+    Every admin answer naming another user goes through this."""
+    return ref if can(actor, Permission.VIEW_USERS) else attrs.evolve(ref, email="")
+
 
 # "Recent" in the statistics: created within this many days before now.
 RECENT_DAYS = 7

@@ -88,7 +88,8 @@ class AdminArtwork(Answer):
     description: str
     artist: int
     artist_username: str
-    artist_email: str
+    artist_email: str | None = Field(description="Only to staff who may see users' contact "
+                                     "data (Permission.VIEW_USERS); null otherwise")
     category: int
     category_name: str
     artwork_type: str
@@ -124,7 +125,7 @@ class AdminArtwork(Answer):
             similarity_score=f"{view.duplicate_candidate_score or 0.0:.2f}")
         return cls(
             id=view.id, title=view.title, description=view.description, artist=view.artist.id,
-            artist_username=view.artist.username, artist_email=view.artist.email,
+            artist_username=view.artist.username, artist_email=view.artist.email or None,
             category=view.category_id, category_name=view.category_name,
             artwork_type=view.artwork_type, price=view.price, is_available=view.is_available,
             is_featured=view.is_featured, views_count=view.views_count,
@@ -327,7 +328,8 @@ class AdminJob(Answer):
     description: str
     buyer: int
     buyer_username: str
-    buyer_email: str
+    buyer_email: str | None = Field(description="Only to staff who may see users' contact "
+                                    "data (Permission.VIEW_USERS); null otherwise")
     hired_artist: int | None
     hired_artist_username: str | None
     category: int
@@ -352,7 +354,7 @@ class AdminJob(Answer):
         hired = view.hired_artist
         return cls(
             id=view.id, title=view.title, description=view.description, buyer=view.buyer.id,
-            buyer_username=view.buyer.username, buyer_email=view.buyer.email,
+            buyer_username=view.buyer.username, buyer_email=view.buyer.email or None,
             hired_artist=hired.id if hired else None,
             hired_artist_username=hired.username if hired else None,
             category=view.category.id, category_name=view.category.name,
