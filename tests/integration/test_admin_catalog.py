@@ -639,10 +639,19 @@ def test_admin_lists_cost_the_same_queries_at_any_length(market: Marketplace, ad
 
     artwork(market, artist, category)
     market.job(buyer, category)
-    few = cost("/api/admin/artworks/"), cost("/api/admin/jobs/")
+    few = (cost("/api/admin/artworks/"), cost("/api/admin/jobs/"),
+           cost("/api/admin/users/"))
+    moderator = market.admin_actor()
     for number in range(12):
         artwork(market, artist, category, title=f"More {number}",
                 status=list(ModerationStatus)[number % 3])
-        market.bid(market.user("artist"), market.job(buyer, category)["id"])
-    many = cost("/api/admin/artworks/"), cost("/api/admin/jobs/")
+        bidder = market.user("artist")
+        market.bid(bidder, market.job(buyer, category)["id"])
+        if number % 2:
+            market.services.sanctions.suspend(moderator, bidder.id, reason="Spam",
+                                              duration_days=number)
+        else:
+            market.services.sanctions.ban(moderator, bidder.id, reason="Fraud")
+    many = (cost("/api/admin/artworks/"), cost("/api/admin/jobs/"),
+            cost("/api/admin/users/"))
     assert many == few

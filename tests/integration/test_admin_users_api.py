@@ -5,7 +5,7 @@ audited with its before and after, and nothing changed by a refused request."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -240,8 +240,51 @@ def test_statistics_equal_direct_counts(market: Marketplace) -> None:
         "admins": count(market, users.c.user_type == "admin"),
         "staff_users": count(market, staff),
         "recent_registrations": count(market, users.c.created_at >= market.clock.now()
-                                      - timedelta(days=30))}
+                                      - timedelta(days=30)),
+        "suspended_users": 0, "banned_users": 0}
     assert stats.json["total_users"] == 10 and stats.json["recent_registrations"] == 0
+
+
+def test_rows_and_statistics_show_the_suspensions_and_bans_in_force(
+        market: Marketplace) -> None:
+    moderator = market.admin_actor()
+    short, long, lifted, banned, plain = (market.user("buyer") for _ in range(5))
+    sanctions = market.services.sanctions
+    sanctions.suspend(moderator, short.id, reason="Spam", duration_days=2)
+    sanctions.suspend(moderator, long.id, reason="Abuse", duration_days=10)
+    sanctions.suspend(moderator, lifted.id, reason="Spam")
+    sanctions.unsuspend(moderator, lifted.id, reason="Appeal upheld by phone")
+    sanctions.ban(moderator, banned.id, reason="Fraud")
+    long_until = market.clock.now() + timedelta(days=10)
+
+    def rows() -> dict[int, tuple[bool, str | None, bool]]:
+        helpdesk = staff_account(market, "helpdesk")
+        page = market.client.simulate_get("/api/admin/users/", headers=helpdesk.headers,
+                                          params={"page_size": 200})
+        assert page.status_code == 200, page.text
+        return {row["id"]: (row["suspended"], row["suspension_until"], row["banned"])
+                for row in page.json["results"]}
+
+    def stats() -> tuple[int, int]:
+        helpdesk = staff_account(market, "helpdesk")
+        answer = market.client.simulate_get("/api/admin/users/stats/",
+                                            headers=helpdesk.headers).json
+        return answer["suspended_users"], answer["banned_users"]
+
+    now_rows = rows()
+    assert now_rows[short.id][0] is True and now_rows[short.id][2] is False
+    assert now_rows[long.id][0] is True and now_rows[long.id][2] is False
+    until = datetime.fromisoformat(str(now_rows[long.id][1]).replace("Z", "+00:00"))
+    assert abs(until - long_until) < timedelta(seconds=1)
+    assert now_rows[lifted.id] == now_rows[plain.id] == (False, None, False)
+    assert now_rows[banned.id] == (False, None, True)
+    assert stats() == (2, 1)
+
+    market.clock.advance(days=3)  # the short suspension is over by itself
+    later = rows()
+    assert later[short.id] == (False, None, False)
+    assert later[long.id][0] is True and later[banned.id][2] is True
+    assert stats() == (1, 1)
 
 
 # -- bulk --------------------------------------------------------------------------------------

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
 from cultureup.application.admin.user_views import AdminUserFilters, AdminUserRow, UserStats
 from cultureup.application.views import Page, PageRequest
+from cultureup.domain.moderation.actions import ModerationAction
 
 
 class AdminUserQueries(Protocol):
@@ -20,4 +22,10 @@ class AdminUserQueries(Protocol):
 
     def user_stats(self, *, recent_since: datetime) -> UserStats:
         """The counts of every account; one statement."""
+        ...
+
+    def restricting_actions(self, user_ids: Sequence[int] | None
+                            ) -> dict[int, list[ModerationAction]]:
+        """The unreversed suspensions and bans of these accounts (None: of every account), by
+        account; one statement over ix_moderation_actions_in_force."""
         ...

@@ -50,6 +50,11 @@ class AdminUserRow:
     total_spent: Money  # paid as a buyer, net of refunds (the ledger)
     total_earned: Money  # earned as an artist, net of the fee and refunds, held or released
     last_activity: datetime | None  # the latest of last login and account changes
+    # The moderation actions in force at the clock's now (domain.moderation.actions.
+    # restriction_of): banned, or suspended until `suspension_until` (None: indefinitely).
+    suspended: bool = False
+    suspension_until: datetime | None = None
+    banned: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -62,6 +67,8 @@ class UserStats:
     admins: int  # accounts of the admin user type
     staff_users: int  # accounts holding a platform role (staff flag, role or superuser)
     recent_registrations: int  # joined in the last RECENT_DAYS days
+    suspended_users: int = 0  # suspended now (not banned), by the moderation actions in force
+    banned_users: int = 0  # banned now
 
 
 RECENT_DAYS = 30

@@ -8,7 +8,10 @@ before and after of each changed field. HTTP (`/api/admin/users/...`) and the CL
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+
+import attrs
 
 from cultureup.application.admin.user_ports import AdminUserQueries
 from cultureup.application.admin.user_views import (
@@ -40,6 +43,7 @@ from cultureup.domain.admin.users import (
     parse_role,
 )
 from cultureup.domain.errors import NotFound, PermissionDenied, ValidationFailed
+from cultureup.domain.moderation.actions import restriction_of
 
 USER_TYPES = tuple(kind.value for kind in UserType)
 
@@ -63,7 +67,9 @@ class UserAdminService:
         superusers). Filters: user_type (artist, buyer, admin), is_verified, is_active,
         is_staff (any platform role), search (in username, e-mail, first and last name, folded
         as in search), ordering (created_at, username, last_login, "-" for descending; newest
-        first by default). PermissionDenied, ValidationFailed."""
+        first by default). Each row says whether the account is suspended (and until when;
+        None: indefinitely) or banned now, by the moderation actions in force at the clock's
+        now (domain.moderation.actions.restriction_of). PermissionDenied, ValidationFailed."""
         require(actor, Permission.VIEW_USERS)
         errors: dict[str, list[str]] = {}
         if filters.user_type is not None and filters.user_type not in USER_TYPES:
@@ -72,18 +78,44 @@ class UserAdminService:
         if errors:
             raise ValidationFailed(errors)
         check_ordering(filters.ordering, ADMIN_USER_ORDERING_FIELDS)
-        return self._queries.list_users(filters, page)
+        found = self._queries.list_users(filters, page)
+        return attrs.evolve(found, items=self._restricted(found.items))
 
     def get_user(self, actor: Actor, user_id: int) -> AdminUserRow:
         require(actor, Permission.VIEW_USERS)
-        return self._queries.get_user(user_id)
+        return self._restricted([self._queries.get_user(user_id)])[0]
 
     def stats(self, actor: Actor) -> UserStats:
         """Counts over every account (``Permission.VIEW_USERS``); recent registrations are
-        those of the last 30 days."""
+        those of the last 30 days; suspended_users and banned_users count the accounts the
+        moderation actions in force restrict at the clock's now (restriction_of: a banned
+        account counts as banned only)."""
         require(actor, Permission.VIEW_USERS)
-        return self._queries.user_stats(
-            recent_since=self._clock.now() - timedelta(days=RECENT_DAYS))
+        now = self._clock.now()
+        stats = self._queries.user_stats(recent_since=now - timedelta(days=RECENT_DAYS))
+        restrictions = [restriction_of(actions, now)
+                        for actions in self._queries.restricting_actions(None).values()]
+        return attrs.evolve(
+            stats,
+            suspended_users=sum(1 for r in restrictions if r is not None and not r.banned),
+            banned_users=sum(1 for r in restrictions if r is not None and r.banned))
+
+    def _restricted(self, rows: Sequence[AdminUserRow]) -> list[AdminUserRow]:
+        """The rows with their suspension or ban in force now (one statement for all)."""
+        if not rows:
+            return []
+        now = self._clock.now()
+        actions = self._queries.restricting_actions([row.id for row in rows])
+        result = []
+        for row in rows:
+            restriction = restriction_of(actions.get(row.id, ()), now)
+            if restriction is not None:
+                row = attrs.evolve(row, banned=restriction.banned,
+                                   suspended=not restriction.banned,
+                                   suspension_until=None if restriction.banned
+                                   else restriction.until)
+            result.append(row)
+        return result
 
     # -- one account -------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ audit_log.actor_id+created_at) plus one count. Orderings walk ix_users_<ordering
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,8 @@ from sqlalchemy.sql import ColumnElement
 from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks
 from cultureup.adapters.sqlalchemy.catalog.search_queries import folded_contains
 from cultureup.adapters.sqlalchemy.commerce.tables import ledger_entries
+from cultureup.adapters.sqlalchemy.moderation.sanction_repositories import action_of
+from cultureup.adapters.sqlalchemy.moderation.tables import moderation_actions
 from cultureup.adapters.sqlalchemy.queries import _order, _paginate
 from cultureup.adapters.sqlalchemy.tables import audit_log, bids, jobs, users
 from cultureup.adapters.sqlalchemy.types import MoneyCents
@@ -27,6 +30,7 @@ from cultureup.application.admin.user_views import (
 from cultureup.application.views import Page, PageRequest
 from cultureup.domain.commerce.ledger import AccountKind
 from cultureup.domain.errors import NotFound
+from cultureup.domain.moderation.actions import RESTRICTING, ModerationAction
 from cultureup.domain.money import Money
 from cultureup.domain.text import identity_key
 
@@ -135,3 +139,18 @@ class SqlAlchemyAdminUserQueries:
         with self._engine.connect() as connection:
             row = connection.execute(query).mappings().one()
         return UserStats(**{name: int(value) for name, value in row.items()})
+
+    def restricting_actions(self, user_ids: Sequence[int] | None
+                            ) -> dict[int, list[ModerationAction]]:
+        conditions = [moderation_actions.c.kind.in_([kind.value for kind in RESTRICTING]),
+                      moderation_actions.c.reversed_at.is_(None)]
+        if user_ids is not None:
+            conditions.append(moderation_actions.c.user_id.in_(sorted(set(user_ids))))
+        with self._engine.connect() as connection:
+            rows = connection.execute(select(moderation_actions).where(*conditions)
+                                      .order_by(moderation_actions.c.user_id,
+                                                moderation_actions.c.id)).mappings().all()
+        found: dict[int, list[ModerationAction]] = {}
+        for row in rows:
+            found.setdefault(row["user_id"], []).append(action_of(row))
+        return found

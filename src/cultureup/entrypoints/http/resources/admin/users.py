@@ -98,6 +98,11 @@ class AdminUser(Answer):
     total_spent: MoneyOut
     total_earned: MoneyOut
     last_activity: Timestamp | None
+    suspended: bool = Field(description="Suspended now (not banned), by the moderation "
+                            "actions in force.")
+    suspension_until: Timestamp | None = Field(
+        description="When the suspension ends; null when indefinite or not suspended.")
+    banned: bool = Field(description="Banned now, by the moderation actions in force.")
 
     @classmethod
     def of(cls, row: AdminUserRow) -> AdminUser:
@@ -117,6 +122,8 @@ class UserStatsAnswer(Answer):
     admins: int
     staff_users: int
     recent_registrations: int
+    suspended_users: int
+    banned_users: int
 
 
 class ChangedUser(Answer):
