@@ -227,3 +227,64 @@ def test_non_staff_get_403_and_bad_input_changes_nothing(market: Marketplace) ->
     again = post(f"/api/admin/content/{artwork_id}/remove/", headers=moderator.headers,
                  json=good)
     assert again.status_code == 409
+
+
+def test_a_removed_job_takes_no_hire_bid_change_or_completion(market: Marketplace) -> None:
+    buyer, artist, other = market.user("buyer"), market.user("artist"), market.user("artist")
+    moderator = staff_user(market, "mod_bilal")
+    helpdesk = staff_user(market, "helpdesk", StaffRole.STAFF)
+    get, post = market.client.simulate_get, market.client.simulate_post
+    job = market.job(buyer)
+    bid = market.bid(artist, job["id"])
+    other_bid = market.bid(other, job["id"], amount="800.00")
+    hired = market.job(buyer, title="Hired mural")
+    hired_bid = market.bid(artist, hired["id"])
+    answer = post(f"/api/jobs/{hired['id']}/hire/", headers=buyer.headers,
+                  json={"bid_id": hired_bid["id"]})
+    assert answer.status_code == 200, answer.text
+    standing = market.job(buyer, title="Portrait")
+    standing_bid = market.bid(artist, standing["id"])
+
+    def remove(kind: str, object_id: int, verb: str = "remove") -> None:
+        response = post(f"/api/admin/content/{object_id}/{verb}/", headers=moderator.headers,
+                        json={"content_type": kind, "reason": "Scam"})
+        assert response.status_code == 200, response.text
+
+    remove("job", job["id"])
+    remove("job", hired["id"])
+    # The buyer, who still sees the job, is told it was removed: no hire, no completion,
+    # no bid list to hire from.
+    for path, body in ((f"/api/jobs/{job['id']}/hire/", {"bid_id": bid["id"]}),
+                       (f"/api/jobs/{hired['id']}/complete/", None)):
+        refused = post(path, headers=buyer.headers, json=body)
+        assert refused.status_code == 409, (path, refused.text)
+        assert "removed" in refused.json["error"]
+    assert get(f"/api/jobs/{job['id']}/bids/", headers=buyer.headers).status_code == 409
+    # The bidders, who no longer see the job, find neither it nor their bids on it.
+    assert get(f"/api/jobs/{job['id']}/bids/", headers=artist.headers).status_code == 404
+    mine = get("/api/bids/", headers=artist.headers).json
+    assert [row["id"] for row in mine["results"]] == [standing_bid["id"]]
+    assert mine["count"] == 1
+    assert get(f"/api/bids/{bid['id']}/", headers=artist.headers).status_code == 404
+    change = market.client.simulate_patch(f"/api/bids/{bid['id']}/", headers=artist.headers,
+                                          json={"bid_amount": "600.00"})
+    assert change.status_code == 404, change.text
+    withdraw = market.client.simulate_delete(f"/api/bids/{other_bid['id']}/",
+                                             headers=other.headers)
+    assert withdraw.status_code == 404, withdraw.text
+    # Nothing changed: the job is open with its two pending bids, the other one in progress.
+    assert get(f"/api/jobs/{job['id']}/", headers=buyer.headers).json["status"] == "open"
+    assert get(f"/api/jobs/{hired['id']}/", headers=buyer.headers).json["status"] == (
+        "in_progress")
+    # Staff still read the bids, kept as they were.
+    kept = get(f"/api/jobs/{job['id']}/bids/", headers=helpdesk.headers)
+    assert kept.status_code == 200, kept.text
+    assert sorted((row["id"], row["status"], row["bid_amount"])
+                  for row in kept.json["results"]) == sorted(
+        [(bid["id"], "pending", "750.00"), (other_bid["id"], "pending", "800.00")])
+    # Restored, the job takes the hire again and the bidder sees the bid.
+    remove("job", job["id"], "restore")
+    assert get(f"/api/bids/{bid['id']}/", headers=artist.headers).status_code == 200
+    answer = post(f"/api/jobs/{job['id']}/hire/", headers=buyer.headers,
+                  json={"bid_id": bid["id"]})
+    assert answer.status_code == 200, answer.text

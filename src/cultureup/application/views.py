@@ -102,6 +102,8 @@ class BidFilters:
     job_id: int | None = None
     status: str | None = None
     ordering: str | None = None
+    # Leave out the bids on jobs a moderator removed (the bidder's own list).
+    hide_removed_jobs: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -175,6 +177,7 @@ class BidJobRef:
     budget_min: Money
     budget_max: Money
     status: str
+    removed: bool = False  # a moderator took the job down
 
 
 @attrs.frozen(kw_only=True)

@@ -175,6 +175,7 @@ class SqlAlchemyJobQueries:
                 jobs.c.budget_min.label("job_budget_min"),
                 jobs.c.budget_max.label("job_budget_max"),
                 jobs.c.status.label("job_status"),
+                jobs.c.removed_at.label("job_removed_at"),
                 buyer_user.c.username.label("buyer_name"),
                 categories.c.name.label("category_name"),
                 *_user_columns(artist_user, "artist_user"),
@@ -194,6 +195,9 @@ class SqlAlchemyJobQueries:
             conditions.append(bids.c.job_id == filters.job_id)
         if filters.status is not None:
             conditions.append(bids.c.status == filters.status)
+        if filters.hide_removed_jobs:
+            conditions.append(bids.c.job_id.not_in(
+                select(jobs.c.id).where(jobs.c.removed_at.is_not(None))))
         query = _order(self._bid_select().where(*conditions), filters.ordering, {
             "bid_amount": bids.c.bid_amount, "delivery_time": bids.c.delivery_time,
             "created_at": bids.c.created_at,
@@ -276,7 +280,7 @@ def _bid_view(row: Any) -> BidView:
         job=BidJobRef(id=row["job_id"], title=row["job_title"], buyer_id=row["job_buyer_id"],
                       buyer_name=row["buyer_name"], category_name=row["category_name"],
                       budget_min=row["job_budget_min"], budget_max=row["job_budget_max"],
-                      status=row["job_status"]),
+                      status=row["job_status"], removed=row["job_removed_at"] is not None),
         artist=_user_ref(row, "artist_user"), bid_amount=row["bid_amount"],
         delivery_time=row["delivery_time"], cover_letter=row["cover_letter"],
         status=row["status"], created_at=row["created_at"], updated_at=row["updated_at"],

@@ -33,13 +33,16 @@ from cultureup.application.views import (
 from cultureup.domain.accounts.roles import Permission, can, is_staff_member
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.audit import AuditAction
-from cultureup.domain.errors import FieldErrors, NotFound, PermissionDenied
+from cultureup.domain.errors import FieldErrors, InvalidState, NotFound, PermissionDenied
 from cultureup.domain.events import JobPosted
 from cultureup.domain.hiring.jobs import BidStatus, ExperienceLevel, Job, JobStatus, JobTerms
+from cultureup.domain.moderation.content import ContentType
 from cultureup.domain.money import Money
 from cultureup.domain.scheduling import is_deadline_approaching
 
 JOB_TERM_FIELDS = tuple(field.name for field in attrs.fields(JobTerms))
+REMOVED_JOB = ("A moderator removed this job: it takes no hire, bid or completion until it "
+               "is restored.")
 
 
 class JobService:
@@ -62,10 +65,14 @@ class JobService:
     def list_job_bids(self, actor: Actor, job_id: int, filters: BidFilters,
                       page: PageRequest) -> Page[BidView]:
         """All bids on a job, for its buyer and ``Permission.VIEW_PRIVATE_CONTENT`` (staff,
-        admins; not content moderators) only. PermissionDenied otherwise."""
-        job = self._queries.get_job(job_id)
+        admins; not content moderators) only. PermissionDenied otherwise. A job a moderator
+        removed: NotFound to those who cannot see it, InvalidState (409) to its buyer (the
+        bids are kept for a restore, not offered while it is down); staff still read them."""
+        job = visible_job(self._queries.get_job(job_id), actor)
         if job.buyer.id != actor.id and not can(actor, Permission.VIEW_PRIVATE_CONTENT):
             raise PermissionDenied("Only the buyer who posted this job can see its bids.")
+        if job.removed_at is not None and not can(actor, Permission.VIEW_PRIVATE_CONTENT):
+            raise InvalidState(REMOVED_JOB)
         check_bid_filters(filters)
         return self._queries.list_bids(attrs.evolve(filters, job_id=job_id, artist_id=None),
                                        page)
@@ -107,9 +114,12 @@ class JobService:
 
     def hire(self, actor: Actor, job_id: int, *, bid_id: int,
              final_amount: Money | None = None) -> HireResult:
+        """Hire the artist of a pending bid (the buyer only). A job a moderator removed takes
+        no hire (see refuse_removed)."""
         now = self._clock.now()
         with self._uow() as uow:
             job = uow.jobs.get(job_id)
+            refuse_removed(uow, job, actor)
             job.hire(bid_id=bid_id, by=actor, final_amount=final_amount, now=now)
             uow.jobs.save(job)
             notify(self._notifier, uow, job.events, now)
@@ -123,6 +133,7 @@ class JobService:
                           final_amount=view.final_amount)
 
     def complete(self, actor: Actor, job_id: int) -> JobStatus:
+        """Mark an in-progress job completed; a removed job is not (see refuse_removed)."""
         return self._transition(actor, job_id, "complete")
 
     def cancel(self, actor: Actor, job_id: int) -> JobStatus:
@@ -158,6 +169,8 @@ class JobService:
         now = self._clock.now()
         with self._uow() as uow:
             job = uow.jobs.get(job_id)
+            if verb == "complete":
+                refuse_removed(uow, job, actor)
             getattr(job, verb)(by=actor, now=now)
             self._end(uow, job, now)
             uow.commit()
@@ -183,6 +196,20 @@ def visible_job(job: JobView, actor: Actor | None) -> JobView:
             actor is not None and (actor.id == job.buyer.id or is_staff_member(actor))):
         raise NotFound("Job not found.")
     return job
+
+
+def refuse_removed(uow: UnitOfWork, job: Job, actor: Actor) -> None:
+    """A job a moderator removed is out of the marketplace until restored: it takes no hire,
+    no bid placed, changed or withdrawn, and no completion (its pending bids are kept as they
+    are for a restore). Those who may still see it (its buyer and staff, as `visible_job`)
+    are told so (InvalidState, 409); to anyone else it does not exist (NotFound, 404), as the
+    job itself. Cancelling and staff closing stay open: they take the job out for good."""
+    listed = uow.content.find(ContentType.JOB, job.id or 0)
+    if listed is None or not listed.removed:
+        return
+    if actor.id == job.buyer_id or is_staff_member(actor):
+        raise InvalidState(REMOVED_JOB)
+    raise NotFound("Job not found.")
 
 
 def _check_job_filters(filters: JobFilters) -> None:

@@ -210,8 +210,8 @@ class JobBidsResource:
     def __init__(self, jobs: JobService) -> None:
         self._jobs = jobs
 
-    @endpoint("Bids on a job (its buyer)", TAG, auth=True, query=BidQuery, response=BidPage,
-              errors=(403,))
+    @endpoint("Bids on a job (its buyer; 409 while a moderator has the job removed)", TAG,
+              auth=True, query=BidQuery, response=BidPage, errors=(403, 409))
     def on_get(self, req: falcon.Request, resp: falcon.Response, job_id: int,
                query: BidQuery) -> BidPage:
         page = self._jobs.list_job_bids(require_actor(req), job_id, query.filters(),
