@@ -5,17 +5,14 @@ the audit log with its reason."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 
 from cultureup.application.moderation.views import ActionView, ReportView, SanctionResult
 from cultureup.application.views import PageRequest
 from cultureup.bootstrap import Services
-from cultureup.domain.errors import DomainError
-
-T = TypeVar("T")
+from cultureup.entrypoints.cli.commerce import AsJson, _run, _time
 
 moderation_app = typer.Typer(help="Trust and safety: reports, suspensions, bans, appeals.",
                              no_args_is_help=True)
@@ -23,25 +20,8 @@ moderation_app = typer.Typer(help="Trust and safety: reports, suspensions, bans,
 AsUser = Annotated[str, typer.Option(
     "--as", help="The staff account acting (named in the audit log).")]
 Reason = Annotated[str, typer.Option(help="Why; the user is told it, and it is audited.")]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 User = Annotated[str, typer.Argument(help="The account: id, username or e-mail.")]
 Limit = Annotated[int, typer.Option(min=1, max=100, help="Rows to show.")]
-
-
-def _run(action: Callable[[Services], T]) -> T:
-    from cultureup.entrypoints.cli.app import _fail, _services
-
-    services = _services()
-    try:
-        return action(services)
-    except DomainError as error:
-        raise _fail(error) from error
-    finally:
-        services.close()
-
-
-def _time(value: Any) -> str | None:
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
 
 
 def report_json(view: ReportView) -> dict[str, Any]:
