@@ -230,7 +230,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
     two_factor = TwoFactorService(
         uow=uow, clock=clock, otp=PyOtpOneTimePasswords(), qr=PillowQrCodeRenderer(),
         sealer=AesGcmSecretSealer(secret_key), backup_digest=HmacDigest(secret_key),
-        attempts=attempts, tokens=tokens, issue_token=accounts.issue_token)
+        attempts=attempts, tokens=tokens, sign_in=accounts.sign_in)
     categories = CategoryService(uow=uow, queries=SqlAlchemyCategoryQueries(engine), clock=clock)
     notifier = DatabaseNotifier()
     collaboration = SqlAlchemyCollaborationQueries(engine)

@@ -146,7 +146,7 @@ class Marketplace:
             two_factor=TwoFactorService(
                 uow=store.unit_of_work, clock=clock, otp=otp, qr=FakeQrCodeRenderer(),
                 sealer=sealer, backup_digest=FakeKeyedDigest(), attempts=attempts, tokens=tokens,
-                issue_token=accounts.issue_token),
+                sign_in=accounts.sign_in),
             audit=AuditService(queries=InMemoryAuditQueries(store), uow=store.unit_of_work),
             categories=CategoryService(uow=store.unit_of_work,
                                        queries=InMemoryCategoryQueries(store), clock=clock),

@@ -37,6 +37,7 @@ from cultureup.domain.events import (
     UserRegistered,
 )
 from cultureup.domain.hiring.jobs import BidStatus, JobStatus
+from cultureup.domain.moderation.actions import AccountRestricted, ActionKind, ModerationAction
 from cultureup.domain.money import Money
 from tests.unit.builders import Marketplace, bid_terms
 from tests.unit.fakes import FakePasswordPolicy
@@ -399,6 +400,59 @@ def test_a_code_turns_the_two_factor_session_into_a_token_once(market: Marketpla
     assert market.accounts.authenticate(verified.token) == ayesha
     with pytest.raises(ValidationFailed) as error:
         market.two_factor.verify_login(session_token=session, totp_code=code, backup_code=None)
+    assert set(details(error)) == {"session_token"}
+
+
+def suspend(market: Marketplace, actor: Actor, *, days: int | None = 7,
+            kind: ActionKind = ActionKind.SUSPENSION) -> None:
+    """A suspension (or ban) in force from now, as a moderator would leave it."""
+    moderator = market.add_user("mod", UserType.ADMIN)
+    market.store.moderation.actions[next(market.store.moderation.ids)] = ModerationAction.record(
+        kind=kind, user_id=actor.id, moderator=moderator, reason="Spam", now=market.clock.now(),
+        duration_days=days if kind is ActionKind.SUSPENSION else None)
+
+
+def test_a_restricted_account_without_two_factor_gets_a_restricted_token_at_login(
+        market: Marketplace, ayesha: Actor) -> None:
+    suspend(market, ayesha)
+    with pytest.raises(AccountRestricted) as refused:
+        market.accounts.login(username="artist_ayesha", password=PASSWORD)
+    token = refused.value.token
+    assert token is not None and refused.value.restriction.reason == "Spam"
+    with pytest.raises(AccountRestricted) as again:
+        market.accounts.authenticate(token)
+    assert again.value.actor == ayesha
+    assert market.store.audit_actions()[-1] == AuditAction.LOGIN_RESTRICTED
+    assert market.store.user(ayesha.id).last_login is None
+
+
+@pytest.mark.parametrize("kind", [ActionKind.SUSPENSION, ActionKind.BAN])
+@pytest.mark.parametrize("with_backup_code", [False, True])
+def test_a_restricted_account_with_two_factor_gets_its_restricted_token_only_after_a_code(
+        market: Marketplace, ayesha: Actor, kind: ActionKind, with_backup_code: bool) -> None:
+    secret = enable_two_factor(market, ayesha)
+    backup = market.two_factor.regenerate_backup_codes(ayesha, password=PASSWORD,
+                                                      totp_code=None)[0]
+    suspend(market, ayesha, kind=kind)
+    result = market.accounts.login(username="artist_ayesha", password=PASSWORD)
+    assert result.requires_2fa and result.token is None and result.session_token
+    tokens_before = dict(market.store.tokens)
+    with pytest.raises(ValidationFailed):
+        market.two_factor.verify_login(session_token=result.session_token, totp_code="000000",
+                                       backup_code="WRONG")
+    assert market.store.tokens == tokens_before
+    codes = ({"totp_code": None, "backup_code": backup} if with_backup_code else
+             {"totp_code": market.otp.code_at(secret, market.clock.now()), "backup_code": None})
+    with pytest.raises(AccountRestricted) as refused:
+        market.two_factor.verify_login(session_token=result.session_token, **codes)
+    assert refused.value.token is not None
+    assert refused.value.restriction.banned is (kind is ActionKind.BAN)
+    with pytest.raises(AccountRestricted):
+        market.accounts.authenticate(refused.value.token)
+    assert market.store.audit_actions()[-1] == AuditAction.LOGIN_RESTRICTED
+    # The code and the session were spent.
+    with pytest.raises(ValidationFailed) as error:
+        market.two_factor.verify_login(session_token=result.session_token, **codes)
     assert set(details(error)) == {"session_token"}
 
 

@@ -4,7 +4,7 @@ codes. Failed codes are counted per account, whichever session they came from.""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import attrs
 
@@ -27,6 +27,14 @@ from cultureup.domain.errors import InvalidState, ValidationFailed
 
 ISSUER = "CultureUp"
 T = TypeVar("T")
+
+
+class SignIn(Protocol):
+    """`AccountService.sign_in`: the token once every factor is checked (the restriction of
+    a suspended or banned account is applied there)."""
+
+    def __call__(self, uow: UnitOfWork, user: User, *, ip: str | None, action: AuditAction,
+                 **details: object) -> str: ...
 
 REPLAYED_MESSAGE = "This code was already used. Wait for the next code in your app."
 MISSING_CODE_MESSAGE = ("To disable 2FA, you need: 1) Your password AND 2) TOTP code from "
@@ -65,10 +73,10 @@ class TwoFactorService:
     def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, otp: OneTimePasswords,
                  qr: QrCodeRenderer, sealer: SecretSealer, backup_digest: KeyedDigest,
                  attempts: PasswordAttempts, tokens: TokenService,
-                 issue_token: Callable[[UnitOfWork, User], str]) -> None:
+                 sign_in: SignIn) -> None:
         self._uow, self._clock, self._otp, self._qr = uow, clock, otp, qr
         self._sealer, self._backup_digest, self._attempts = sealer, backup_digest, attempts
-        self._tokens, self._issue_token = tokens, issue_token
+        self._tokens, self._sign_in = tokens, sign_in
 
     # -- setup -----------------------------------------------------------------------------
 
@@ -127,7 +135,11 @@ class TwoFactorService:
 
     def verify_login(self, *, session_token: str, totp_code: str | None,
                      backup_code: str | None, ip: str | None = None) -> VerifiedLogin:
-        """Finish a login that answered requires_2fa: one code, then a real token."""
+        """Finish a login that answered requires_2fa: one code (TOTP or backup), then a
+        token. A suspended or banned account gets AccountRestricted (403) carrying a token
+        that serves only the routes open to it, as a login without 2FA does (see
+        `AccountService.sign_in`); the code and the session are spent either way. A wrong
+        code raises InvalidCode and gives no token of any kind."""
         now = self._clock.now()
         if not (totp_code or backup_code):
             raise ValidationFailed({"totp_code": ["Provide totp_code or backup_code."]},
@@ -147,12 +159,8 @@ class TwoFactorService:
                                  totp_code=totp_code, backup_code=backup_code)
             challenge.consume(now)
             uow.challenges.save(challenge)
-            user.last_login = now
-            uow.users.save(user)
-            token = self._issue_token(uow, user)
-            record(uow, now=now, action=AuditAction.TWO_FACTOR_VERIFIED, actor_id=user.id,
-                   actor_username=user.username, target_type="user", target_id=user.id,
-                   ip_address=ip, method=method)
+            token = self._sign_in(uow, user, ip=ip, action=AuditAction.TWO_FACTOR_VERIFIED,
+                                  method=method)
             uow.commit()
         return VerifiedLogin(token=token, user=user)
 

@@ -229,21 +229,9 @@ class AccountService:
             self._attempts.succeeded(keys)
             if self._hasher.needs_rehash(user.password_hash):
                 user.password_hash = self._hasher.hash(password)
-            restriction = restriction_of(
-                uow.moderation_actions.unreversed_restrictions(user.id), now)
-            two_factor = uow.two_factor.get(user.id).enabled
-            if restriction is not None:
-                # Refused like the account's tokens are (403 with the reason and the end).
-                # Without 2FA the answer carries a token that serves only what a restricted
-                # account may still do: read its moderation actions, appeal, log out.
-                uow.users.save(user)
-                token = None if two_factor else self.issue_token(uow, user)
-                record(uow, now=now, action=AuditAction.LOGIN_RESTRICTED, actor_id=user.id,
-                       actor_username=user.username, target_type="user", target_id=user.id,
-                       ip_address=ip, banned=restriction.banned)
-                uow.commit()
-                raise AccountRestricted(restriction, actor=user.as_actor(), token=token)
-            if two_factor:
+            if uow.two_factor.get(user.id).enabled:
+                # The restriction is told only after the second factor too (`sign_in`), so a
+                # password alone never yields even a restricted token.
                 session_token = self._tokens.new_token()
                 uow.challenges.add(LoginChallenge.issue(
                     user_id=user.id, digest=self._tokens.digest(session_token), now=now))
@@ -253,14 +241,42 @@ class AccountService:
                        ip_address=ip)
                 uow.commit()
                 return LoginResult(user=user, session_token=session_token)
-            user.last_login = now
-            uow.users.save(user)
-            token = self.issue_token(uow, user)
-            record(uow, now=now, action=AuditAction.LOGIN_SUCCEEDED, actor_id=user.id,
-                   actor_username=user.username, target_type="user", target_id=user.id,
-                   ip_address=ip)
+            token = self.sign_in(uow, user, ip=ip, action=AuditAction.LOGIN_SUCCEEDED)
             uow.commit()
         return LoginResult(user=user, token=token)
+
+    def sign_in(self, uow: UnitOfWork, user: User, *, ip: str | None, action: AuditAction,
+                **details: object) -> str:
+        """The token of a login whose every factor has been checked (the password, and the
+        2FA code when the account has 2FA), recorded as `action` with `details`; the caller
+        commits.
+
+        While the account is suspended or banned (`restriction_of` its moderation actions in
+        force) this raises AccountRestricted instead (403 with the reason and the end),
+        committed first and audited as `login.restricted` (with `details`) in place of
+        `action`: it carries a token that serves
+        only what a restricted account may still do (read its moderation actions, appeal,
+        log out), so that a suspended user can appeal without a token kept from before.
+        """
+        assert user.id is not None
+        now = self._clock.now()
+        restriction = restriction_of(
+            uow.moderation_actions.unreversed_restrictions(user.id), now)
+        if restriction is None:
+            user.last_login = now
+        uow.users.save(user)
+        token = self.issue_token(uow, user)
+        if restriction is None:
+            record(uow, now=now, action=action, actor_id=user.id,
+                   actor_username=user.username, target_type="user", target_id=user.id,
+                   ip_address=ip, **details)
+        else:
+            record(uow, now=now, action=AuditAction.LOGIN_RESTRICTED, actor_id=user.id,
+                   actor_username=user.username, target_type="user", target_id=user.id,
+                   ip_address=ip, banned=restriction.banned, **details)
+            uow.commit()
+            raise AccountRestricted(restriction, actor=user.as_actor(), token=token)
+        return token
 
     def issue_token(self, uow: UnitOfWork, user: User) -> str:
         """Store the digest of a new API token for the user and return the token."""

@@ -101,7 +101,10 @@ class VerifyResource:
         self._two_factor = two_factor
 
     @endpoint("Finish a 2FA login with a TOTP or backup code", TAG, body=TwoFactorVerify,
-              response=LoginResult)
+              response=LoginResult, errors=(403,),
+              description="After a right code, a suspended or banned account gets a 403 with "
+                          "`reason`, `suspended`, `banned`, `suspension_until` and a `token` "
+                          "that serves only its moderation actions, their appeal and logout.")
     def on_post(self, req: falcon.Request, resp: falcon.Response, body: TwoFactorVerify
                 ) -> LoginResult:
         result = self._two_factor.verify_login(

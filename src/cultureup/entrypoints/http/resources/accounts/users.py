@@ -114,7 +114,11 @@ class LoginResource:
         self._accounts = accounts
 
     @endpoint("Log in: a token, or a 2FA session when the account has 2FA", TAG, body=Credentials,
-              response=LoginResult | LoginChallenge)
+              response=LoginResult | LoginChallenge, errors=(403,),
+              description="A suspended or banned account without 2FA gets a 403 with `reason`, "
+                          "`suspended`, `banned`, `suspension_until` and a `token` that serves "
+                          "only its moderation actions, their appeal and logout; with 2FA it "
+                          "gets the 2FA session, and that answer comes from the 2FA step.")
     def on_post(self, req: falcon.Request, resp: falcon.Response, body: Credentials
                 ) -> LoginResult | LoginChallenge:
         result = self._accounts.login(username=body.username, password=body.password,
