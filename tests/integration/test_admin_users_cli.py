@@ -102,3 +102,15 @@ def test_bulk_from_the_cli_in_batches_names_the_unknown_ids(market: Marketplace,
     assert result["affected_users"] == 520 and sorted(result["not_found_ids"]) == unknown
     code, out = cli(env, "users", "bulk", "promote", "--as", "helpdesk", "--ids", "1")
     assert code == 1
+
+
+def test_the_list_for_people_is_a_table_of_whole_cells(market: Marketplace,
+                                                       env: dict[str, str]) -> None:
+    staff_account(market, "helpdesk")
+    buyer = market.user("buyer")
+    code, out = cli(env, "users", "list", "--as", "helpdesk", "--search", buyer.username)
+    assert code == 0, out
+    header, _rule, row = out.splitlines()
+    assert header.split()[:4] == ["id", "username", "email", "type"]
+    assert row.split()[:4] == [str(buyer.id), buyer.username, f"{buyer.username}@example.com",
+                               "buyer"]

@@ -287,12 +287,13 @@ def test_audit_list_filters_by_actor_action_family_and_time(
     assert sorted(json.loads(line)["action"] for line in by_id.stdout.splitlines()) == [
         "login.failed", "login.succeeded", "logout"]
 
-    # The plain listing: one line an entry, and a count on stderr.
+    # The plain listing: a table (header, rule, one line an entry), and a count on stderr.
     plain = runner.invoke(app, ["audit", "list", "--actor", "omar", "--action", "login.",
                                 "--since", since], env=cli_env)
     assert plain.exit_code == 0, plain.output
-    rows = [line for line in plain.stdout.splitlines() if line.strip()]
-    assert len(rows) == 1 and "omar" in rows[0] and "login.succeeded" in rows[0]
+    header, _rule, *rows = [line for line in plain.stdout.splitlines() if line.strip()]
+    assert header.split() == ["at", "actor", "action", "target", "ip", "details"]
+    assert len(rows) == 1 and rows[0].split()[1:3] == ["omar", "login.succeeded"]
     assert "1 of 1 entries" in plain.stderr
 
     bad = runner.invoke(app, ["audit", "list", "--since", "yesterday-ish"], env=cli_env)

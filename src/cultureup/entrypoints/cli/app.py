@@ -18,7 +18,7 @@ from cultureup.application.views import AuditFilters, PageRequest
 from cultureup.bootstrap import Services, bootstrap
 from cultureup.config import Settings, SettingsError
 from cultureup.domain.accounts.users import Actor
-from cultureup.domain.errors import DomainError, ValidationFailed
+from cultureup.domain.errors import DomainError
 from cultureup.entrypoints.cli.catalog import (
     add_artwork_commands,
     categories_app,
@@ -26,11 +26,12 @@ from cultureup.entrypoints.cli.catalog import (
     jobs_app,
 )
 from cultureup.entrypoints.cli.commerce import orders_app, payments_app
+from cultureup.entrypoints.cli.common import fail, load_settings, open_services
 from cultureup.entrypoints.cli.moderation import moderation_app
 from cultureup.entrypoints.cli.moderation_content import (  # noqa: F401  (adds its commands)
     moderation_json,
 )
-from cultureup.entrypoints.cli.output import UtcFormatter, printable, utc
+from cultureup.entrypoints.cli.output import UtcFormatter, print_table, printable, utc
 from cultureup.entrypoints.cli.reports import reports_app
 from cultureup.entrypoints.cli.users import users_app
 
@@ -68,26 +69,6 @@ app.add_typer(moderation_app, name="moderation")
 DEFAULT_ADMIN_PASSWORD = "admin123"  # noqa: S105 - the documented first-run default
 
 
-def _settings() -> Settings:
-    try:
-        return Settings.from_env()
-    except SettingsError as exc:
-        raise typer.BadParameter(str(exc)) from exc
-
-
-def _services(*, upgrade: bool = True) -> Services:
-    return bootstrap(_settings(), upgrade_database=upgrade)
-
-
-def _fail(error: DomainError) -> typer.Exit:
-    typer.secho(f"Error: {printable(error.message)}", err=True, fg="red")
-    if isinstance(error, ValidationFailed):
-        for field, messages in error.details.items():
-            for message in messages:
-                typer.secho(f"  {printable(field)}: {printable(message)}", err=True, fg="red")
-    return typer.Exit(code=1)
-
-
 SERVE_SETTINGS = ("host", "port", "workers", "threads")
 
 
@@ -119,7 +100,7 @@ def serve(
     the terminal until Ctrl+C (or SIGTERM) stops it."""
     from cultureup.entrypoints.cli.server import CultureUpServer, PortUnavailable, listen
 
-    settings = _settings()
+    settings = load_settings()
     handler = logging.StreamHandler()
     handler.setFormatter(UtcFormatter("%(asctime)s [%(process)d] [%(levelname)s] "
                                       "%(name)s: %(message)s"))
@@ -153,7 +134,7 @@ def serve(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply every pending migration."""
-    services = _services(upgrade=False)
+    services = open_services(upgrade=False)
     before = migrate.current_revision(services.engine)
     services.upgrade_database()
     after = migrate.current_revision(services.engine)
@@ -165,7 +146,7 @@ def db_upgrade() -> None:
 @db_app.command("current")
 def db_current() -> None:
     """Print the schema revision of the database and the newest one available."""
-    services = _services(upgrade=False)
+    services = open_services(upgrade=False)
     typer.echo(f"current: {migrate.current_revision(services.engine) or 'empty'}; "
                f"head: {migrate.head_revision()}")
     services.close()
@@ -200,8 +181,8 @@ def setup_admin(
         try:
             shape = MarketShape.of(scale)
         except DomainError as error:
-            raise _fail(error) from error
-    services = _services()
+            raise fail(error) from error
+    services = open_services()
     report: dict[str, Any] = {"created": [], "skipped": [], "warnings": []}
     try:
         if create_superuser:
@@ -226,7 +207,7 @@ def setup_admin(
                 report["marketplace"] = _sample_marketplace(services, user.as_actor(), shape,
                                                             quiet=as_json)
     except DomainError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
     finally:
         services.close()
     if as_json:
@@ -268,7 +249,7 @@ def _sample_marketplace(services: Services, actor: Actor, shape: MarketShape, *,
 def artworks_rescan() -> None:
     """Fingerprint every stored artwork image again and rebuild the duplicate index (after
     changing the fingerprint method, or restoring images from a backup)."""
-    services = _services()
+    services = open_services()
     try:
         total = services.artworks.count_all()
         with typer.progressbar(length=total, label="Fingerprinting artworks") as bar:
@@ -283,7 +264,7 @@ def artworks_protect_originals() -> None:
     """Move artwork originals stored in public media (uploads from before originals were
     private) to private storage, and delete the public copies. Safe to run again, and
     while the server runs; `serve` does it on start unless CULTUREUP_MIGRATE_ON_START=false."""
-    services = _services()
+    services = open_services()
     try:
         with typer.progressbar(length=services.artworks.count_all(),
                                label="Moving originals") as bar:
@@ -312,33 +293,31 @@ def audit_list(
             raise typer.BadParameter(f"not an ISO 8601 date or time: {since}",
                                      param_hint="--since") from exc
         since_at = (since_at if since_at.tzinfo else since_at.replace(tzinfo=UTC)).astimezone(UTC)
-    services = _services()
+    services = open_services()
     try:
         page = services.audit.list_entries(None, AuditFilters(actor=actor, action=action,
                                                               since=since_at),
                                            PageRequest.of(1, limit, max_page_size=200))
     except DomainError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
     finally:
         services.close()
-    for entry in page.items:
-        when = utc(entry.created_at)
-        if as_json:  # JSON escapes control characters itself
-            typer.echo(json.dumps({"id": entry.id, "at": when, "actor": entry.actor_username,
+    if as_json:  # JSON escapes control characters itself
+        for entry in page.items:
+            typer.echo(json.dumps({"id": entry.id, "at": utc(entry.created_at),
+                                   "actor": entry.actor_username,
                                    "actor_id": entry.actor_id, "action": entry.action,
                                    "target_type": entry.target_type,
                                    "target_id": entry.target_id, "ip": entry.ip_address,
                                    "details": entry.details}))
-        else:
-            target = f"{entry.target_type}:{entry.target_id}" if entry.target_id \
-                else entry.target_type
-            details = " ".join(f"{printable(k)}={printable(v)}"
-                               for k, v in sorted(entry.details.items()))
-            typer.echo(f"{when}  {printable(entry.actor_username):<20} "
-                       f"{printable(entry.action):<28} {printable(target):<14} "
-                       f"{printable(entry.ip_address or '-'):<15} {details}".rstrip())
-    if not as_json:
-        typer.secho(f"{len(page.items)} of {page.total} entries", err=True, fg="cyan")
+        return
+    print_table(("at", "actor", "action", "target", "ip", "details"), [
+        (entry.created_at, entry.actor_username, entry.action,
+         f"{entry.target_type}:{entry.target_id}" if entry.target_id else entry.target_type,
+         entry.ip_address, " ".join(f"{printable(k)}={printable(v)}"
+                                    for k, v in sorted(entry.details.items())))
+        for entry in page.items])
+    typer.secho(f"{len(page.items)} of {page.total} entries", err=True, fg="cyan")
 
 
 def _day(value: str | None, option: str) -> date | None:
@@ -348,10 +327,6 @@ def _day(value: str | None, option: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError as exc:
         raise typer.BadParameter(f"not a date (YYYY-MM-DD): {value}", param_hint=option) from exc
-
-
-def _time(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @analytics_app.command("calculate")
@@ -368,7 +343,7 @@ def analytics_calculate(
     that day's one row (recalculating replaces the row)."""
     if day is not None and (start is not None or end is not None):
         raise typer.BadParameter("give --date, or --from/--to, not both", param_hint="--date")
-    services = _services()
+    services = open_services()
     try:
         today = services.clock.now().date()
         if day is not None:
@@ -383,7 +358,7 @@ def analytics_calculate(
                 snapshots = services.analytics.backfill(first, last,
                                                         progress=lambda _day: bar.update(1))
         except DomainError as error:
-            raise _fail(error) from error
+            raise fail(error) from error
     finally:
         services.close()
     for snapshot in snapshots:
@@ -391,7 +366,7 @@ def analytics_calculate(
                    for name, value in attrs.asdict(snapshot.figures, recurse=False).items()}
         if as_json:
             typer.echo(json.dumps({"id": snapshot.id, "date": snapshot.date.isoformat(),
-                                   **figures, "calculated_at": _time(snapshot.calculated_at)}))
+                                   **figures, "calculated_at": utc(snapshot.calculated_at)}))
         else:
             typer.echo(f"{snapshot.date.isoformat()}  " + "  ".join(
                 f"{name}={value}" for name, value in figures.items()))
@@ -401,7 +376,7 @@ def _support_actor(services: Services, user: str) -> Actor:
     try:
         return services.accounts.find_actor(user)
     except DomainError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
 
 
 @messages_app.command("list")
@@ -412,27 +387,26 @@ def messages_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
 ) -> None:
     """Show the messages a user sent or received, newest first."""
-    services = _services()
+    services = open_services()
     try:
         actor = _support_actor(services, user)
         page = services.messages.list_messages(
             actor, MessageFilters(is_read=False if unread else None), PageRequest.of(1, limit))
     finally:
         services.close()
-    for message in page.items:
-        if as_json:
+    if as_json:
+        for message in page.items:
             typer.echo(json.dumps({
                 "id": message.id, "sender": message.sender.username,
                 "receiver": message.receiver.username, "job": message.job_id,
                 "content": message.content, "is_read": message.is_read,
                 "attachment": None if message.attachment is None else message.attachment.name,
-                "created_at": _time(message.created_at)}, ensure_ascii=False))
-        else:
-            typer.echo(f"{_time(message.created_at)}  {message.sender.username} -> "
-                       f"{message.receiver.username}  {'read  ' if message.is_read else 'unread'}"
-                       f"  {message.content[:80]!r}")
-    if not as_json:
-        typer.secho(f"{len(page.items)} of {page.total} messages", err=True, fg="cyan")
+                "created_at": utc(message.created_at)}, ensure_ascii=False))
+        return
+    print_table(("id", "at", "from", "to", "read", "content"), [
+        (message.id, message.created_at, message.sender.username, message.receiver.username,
+         message.is_read, message.content) for message in page.items])
+    typer.secho(f"{len(page.items)} of {page.total} messages", err=True, fg="cyan")
 
 
 @notifications_app.command("list")
@@ -443,7 +417,7 @@ def notifications_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
 ) -> None:
     """Show a user's notifications, newest first."""
-    services = _services()
+    services = open_services()
     try:
         actor = _support_actor(services, user)
         page = services.notifications.list_notifications(
@@ -451,17 +425,17 @@ def notifications_list(
             PageRequest.of(1, limit))
     finally:
         services.close()
-    for note in page.items:
-        if as_json:
+    if as_json:
+        for note in page.items:
             typer.echo(json.dumps({
                 "id": note.id, "notification_type": note.notification_type,
                 "title": note.title, "message": note.message, "is_read": note.is_read,
-                "created_at": _time(note.created_at)}, ensure_ascii=False))
-        else:
-            typer.echo(f"{_time(note.created_at)}  {note.notification_type:<16} "
-                       f"{'read  ' if note.is_read else 'unread'}  {note.message}")
-    if not as_json:
-        typer.secho(f"{len(page.items)} of {page.total} notifications", err=True, fg="cyan")
+                "created_at": utc(note.created_at)}, ensure_ascii=False))
+        return
+    print_table(("id", "at", "type", "read", "message"), [
+        (note.id, note.created_at, note.notification_type, note.is_read, note.message)
+        for note in page.items])
+    typer.secho(f"{len(page.items)} of {page.total} notifications", err=True, fg="cyan")
 
 
 def main() -> None:

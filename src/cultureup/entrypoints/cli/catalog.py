@@ -13,7 +13,8 @@ import typer
 from cultureup.application.catalog.artwork_ports import ArtworkView
 from cultureup.application.catalog.views import EquipmentView
 from cultureup.application.views import CategoryView, JobView
-from cultureup.entrypoints.cli.commerce import AsJson, AsUser, Reason, _run, _time
+from cultureup.entrypoints.cli.common import AsJson, AsUser, Reason, run
+from cultureup.entrypoints.cli.output import iso
 
 jobs_app = typer.Typer(help="Jobs: close one as staff.", no_args_is_help=True)
 categories_app = typer.Typer(help="Categories: create, activate, deactivate.",
@@ -24,23 +25,23 @@ equipment_app = typer.Typer(help="Equipment: set or change the stock.", no_args_
 def artwork_json(view: ArtworkView) -> dict[str, Any]:
     return {"id": view.id, "title": view.title, "artist": view.artist.username,
             "moderation_status": view.moderation_status, "is_featured": view.is_featured,
-            "is_available": view.is_available, "updated_at": _time(view.updated_at)}
+            "is_available": view.is_available, "updated_at": iso(view.updated_at)}
 
 
 def job_json(view: JobView) -> dict[str, Any]:
     return {"id": view.id, "title": view.title, "status": view.status,
-            "updated_at": _time(view.updated_at)}
+            "updated_at": iso(view.updated_at)}
 
 
 def category_json(view: CategoryView) -> dict[str, Any]:
     return {"id": view.id, "name": view.name, "description": view.description,
-            "is_active": view.is_active, "created_at": _time(view.created_at),
-            "updated_at": _time(view.updated_at)}
+            "is_active": view.is_active, "created_at": iso(view.created_at),
+            "updated_at": iso(view.updated_at)}
 
 
 def equipment_json(view: EquipmentView) -> dict[str, Any]:
     return {"id": view.id, "name": view.name, "stock_quantity": view.stock_quantity,
-            "updated_at": _time(view.updated_at)}
+            "updated_at": iso(view.updated_at)}
 
 
 def _show(data: dict[str, Any], as_json: bool, message: str) -> None:
@@ -52,7 +53,7 @@ ArtworkId = Annotated[int, typer.Argument(help="The artwork's id.")]
 
 def approve(artwork_id: ArtworkId, as_user: AsUser, as_json: AsJson = False) -> None:
     """Approve an artwork (from any moderation status)."""
-    view = _run(lambda s: s.artwork_moderation.approve(s.accounts.staff_actor(as_user),
+    view = run(lambda s: s.artwork_moderation.approve(s.accounts.staff_actor(as_user),
                                                        artwork_id))
     _show(artwork_json(view), as_json, f'Artwork "{view.title}" approved successfully.')
 
@@ -61,7 +62,7 @@ def reject(artwork_id: ArtworkId, as_user: AsUser,
            reason: Annotated[str, typer.Option(help="Why; told to the artist.")],
            as_json: AsJson = False) -> None:
     """Reject an artwork with a reason, which the artist is notified of."""
-    view = _run(lambda s: s.artwork_moderation.reject(s.accounts.staff_actor(as_user),
+    view = run(lambda s: s.artwork_moderation.reject(s.accounts.staff_actor(as_user),
                                                       artwork_id, reason=reason))
     _show(artwork_json(view), as_json, f'Artwork "{view.title}" rejected successfully.')
 
@@ -70,7 +71,7 @@ def feature(artwork_id: ArtworkId, as_user: AsUser,
             off: Annotated[bool, typer.Option("--off", help="Unfeature it.")] = False,
             as_json: AsJson = False) -> None:
     """Feature an artwork (or, with --off, stop featuring it)."""
-    view = _run(lambda s: s.artwork_moderation.feature(s.accounts.staff_actor(as_user),
+    view = run(lambda s: s.artwork_moderation.feature(s.accounts.staff_actor(as_user),
                                                        artwork_id, featured=not off))
     verb = "featured" if view.is_featured else "unfeatured"
     _show(artwork_json(view), as_json, f'Artwork "{view.title}" {verb} successfully.')
@@ -86,7 +87,7 @@ def add_artwork_commands(artworks_app: typer.Typer) -> None:
 def jobs_close(job_id: Annotated[int, typer.Argument(help="The job's id.")], as_user: AsUser,
                reason: Reason = "", as_json: AsJson = False) -> None:
     """Close a job: it is cancelled and its pending bids rejected."""
-    view = _run(lambda s: s.job_oversight.close(s.accounts.staff_actor(as_user), job_id,
+    view = run(lambda s: s.job_oversight.close(s.accounts.staff_actor(as_user), job_id,
                                                 reason=reason))
     _show(job_json(view), as_json, f'Job "{view.title}" closed by admin.')
 
@@ -100,14 +101,14 @@ def categories_create(
     as_json: AsJson = False,
 ) -> None:
     """Create a category."""
-    view = _run(lambda s: s.categories.create_category(
+    view = run(lambda s: s.categories.create_category(
         actor=s.accounts.staff_actor(as_user), name=name, description=description,
         is_active=not inactive))
     _show(category_json(view), as_json, f'Category "{view.name}" created (id {view.id}).')
 
 
 def _set_active(category_id: int, as_user: str, active: bool, as_json: bool) -> None:
-    view = _run(lambda s: s.categories.set_active(actor=s.accounts.staff_actor(as_user),
+    view = run(lambda s: s.categories.set_active(actor=s.accounts.staff_actor(as_user),
                                                   category_id=category_id, active=active))
     verb = "activated" if active else "deactivated"
     _show(category_json(view), as_json, f'Category "{view.name}" {verb} successfully.')
@@ -140,7 +141,7 @@ def equipment_stock(
     reason: Reason = "", as_json: AsJson = False,
 ) -> None:
     """Set (--set N) or change (--adjust +/-N) an item's stock; exactly one of them."""
-    view = _run(lambda s: s.equipment.update_stock(
+    view = run(lambda s: s.equipment.update_stock(
         s.accounts.staff_actor(as_user), equipment_id, stock_quantity=set_to,
         adjustment=adjust, reason=reason))
     _show(equipment_json(view), as_json,

@@ -4,44 +4,21 @@ same use cases as the admin API, each written to the audit log with its reason."
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 
 from cultureup.application.commerce.views import OrderView, PaymentFilters, PaymentView
 from cultureup.application.views import PageRequest
 from cultureup.bootstrap import Services
-from cultureup.domain.errors import DomainError
 from cultureup.domain.money import Money
-
-T = TypeVar("T")
+from cultureup.entrypoints.cli.common import AsJson, AsUser, Reason, run
+from cultureup.entrypoints.cli.output import iso, print_table
 
 payments_app = typer.Typer(help="Payments: list, verify offline transfers, release escrow, "
                                 "refund.", no_args_is_help=True)
 orders_app = typer.Typer(help="Orders: cancel, force-complete, expire reservations.",
                          no_args_is_help=True)
-
-AsUser = Annotated[str, typer.Option(
-    "--as", help="The staff account acting (named in the audit log).")]
-Reason = Annotated[str, typer.Option(help="Why; kept in the audit log.")]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-
-
-def _run(action: Callable[[Services], T]) -> T:
-    from cultureup.entrypoints.cli.app import _fail, _services
-
-    services = _services()
-    try:
-        return action(services)
-    except DomainError as error:
-        raise _fail(error) from error
-    finally:
-        services.close()
-
-
-def _time(value: Any) -> str | None:
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
 
 
 def payment_json(payment: PaymentView) -> dict[str, Any]:
@@ -56,13 +33,13 @@ def payment_json(payment: PaymentView) -> dict[str, Any]:
             "artist_earning": str(payment.artist_earning),
             "payer_reference": payment.payer_reference,
             "stripe_payment_intent": payment.stripe_payment_intent,
-            "created_at": _time(payment.created_at)}
+            "created_at": iso(payment.created_at)}
 
 
 def order_json(order: OrderView) -> dict[str, Any]:
     return {"id": order.id, "buyer": order.buyer.username, "status": order.status,
             "total_amount": str(order.total_amount), "is_paid": order.is_paid,
-            "updated_at": _time(order.updated_at)}
+            "updated_at": iso(order.updated_at)}
 
 
 def _show_payment(payment: PaymentView, as_json: bool, message: str) -> None:
@@ -93,17 +70,18 @@ def payments_list(
             status=status, payment_method=method, hire_status=hire_status, search=search),
             PageRequest.of(1, limit, max_page_size=200))
 
-    page = _run(action)
-    for payment in page.items:
-        if as_json:
+    page = run(action)
+    if as_json:
+        for payment in page.items:
             typer.echo(json.dumps(payment_json(payment)))
-        else:
-            typer.echo(f"{payment.id:>6}  {payment.transaction_id:<16} "
-                       f"{payment.payer.username:<16} {payment.amount!s:>12} "
-                       f"{payment.payment_method:<16} {payment.status:<18} "
-                       f"{payment.hire_status:<9} fee {payment.platform_fee}")
-    if not as_json:
-        typer.secho(f"{len(page.items)} of {page.total} payments", err=True, fg="cyan")
+        return
+    print_table(
+        ("id", "transaction", "payer", "payee", "amount", "method", "status", "escrow", "fee",
+         "created"),
+        [(p.id, p.transaction_id, p.payer.username, p.payee.username if p.payee else None,
+          p.amount, p.payment_method, p.status, p.hire_status, p.platform_fee, p.created_at)
+         for p in page.items], right=("amount", "fee"))
+    typer.secho(f"{len(page.items)} of {page.total} payments", err=True, fg="cyan")
 
 
 @payments_app.command("verify")
@@ -115,7 +93,7 @@ def payments_verify(
     reason: Reason = "", as_json: AsJson = False,
 ) -> None:
     """Complete a JazzCash or bank transfer whose money arrived under the payer's reference."""
-    payment = _run(lambda s: s.payments.verify(s.accounts.staff_actor(as_user), payment_id,
+    payment = run(lambda s: s.payments.verify(s.accounts.staff_actor(as_user), payment_id,
                                                reference=reference, reason=reason))
     _show_payment(payment, as_json, f"Payment {payment.transaction_id} verified: "
                   f"{payment.amount} received.")
@@ -127,7 +105,7 @@ def payments_release(
     as_user: AsUser, reason: Reason = "", as_json: AsJson = False,
 ) -> None:
     """Release the artist's held earning of a paid payment."""
-    payment = _run(lambda s: s.payments.release(s.accounts.staff_actor(as_user), payment_id,
+    payment = run(lambda s: s.payments.release(s.accounts.staff_actor(as_user), payment_id,
                                                 reason=reason))
     _show_payment(payment, as_json, f"Payment {payment.transaction_id} released to artist.")
 
@@ -148,7 +126,7 @@ def payments_refund(
             refund_amount = Money.parse(amount)
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--amount") from exc
-    result = _run(lambda s: s.payments.refund(s.accounts.staff_actor(as_user), payment_id,
+    result = run(lambda s: s.payments.refund(s.accounts.staff_actor(as_user), payment_id,
                                               amount=refund_amount, reason=reason))
     if as_json:
         typer.echo(json.dumps({**payment_json(result.payment),
@@ -161,7 +139,7 @@ def payments_refund(
 @payments_app.command("purge-keys")
 def payments_purge_keys(as_json: AsJson = False) -> None:
     """Delete the expired Idempotency-Keys (they are replaced on use anyway)."""
-    count = _run(lambda s: s.idempotency.purge_expired())
+    count = run(lambda s: s.idempotency.purge_expired())
     typer.echo(json.dumps({"purged": count}) if as_json
                else f"Purged {count} expired idempotency keys.")
 
@@ -179,7 +157,7 @@ def orders_cancel(
     as_user: AsUser, reason: Reason = "", as_json: AsJson = False,
 ) -> None:
     """Cancel an order: items back in stock, a payment refunded or called off."""
-    order = _run(lambda s: s.orders.staff_cancel(s.accounts.staff_actor(as_user), order_id,
+    order = run(lambda s: s.orders.staff_cancel(s.accounts.staff_actor(as_user), order_id,
                                                  reason=reason))
     _show_order(order, as_json, f"Order #{order.id} cancelled by admin.")
 
@@ -190,7 +168,7 @@ def orders_force_complete(
     as_user: AsUser, reason: Reason = "", as_json: AsJson = False,
 ) -> None:
     """Mark a paid (or cash on delivery) order delivered."""
-    order = _run(lambda s: s.orders.force_complete(s.accounts.staff_actor(as_user), order_id,
+    order = run(lambda s: s.orders.force_complete(s.accounts.staff_actor(as_user), order_id,
                                                    reason=reason))
     _show_order(order, as_json, f"Order #{order.id} marked as delivered by admin.")
 
@@ -198,5 +176,5 @@ def orders_force_complete(
 @orders_app.command("expire")
 def orders_expire(as_json: AsJson = False) -> None:
     """Cancel unpaid orders whose reservation ran out, freeing their items."""
-    count = _run(lambda s: s.orders.expire_reservations())
+    count = run(lambda s: s.orders.expire_reservations())
     typer.echo(json.dumps({"expired": count}) if as_json else f"Expired {count} orders.")

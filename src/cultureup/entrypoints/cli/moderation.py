@@ -12,13 +12,12 @@ import typer
 from cultureup.application.moderation.views import ActionView, ReportView, SanctionResult
 from cultureup.application.views import PageRequest
 from cultureup.bootstrap import Services
-from cultureup.entrypoints.cli.commerce import AsJson, _run, _time
+from cultureup.entrypoints.cli.common import AsJson, AsUser, run
+from cultureup.entrypoints.cli.output import iso, print_table
 
 moderation_app = typer.Typer(help="Trust and safety: reports, suspensions, bans, appeals.",
                              no_args_is_help=True)
 
-AsUser = Annotated[str, typer.Option(
-    "--as", help="The staff account acting (named in the audit log).")]
 Reason = Annotated[str, typer.Option(help="Why; the user is told it, and it is audited.")]
 User = Annotated[str, typer.Argument(help="The account: id, username or e-mail.")]
 Limit = Annotated[int, typer.Option(min=1, max=100, help="Rows to show.")]
@@ -35,7 +34,7 @@ def report_json(view: ReportView) -> dict[str, Any]:
             "resolution_notes": report.resolution_notes,
             "resolved_by": view.resolved_by.username if view.resolved_by else None,
             "target_report_count": view.target_open_reports,
-            "created_at": _time(report.created_at), "updated_at": _time(report.updated_at)}
+            "created_at": iso(report.created_at), "updated_at": iso(report.updated_at)}
 
 
 def action_json(view: ActionView) -> dict[str, Any]:
@@ -43,11 +42,11 @@ def action_json(view: ActionView) -> dict[str, Any]:
     return {"id": action.id, "action": action.kind.value, "user": view.user.username,
             "moderator": action.moderator_username, "reason": action.reason,
             "target_type": action.target_type, "target_id": action.target_id,
-            "duration_days": action.duration_days, "until": _time(action.until),
-            "report_id": action.report_id, "created_at": _time(action.created_at),
-            "reversed_at": _time(action.reversed_at),
+            "duration_days": action.duration_days, "until": iso(action.until),
+            "report_id": action.report_id, "created_at": iso(action.created_at),
+            "reversed_at": iso(action.reversed_at),
             "appeal_status": action.appeal_status.value if action.appeal_status else None,
-            "appeal_reason": action.appeal_reason, "appealed_at": _time(action.appealed_at),
+            "appeal_reason": action.appeal_reason, "appealed_at": iso(action.appealed_at),
             "appeal_decided_by": view.decided_by.username if view.decided_by else None,
             "appeal_decision_reason": action.appeal_decision_reason}
 
@@ -57,10 +56,10 @@ def sanction_json(result: SanctionResult) -> dict[str, Any]:
     return {"id": result.user_id, "username": result.username, "is_active": result.is_active,
             "suspended": restriction is not None and not restriction.banned,
             "banned": restriction is not None and restriction.banned,
-            "suspension_until": _time(restriction.until) if restriction else None,
+            "suspension_until": iso(restriction.until) if restriction else None,
             "action_id": result.action.id, "action": result.action.kind.value,
             "reason": result.action.reason, "by": result.action.moderator_username,
-            "at": _time(result.action.created_at)}
+            "at": iso(result.action.created_at)}
 
 
 @moderation_app.command("reports")
@@ -77,20 +76,21 @@ def reports(
     limit: Limit = 50, as_json: AsJson = False,
 ) -> None:
     """Show the report queue, newest first."""
-    page = _run(lambda s: s.moderation_reports.list_reports(
+    page = run(lambda s: s.moderation_reports.list_reports(
         s.accounts.staff_actor(as_user), status=status, content_type=content_type,
         group_by_target=group, page=PageRequest.of(1, limit)))
-    for view in page.items:
-        if as_json:
+    if as_json:
+        for view in page.items:
             typer.echo(json.dumps(report_json(view)))
-        else:
-            report = view.report
-            typer.echo(f"{report.id:>6}  {report.status.value:<9} "
-                       f"{report.content_type.value:<8} #{report.object_id:<6} "
-                       f"{report.reason.value:<20} by {view.reporter.username:<16} "
-                       f"open on target: {view.target_open_reports}")
-    if not as_json:
-        typer.secho(f"{len(page.items)} of {page.total} reports", err=True, fg="cyan")
+        return
+    print_table(
+        ("id", "status", "content", "object", "reason", "reporter", "reported user",
+         "open on target", "created"),
+        [(v.report.id, v.report.status.value, v.report.content_type.value, v.report.object_id,
+          v.report.reason.value, v.reporter.username, v.reported_user.username,
+          v.target_open_reports, v.report.created_at) for v in page.items],
+        right=("object", "open on target"))
+    typer.secho(f"{len(page.items)} of {page.total} reports", err=True, fg="cyan")
 
 
 @moderation_app.command("resolve")
@@ -108,7 +108,7 @@ def resolve(
     as_json: AsJson = False,
 ) -> None:
     """Update a report; with an action, perform it on the reported user or content."""
-    view = _run(lambda s: s.moderation_reports.update(
+    view = run(lambda s: s.moderation_reports.update(
         s.accounts.staff_actor(as_user), report_id, status=status, action=action,
         reason=reason, resolve_all=close_all))
     if as_json:
@@ -125,7 +125,7 @@ def _sanction(kind: str, as_user: str, user: str, **options: Any) -> SanctionRes
         method = getattr(services.sanctions, kind)
         return method(actor, target.id, **options)  # type: ignore[no-any-return]
 
-    return _run(action)
+    return run(action)
 
 
 def _show(result: SanctionResult, as_json: bool, message: str) -> None:
@@ -144,7 +144,7 @@ def suspend(
     result = _sanction("suspend", as_user, user, reason=reason, duration_days=days)
     until = result.restriction.until if result.restriction else None
     _show(result, as_json, f"{result.username} suspended "
-          + (f"until {_time(until)}." if until else "until lifted."))
+          + (f"until {iso(until)}." if until else "until lifted."))
 
 
 @moderation_app.command("ban")
@@ -171,26 +171,27 @@ def unban(user: User, as_user: AsUser, reason: Reason, as_json: AsJson = False) 
 @moderation_app.command("actions")
 def actions(user: User, as_user: AsUser, limit: Limit = 50, as_json: AsJson = False) -> None:
     """Show the moderation actions on an account, newest first (for support)."""
-    def run(services: Services) -> Any:
+    def action_page(services: Services) -> Any:
         services.accounts.staff_actor(as_user)
         target = services.accounts.find_actor(user)
         return services.sanctions.my_actions(target, PageRequest.of(1, limit))
 
-    page = _run(run)
-    for view in page.items:
-        if as_json:
+    page = run(action_page)
+    if as_json:
+        for view in page.items:
             typer.echo(json.dumps(action_json(view)))
-        else:
-            typer.echo(_action_line(view))
+        return
+    print_table(ACTION_HEADERS, [_action_row(view) for view in page.items])
 
 
-def _action_line(view: ActionView) -> str:
+ACTION_HEADERS = ("id", "action", "user", "by", "at", "until", "lifted", "appeal", "reason")
+
+
+def _action_row(view: ActionView) -> tuple[object, ...]:
     action = view.action
-    appeal = f" appeal {action.appeal_status.value}" if action.appeal_status else ""
-    lifted = " (lifted)" if action.reversed_at else ""
-    return (f"{action.id:>6}  {action.kind.value:<15} {view.user.username:<16} by "
-            f"{action.moderator_username:<16} {_time(action.created_at)}{lifted}{appeal}: "
-            f"{action.reason}")
+    return (action.id, action.kind.value, view.user.username, action.moderator_username,
+            action.created_at, action.until, action.reversed_at,
+            action.appeal_status.value if action.appeal_status else None, action.reason)
 
 
 @moderation_app.command("appeals")
@@ -201,13 +202,16 @@ def appeals(
     limit: Limit = 50, as_json: AsJson = False,
 ) -> None:
     """Show appeals against moderation actions, oldest first."""
-    page = _run(lambda s: s.sanctions.list_appeals(s.accounts.staff_actor(as_user), status,
+    page = run(lambda s: s.sanctions.list_appeals(s.accounts.staff_actor(as_user), status,
                                                    PageRequest.of(1, limit)))
-    for view in page.items:
-        typer.echo(json.dumps(action_json(view)) if as_json else _action_line(view)
-                   + f" | appeal: {view.action.appeal_reason}")
-    if not as_json:
-        typer.secho(f"{len(page.items)} of {page.total} appeals", err=True, fg="cyan")
+    if as_json:
+        for view in page.items:
+            typer.echo(json.dumps(action_json(view)))
+        return
+    print_table((*ACTION_HEADERS, "appeal reason", "appealed"),
+                [(*_action_row(view), view.action.appeal_reason, view.action.appealed_at)
+                 for view in page.items])
+    typer.secho(f"{len(page.items)} of {page.total} appeals", err=True, fg="cyan")
 
 
 @moderation_app.command("decide")
@@ -218,7 +222,7 @@ def decide(
     reason: Reason, as_json: AsJson = False,
 ) -> None:
     """Decide an appeal (not by the moderator who acted); approval reverses the action."""
-    view = _run(lambda s: s.sanctions.decide_appeal(s.accounts.staff_actor(as_user),
+    view = run(lambda s: s.sanctions.decide_appeal(s.accounts.staff_actor(as_user),
                                                     action_id, decision=decision,
                                                     reason=reason))
     if as_json:

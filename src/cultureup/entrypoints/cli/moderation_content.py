@@ -13,8 +13,9 @@ from cultureup.application.moderation.content import ContentModeration
 from cultureup.application.moderation.ports import ApplicationFilters, ApplicationView
 from cultureup.application.views import PageRequest
 from cultureup.bootstrap import Services
-from cultureup.entrypoints.cli.moderation import AsJson, AsUser, _run, _time, moderation_app
-from cultureup.entrypoints.cli.output import printable
+from cultureup.entrypoints.cli.common import AsJson, AsUser, run
+from cultureup.entrypoints.cli.moderation import moderation_app
+from cultureup.entrypoints.cli.output import iso, print_table, printable
 
 ContentTypeOption = Annotated[str, typer.Option(
     "--type", help="artwork, job or equipment (product, service, property are read as those).")]
@@ -26,8 +27,8 @@ def moderation_json(done: ContentModeration) -> dict[str, Any]:
     return {"id": done.id, "title": done.title, "content_type": done.content_type.value,
             "removed": done.removed, "removal_reason": done.removal_reason,
             "removed_by": done.removed_by.username if done.removed_by else None,
-            "removed_at": _time(done.removed_at), "reason": done.reason,
-            "acted_by": done.acted_by.username, "acted_at": _time(done.acted_at)}
+            "removed_at": iso(done.removed_at), "reason": done.reason,
+            "acted_by": done.acted_by.username, "acted_at": iso(done.acted_at)}
 
 
 def application_json(view: ApplicationView) -> dict[str, Any]:
@@ -35,9 +36,9 @@ def application_json(view: ApplicationView) -> dict[str, Any]:
             "status": view.status, "notes": view.notes,
             "documents": [{"id": d.id, "filename": d.filename, "content_type": d.content_type,
                            "size": d.size} for d in view.documents],
-            "application_date": _time(view.submitted_at),
+            "application_date": iso(view.submitted_at),
             "verified_by": view.decided_by.username if view.decided_by else None,
-            "verified_at": _time(view.decided_at), "reason": view.decision_reason}
+            "verified_at": iso(view.decided_at), "reason": view.decision_reason}
 
 
 def _show(done: ContentModeration, as_json: bool, verb: str) -> None:
@@ -52,7 +53,7 @@ def _show(done: ContentModeration, as_json: bool, verb: str) -> None:
 def moderation_remove(content_id: ContentId, as_user: AsUser, content_type: ContentTypeOption,
                       reason: Reason, as_json: AsJson = False) -> None:
     """Take a listing down; its owner is notified with the reason."""
-    done = _run(lambda s: s.moderation_content.remove(
+    done = run(lambda s: s.moderation_content.remove(
         s.accounts.staff_actor(as_user), content_type, content_id, reason))
     _show(done, as_json, "removed")
 
@@ -62,7 +63,7 @@ def moderation_restore(content_id: ContentId, as_user: AsUser,
                        content_type: ContentTypeOption, reason: Reason,
                        as_json: AsJson = False) -> None:
     """Put a removed listing back; its owner is notified with the reason."""
-    done = _run(lambda s: s.moderation_content.restore(
+    done = run(lambda s: s.moderation_content.restore(
         s.accounts.staff_actor(as_user), content_type, content_id, reason))
     _show(done, as_json, "restored")
 
@@ -81,16 +82,16 @@ def moderation_applications(
             services.accounts.staff_actor(as_user), ApplicationFilters(status=status),
             PageRequest.of(1, limit))
 
-    page = _run(action)
-    for view in page.items:
-        if as_json:
+    page = run(action)
+    if as_json:
+        for view in page.items:
             typer.echo(json.dumps(application_json(view)))
-        else:
-            typer.echo(f"{view.id:>6}  {printable(view.user.username):<20} {view.status:<9} "
-                       f"{_time(view.submitted_at)}  {len(view.documents)} documents  "
-                       f"{printable(view.notes)[:60]}")
-    if not as_json:
-        typer.secho(f"{len(page.items)} of {page.total} applications", err=True, fg="cyan")
+        return
+    print_table(("id", "user", "status", "submitted", "documents", "decided by", "notes"),
+                [(view.id, view.user.username, view.status, view.submitted_at,
+                  len(view.documents), view.decided_by.username if view.decided_by else None,
+                  view.notes) for view in page.items], right=("documents",))
+    typer.secho(f"{len(page.items)} of {page.total} applications", err=True, fg="cyan")
 
 
 @moderation_app.command("verify")
@@ -103,7 +104,7 @@ def moderation_verify(
     as_json: AsJson = False,
 ) -> None:
     """Approve (the artist becomes verified) or reject a pending verification application."""
-    view = _run(lambda s: s.verification.decide(s.accounts.staff_actor(as_user),
+    view = run(lambda s: s.verification.decide(s.accounts.staff_actor(as_user),
                                                 application_id, action, reason or None))
     if as_json:
         typer.echo(json.dumps(application_json(view)))

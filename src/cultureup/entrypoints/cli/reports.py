@@ -8,10 +8,9 @@ from datetime import date, datetime
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from cultureup.entrypoints.cli.commerce import AsJson, AsUser, _run
+from cultureup.entrypoints.cli.common import AsJson, AsUser, run
+from cultureup.entrypoints.cli.output import print_table
 from cultureup.entrypoints.http.resources.admin.reports import revenue_answer
 
 reports_app = typer.Typer(help="Admin reports: revenue.", no_args_is_help=True)
@@ -38,28 +37,23 @@ def reports_revenue(
 ) -> None:
     """Revenue of a period: total, by payment method, per day, top artists and buyers."""
     first, last = _day(start, "--from"), _day(end, "--to")
-    report = _run(lambda s: s.admin_reports.revenue_report(
+    report = run(lambda s: s.admin_reports.revenue_report(
         s.accounts.staff_actor(as_user), first, last))
     answer = revenue_answer(report)
     if as_json:
         typer.echo(json.dumps(answer.model_dump(mode="json")))
         return
-    console = Console()
-    console.print(f"Revenue {report.start_date} to {report.end_date}: "
-                  f"[bold]{report.total_revenue}[/bold] from "
-                  f"{report.total_transactions} payments")
-    methods = Table("payment method", "total", "payments", title="By payment method")
-    for method in report.revenue_by_method:
-        methods.add_row(method.payment_method, str(method.total), str(method.count))
-    console.print(methods)
-    days = Table("day", "total", "payments", title="Days with payments or refunds")
-    for day in report.daily_revenue:
-        if day.count or day.total.cents:
-            days.add_row(str(day.day), str(day.total), str(day.count))
-    console.print(days)
+    typer.echo(f"Revenue {report.start_date} to {report.end_date}: {report.total_revenue} "
+               f"from {report.total_transactions} payments")
+    print_table(("payment method", "total", "payments"),
+                [(m.payment_method, m.total, m.count) for m in report.revenue_by_method],
+                title="By payment method", right=("total", "payments"))
+    print_table(("day", "total", "payments"),
+                [(day.day, day.total, day.count) for day in report.daily_revenue
+                 if day.count or day.total.cents],
+                title="Days with payments or refunds", right=("total", "payments"))
     for title, parties in (("Top artists (earned)", report.top_artists),
                            ("Top buyers (spent)", report.top_buyers)):
-        table = Table("username", "total", "payments", title=title)
-        for party in parties:
-            table.add_row(party.username, str(party.total), str(party.count))
-        console.print(table)
+        print_table(("username", "total", "payments"),
+                    [(party.username, party.total, party.count) for party in parties],
+                    title=title, right=("total", "payments"))

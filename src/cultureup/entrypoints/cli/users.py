@@ -15,7 +15,8 @@ from cultureup.application.admin.user_views import AdminUserFilters, AdminUserRo
 from cultureup.application.admin.users import page_request
 from cultureup.bootstrap import Services
 from cultureup.domain.admin.users import BULK_MAX_IDS, PAST_TENSE, USER_ACTIONS, UserAction
-from cultureup.entrypoints.cli.commerce import AsJson, AsUser, Reason, _run, _time
+from cultureup.entrypoints.cli.common import AsJson, AsUser, Reason, run
+from cultureup.entrypoints.cli.output import iso, print_table
 
 users_app = typer.Typer(help="User accounts: list, verify, activate, deactivate, grant roles, "
                              "bulk actions.", no_args_is_help=True)
@@ -29,17 +30,17 @@ def row_json(row: AdminUserRow) -> dict[str, Any]:
             "user_type": row.user_type, "phone_number": row.phone_number,
             "is_verified": row.is_verified, "is_active": row.is_active,
             "is_staff": row.is_staff, "is_superuser": row.is_superuser,
-            "staff_role": row.staff_role, "created_at": _time(row.created_at),
-            "last_login": _time(row.last_login), "total_artworks": row.total_artworks,
+            "staff_role": row.staff_role, "created_at": iso(row.created_at),
+            "last_login": iso(row.last_login), "total_artworks": row.total_artworks,
             "total_jobs_posted": row.total_jobs_posted, "total_bids": row.total_bids,
             "total_spent": str(row.total_spent), "total_earned": str(row.total_earned),
-            "last_activity": _time(row.last_activity)}
+            "last_activity": iso(row.last_activity)}
 
 
 def change_json(change: UserChange) -> dict[str, Any]:
     return {"id": change.id, "username": change.username, "is_verified": change.is_verified,
             "is_active": change.is_active, "is_staff": change.is_staff,
-            "staff_role": change.staff_role, "updated_at": _time(change.updated_at),
+            "staff_role": change.staff_role, "updated_at": iso(change.updated_at),
             "changed": change.changed}
 
 
@@ -76,23 +77,33 @@ def users_list(
         actor = services.accounts.staff_actor(as_user)
         return services.admin_users.list_users(actor, filters, page_request(page, page_size))
 
-    result = _run(action)
-    for row in result.items:
-        if as_json:
+    result = run(action)
+    if as_json:
+        for row in result.items:
             typer.echo(json.dumps(row_json(row)))
-        else:
-            flags = "".join(mark if on else "-" for mark, on in (
-                ("V", row.is_verified), ("A", row.is_active), ("S", row.is_staff)))
-            typer.echo(f"{row.id:>7}  {row.username:<24} {row.email:<32} {row.user_type:<7} "
-                       f"{flags} {row.staff_role or '':<17} {_time(row.created_at)}")
-    if not as_json:
-        typer.secho(f"{len(result.items)} of {result.total} users (page {page})", err=True,
-                    fg="cyan")
+        return
+    print_table(
+        ("id", "username", "email", "type", "verified", "active", "role", "restricted",
+         "joined", "last login"),
+        [(row.id, row.username, row.email, row.user_type, row.is_verified, row.is_active,
+          "superuser" if row.is_superuser else row.staff_role, _restriction(row),
+          row.created_at, row.last_login) for row in result.items])
+    typer.secho(f"{len(result.items)} of {result.total} users (page {page})", err=True,
+                fg="cyan")
+
+
+def _restriction(row: AdminUserRow) -> str | None:
+    if row.banned:
+        return "banned"
+    if row.suspended:
+        return f"suspended until {iso(row.suspension_until)}" if row.suspension_until \
+            else "suspended"
+    return None
 
 
 def _act(action: UserAction, user_id: int, as_user: str, reason: str, as_json: bool,
          role: str | None = None) -> None:
-    change = _run(lambda s: s.admin_users.act(s.accounts.staff_actor(as_user), action,
+    change = run(lambda s: s.admin_users.act(s.accounts.staff_actor(as_user), action,
                                               user_id, role=role, reason=reason))
     if as_json:
         typer.echo(json.dumps(change_json(change)))
@@ -162,7 +173,7 @@ def users_bulk(
     missing: list[int] = []
     with typer.progressbar(length=len(user_ids), label=action, file=sys.stderr) as bar:
         for batch in batches:
-            result = _run(lambda s, batch=batch: s.admin_users.bulk(
+            result = run(lambda s, batch=batch: s.admin_users.bulk(
                 s.accounts.staff_actor(as_user), action, batch, role=role, reason=reason))
             affected += result.affected
             unchanged += result.unchanged
