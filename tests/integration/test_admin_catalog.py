@@ -17,9 +17,9 @@ from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks
 from cultureup.adapters.sqlalchemy.tables import audit_log, bids, jobs
 from cultureup.adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork
 from cultureup.application.accounts.users import Registration
-from cultureup.application.admin.artworks import BULK_MAX_IDS
 from cultureup.bootstrap import Services
 from cultureup.domain.accounts.users import StaffRole
+from cultureup.domain.admin.bulk import BULK_MAX_IDS
 from cultureup.domain.catalog.artworks import Artwork, ArtworkType, ModerationStatus
 from cultureup.domain.catalog.equipment import EquipmentTerms
 from cultureup.domain.money import Money
@@ -527,7 +527,7 @@ def env(services: Services) -> dict[str, str]:
 def cli(env: dict[str, str], *args: str) -> tuple[int, Any]:
     result = runner.invoke(cli_app, list(args), env=env)
     if result.exit_code == 0 and "--json" in args:
-        return 0, json.loads(result.output)
+        return 0, json.loads(result.stdout)
     return result.exit_code, result.output
 
 
@@ -655,3 +655,64 @@ def test_admin_lists_cost_the_same_queries_at_any_length(market: Marketplace, ad
     many = (cost("/api/admin/artworks/"), cost("/api/admin/jobs/"),
             cost("/api/admin/users/"))
     assert many == few
+
+
+def test_bulk_from_the_cli_gives_what_the_api_gives(market: Marketplace, admin: ApiUser,
+                                                    env: dict[str, str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    client, services = market.client, market.services
+    artist = market.user("artist")
+    category = market.category()
+    by_api, by_cli = ([artwork(market, artist, category, title=f"{side} {n}") for n in range(3)]
+                      for side in ("API", "CLI"))
+    unknown = [max(by_cli) + 50, max(by_cli) + 51]
+    answer = client.simulate_post("/api/admin/bulk/artworks/", headers=admin.headers,
+                                  json={"artwork_ids": [*by_api, *unknown], "action": "reject",
+                                        "reason": "Blurry"}).json
+    # Batches of two: the CLI splits what the cap would refuse into several requests.
+    monkeypatch.setattr("cultureup.entrypoints.cli.common.BULK_MAX_IDS", 2)
+    code, out = cli(env, "artworks", "bulk", "--action", "reject", "--as", "root",
+                    "--ids", ",".join(map(str, [*by_cli, *unknown, by_cli[0]])),
+                    "--reason", "Blurry", "--json")
+    assert code == 0, out
+    assert {k: v for k, v in out.items() if not k.endswith("_ids") and k != "processed_at"} \
+        == {k: v for k, v in answer.items() if not k.endswith("_ids") and k != "processed_at"} \
+        == {"message": "3 artworks rejected successfully", "affected_artworks": 3,
+            "action": "reject"}
+    assert (out["affected_ids"], out["not_found_ids"]) == (by_cli, unknown)
+    assert (answer["affected_ids"], answer["not_found_ids"]) == (by_api, unknown)
+    assert {status_of(services, work) for work in [*by_api, *by_cli]} == {("REJECTED", False)}
+    rejected = [target for action, target, _ in audit_actions(services)
+                if action == "admin.artwork_rejected"]
+    assert sorted(map(int, rejected)) == sorted([*by_api, *by_cli])
+
+    code, out = cli(env, "artworks", "bulk", "--action", "feature", "--as", "root",
+                    "--ids", str(by_cli[0]))
+    assert code == 0 and out.splitlines()[-1] == "1 artwork featured successfully"
+    assert status_of(services, by_cli[0]) == ("REJECTED", True)
+    # Refusals: the use case's, before anything changes; unknown ids are named.
+    code, out = cli(env, "artworks", "bulk", "--action", "reject", "--as", "root",
+                    "--ids", str(by_cli[1]))
+    assert code == 1 and "reason" in out
+    code, out = cli(env, "artworks", "bulk", "--action", "delete", "--as", "root",
+                    "--ids", str(by_cli[1]))
+    assert code == 1 and "Invalid action" in out
+    code, out = cli(env, "artworks", "bulk", "--action", "approve", "--as", artist.username,
+                    "--ids", str(by_cli[1]))
+    assert code == 1
+    code, out = cli(env, "artworks", "bulk", "--action", "approve", "--as", "root",
+                    "--ids", ",".join(map(str, unknown)))
+    assert code == 0 and f"Not found: {unknown[0]}, {unknown[1]}" in out
+    assert {status_of(services, work) for work in by_cli[1:]} == {("REJECTED", False)}
+
+
+def test_the_cli_never_sends_more_than_the_cap(market: Marketplace, admin: ApiUser,
+                                               env: dict[str, str]) -> None:
+    missing = list(range(10_000_001, 10_000_002 + BULK_MAX_IDS))
+    code, out = cli(env, "artworks", "bulk", "--action", "approve", "--as", "root",
+                    "--ids", ",".join(map(str, missing)), "--json")
+    assert code == 0, out
+    assert out["affected_artworks"] == 0 and out["not_found_ids"] == missing
+    answer = market.client.simulate_post("/api/admin/bulk/artworks/", headers=admin.headers,
+                                         json={"artwork_ids": missing, "action": "approve"})
+    refused(answer, 400, "artwork_ids")

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from cultureup.adapters.sqlalchemy.tables import audit_log, users
 from cultureup.application.views import AuditFilters, PageRequest
 from cultureup.domain.accounts.roles import PERMISSION_DENIED
-from cultureup.domain.admin.users import BULK_MAX_IDS, USER_ACTIONS
+from cultureup.domain.admin.bulk import BULK_MAX_IDS
+from cultureup.domain.admin.users import USER_ACTIONS
 from cultureup.entrypoints.http.endpoint import ADMIN_NOT_AUTHENTICATED
 from tests.integration.admin_support import bulk_users, staff_account
 from tests.integration.artwork_images import jpeg

@@ -12,9 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cultureup.application.admin.artworks import BULK_MAX_IDS, ArtworkModerationService
+from cultureup.application.admin.artworks import ArtworkModerationService
 from cultureup.application.catalog.equipment import EquipmentService
 from cultureup.domain.accounts.users import StaffRole, UserType
+from cultureup.domain.admin.bulk import BULK_MAX_IDS
 from cultureup.domain.catalog.artworks import ModerationStatus
 from cultureup.domain.collaboration.notifications import Notification
 from cultureup.domain.errors import InvalidAction, PermissionDenied, ValidationFailed

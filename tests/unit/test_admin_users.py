@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from cultureup.application.admin.users import UserAdminService
 from cultureup.domain.accounts.roles import Role, can, may_act_on, may_grant, role_of
 from cultureup.domain.accounts.users import StaffRole, User, UserType
+from cultureup.domain.admin.bulk import BULK_MAX_IDS
 from cultureup.domain.admin.users import (
-    BULK_MAX_IDS,
     PERMISSION_OF,
     UserAction,
     apply,

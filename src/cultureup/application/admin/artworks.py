@@ -30,13 +30,12 @@ from cultureup.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from cultureup.application.views import Page, PageRequest, check_ordering
 from cultureup.domain.accounts.roles import Permission, require
 from cultureup.domain.accounts.users import Actor
+from cultureup.domain.admin.bulk import bulk_ids_error, distinct_ids
 from cultureup.domain.audit import AuditAction
 from cultureup.domain.catalog.artworks import Artwork, ModerationStatus
 from cultureup.domain.errors import FieldErrors, InvalidAction, NotFound
 
 BULK_ACTIONS = ("approve", "reject", "feature", "unfeature")
-# At most this many ids in one bulk request; more is a 400 that changes nothing.
-BULK_MAX_IDS = 200
 _PAST = {"approve": "approved", "reject": "rejected", "feature": "featured",
          "unfeature": "unfeatured"}
 
@@ -47,6 +46,12 @@ def _shown(actor: Actor, view: ArtworkView) -> ArtworkView:
 
 def past_tense(action: str) -> str:
     return _PAST[action]
+
+
+def bulk_message(result: BulkResult) -> str:
+    """The answer's message, as the spec writes it: "5 artworks approved successfully"."""
+    count = len(result.affected_ids)
+    return f"{count} artwork{'' if count == 1 else 's'} {past_tense(result.action)} successfully"
 
 
 class ArtworkModerationService:
@@ -126,19 +131,17 @@ class ArtworkModerationService:
         """Apply one action (approve, reject, feature, unfeature) to every existing artwork
         among `artwork_ids`, in one transaction: all of them or none. Ids that name no
         artwork are returned in `not_found_ids` (the rest still applies). 1 to BULK_MAX_IDS
-        distinct ids (400 otherwise, changing nothing); `reject` needs a reason, which every
-        artist concerned is told. An unknown action is a 400 naming the available ones. One
-        audit entry per artwork changed."""
+        ids, repeats counted (``domain/admin/bulk.py``; 400 otherwise, changing nothing);
+        `reject` needs a reason, which every artist concerned is told. An unknown action is
+        a 400 naming the available ones. One audit entry per artwork changed."""
         require(actor, Permission.MODERATE_CONTENT)
         if action not in BULK_ACTIONS:
             raise InvalidAction(BULK_ACTIONS)
-        ids = list(dict.fromkeys(artwork_ids))
+        ids = distinct_ids(artwork_ids)
         errors = FieldErrors()
-        if not ids:
-            errors.add("artwork_ids", "Give at least one artwork id.")
-        elif len(ids) > BULK_MAX_IDS:
-            errors.add("artwork_ids", f"Give at most {BULK_MAX_IDS} ids per request; "
-                       f"{len(ids)} were given.")
+        too_many = bulk_ids_error(artwork_ids, "artwork")
+        if too_many is not None:
+            errors.add("artwork_ids", too_many)
         if action == "reject" and not reason.strip():
             errors.add("reason", "A reason is required to reject artworks.")
         errors.raise_if_any()

@@ -169,12 +169,12 @@ class UserAdminService:
              reason: str = "", ip: str | None = None) -> BulkResult:
         """Apply one action to every existing id, in one transaction: all or nothing.
 
-        At most BULK_MAX_IDS (500) distinct ids: more, or none, is ValidationFailed and changes
-        nothing; an unknown action is InvalidAction (400, naming the available ones). Ids that
-        name no account are listed in the result, not refused. When the actor may not apply
-        the action to one of the accounts (their own, or one they may not act on), the whole
-        request is PermissionDenied naming those ids, and nothing changes. One audit entry per
-        changed account."""
+        At most BULK_MAX_IDS ids, repeats counted (``domain/admin/bulk.py``): more, or none,
+        is ValidationFailed and changes nothing; an unknown action is InvalidAction (400,
+        naming the available ones). Ids that name no account are listed in the result, not
+        refused. When the actor may not apply the action to one of the accounts (their own, or
+        one they may not act on), the whole request is PermissionDenied naming those ids, and
+        nothing changes. One audit entry per changed account."""
         parsed = parse_action(action)
         require(actor, PERMISSION_OF[parsed])
         ids = check_ids(user_ids)

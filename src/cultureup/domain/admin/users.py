@@ -23,11 +23,10 @@ from cultureup.domain.accounts.roles import (
     role_of,
 )
 from cultureup.domain.accounts.users import Actor, StaffRole, User
+from cultureup.domain.admin.bulk import bulk_ids_error, distinct_ids
 from cultureup.domain.audit import AuditAction
 from cultureup.domain.errors import InvalidAction, PermissionDenied, ValidationFailed
 
-# At most this many ids in one bulk request; more is a 400 that changes nothing.
-BULK_MAX_IDS = 500
 REASON_MAX = 500
 
 
@@ -115,14 +114,12 @@ def check_reason(reason: str) -> str:
 
 
 def check_ids(user_ids: list[int]) -> list[int]:
-    """The distinct ids of a bulk request, in the order given; 400 when none or more than
-    BULK_MAX_IDS are given (repeats count: the cap bounds the request)."""
-    if not user_ids:
-        raise ValidationFailed({"user_ids": ["Give at least one user id."]})
-    if len(user_ids) > BULK_MAX_IDS:
-        raise ValidationFailed({"user_ids": [
-            f"At most {BULK_MAX_IDS} user ids per request; {len(user_ids)} were given."]})
-    return list(dict.fromkeys(user_ids))
+    """The distinct ids of a bulk request, in the order given; 400 on `user_ids` when none
+    or more than BULK_MAX_IDS are given (``domain/admin/bulk.py``)."""
+    error = bulk_ids_error(user_ids, "user")
+    if error is not None:
+        raise ValidationFailed({"user_ids": [error]})
+    return distinct_ids(user_ids)
 
 
 def ensure_may(actor: Actor, action: UserAction, target: User,

@@ -1,4 +1,4 @@
-"""`cultureup artworks approve|reject|feature`, `cultureup jobs close`, `cultureup categories
+"""`cultureup artworks approve|reject|feature|bulk`, `cultureup jobs close`, `cultureup categories
 create|activate|deactivate` and `cultureup equipment stock`: the admin catalogue actions,
 through the same use cases as the admin API, acting as a named staff account (`--as`) that
 the audit log records."""
@@ -10,10 +10,22 @@ from typing import Annotated, Any
 
 import typer
 
+from cultureup.application.admin.artworks import BULK_ACTIONS, bulk_message
+from cultureup.application.admin.views import BulkResult
 from cultureup.application.catalog.artwork_ports import ArtworkView
 from cultureup.application.catalog.views import EquipmentView
 from cultureup.application.views import CategoryView, JobView
-from cultureup.entrypoints.cli.common import AsJson, AsUser, Reason, run
+from cultureup.domain.admin.bulk import BULK_MAX_IDS
+from cultureup.entrypoints.cli.common import (
+    AsJson,
+    AsUser,
+    Ids,
+    IdsFile,
+    Reason,
+    in_batches,
+    read_ids,
+    run,
+)
 from cultureup.entrypoints.cli.output import iso
 
 jobs_app = typer.Typer(help="Jobs: close one as staff.", no_args_is_help=True)
@@ -77,10 +89,44 @@ def feature(artwork_id: ArtworkId, as_user: AsUser,
     _show(artwork_json(view), as_json, f'Artwork "{view.title}" {verb} successfully.')
 
 
+def bulk(
+    as_user: AsUser,
+    action: Annotated[str, typer.Option(help="One of: " + ", ".join(BULK_ACTIONS) + ".")],
+    ids: Ids = None, ids_file: IdsFile = None,
+    reason: Annotated[str, typer.Option(
+        help="Why; required to reject (the artists are told it), audited.")] = "",
+    as_json: AsJson = False,
+) -> None:
+    """One action on many artworks (help above: it names the cap)."""
+    results: list[BulkResult] = in_batches(
+        read_ids(ids, ids_file), action, lambda batch: run(
+            lambda s: s.artwork_moderation.bulk(s.accounts.staff_actor(as_user), batch, action,
+                                                reason=reason)))
+    total = BulkResult(action=results[-1].action,
+                       affected_ids=[i for result in results for i in result.affected_ids],
+                       not_found_ids=[i for result in results for i in result.not_found_ids],
+                       processed_at=results[-1].processed_at)
+    if as_json:
+        typer.echo(json.dumps({"message": bulk_message(total),
+                               "affected_artworks": len(total.affected_ids),
+                               "action": total.action, "processed_at": iso(total.processed_at),
+                               "affected_ids": total.affected_ids,
+                               "not_found_ids": total.not_found_ids}))
+        return
+    typer.echo(bulk_message(total))
+    if total.not_found_ids:
+        typer.echo("Not found: " + ", ".join(map(str, total.not_found_ids)))
+
+
 def add_artwork_commands(artworks_app: typer.Typer) -> None:
     artworks_app.command("approve")(approve)
     artworks_app.command("reject")(reject)
     artworks_app.command("feature")(feature)
+    artworks_app.command("bulk", help=(
+        "Approve, reject (with --reason), feature or unfeature many artworks, as "
+        "POST /api/admin/bulk/artworks/ does. Ids are sent in batches of at most "
+        f"{BULK_MAX_IDS} (the API's cap), each batch one transaction, with a progress bar; "
+        "the total and the ids that name no artwork at the end."))(bulk)
 
 
 @jobs_app.command("close")

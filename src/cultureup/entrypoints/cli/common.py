@@ -4,13 +4,16 @@ the staff commands (`--as USER`, `--json`, `--reason`)."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
 
 from cultureup.bootstrap import Services, bootstrap
 from cultureup.config import Settings, SettingsError
+from cultureup.domain.admin.bulk import BULK_MAX_IDS, distinct_ids
 from cultureup.domain.errors import DomainError, ValidationFailed
 from cultureup.entrypoints.cli.output import printable
 
@@ -20,6 +23,10 @@ AsUser = Annotated[str, typer.Option(
     "--as", help="The staff account acting (named in the audit log).")]
 Reason = Annotated[str, typer.Option(help="Why; kept in the audit log.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+Ids = Annotated[str | None, typer.Option(help="Comma-separated ids.")]
+IdsFile = Annotated[Path | None, typer.Option(
+    help="A file of ids, one a line or separated by commas.", exists=True, dir_okay=False,
+    readable=True)]
 
 
 def load_settings() -> Settings:
@@ -57,3 +64,30 @@ def run(action: Callable[[Services], T]) -> T:
         raise fail(error) from error
     finally:
         services.close()
+
+
+def read_ids(ids: str | None, ids_file: Path | None) -> list[int]:
+    """The ids of `--ids` then `--ids-file`, in order, each once (as the API counts them
+    done); a usage error (exit 2) for anything but whole numbers, or when there are none."""
+    text = (ids or "") + "," + (ids_file.read_text() if ids_file else "")
+    try:
+        found = [int(part) for part in text.replace("\n", ",").split(",") if part.strip()]
+    except ValueError as exc:
+        raise typer.BadParameter("ids are whole numbers", param_hint="--ids") from exc
+    if not found:
+        raise typer.BadParameter("give --ids or --ids-file", param_hint="--ids")
+    return distinct_ids(found)
+
+
+def in_batches(ids: list[int], label: str, send: Callable[[list[int]], T]) -> list[T]:
+    """`send` each run of at most BULK_MAX_IDS ids (the API's cap, ``domain/admin/bulk.py``)
+    in order, with a progress bar on standard error; the answers in order. Each batch is its
+    own request (one transaction): a refusal stops the command, keeping the batches before
+    it."""
+    answers = []
+    with typer.progressbar(length=len(ids), label=label, file=sys.stderr) as bar:
+        for start in range(0, len(ids), BULK_MAX_IDS):
+            batch = ids[start:start + BULK_MAX_IDS]
+            answers.append(send(batch))
+            bar.update(len(batch))
+    return answers

@@ -5,8 +5,6 @@ alike."""
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -14,8 +12,18 @@ import typer
 from cultureup.application.admin.user_views import AdminUserFilters, AdminUserRow, UserChange
 from cultureup.application.admin.users import page_request
 from cultureup.bootstrap import Services
-from cultureup.domain.admin.users import BULK_MAX_IDS, PAST_TENSE, USER_ACTIONS, UserAction
-from cultureup.entrypoints.cli.common import AsJson, AsUser, Reason, run
+from cultureup.domain.admin.bulk import BULK_MAX_IDS
+from cultureup.domain.admin.users import PAST_TENSE, USER_ACTIONS, UserAction
+from cultureup.entrypoints.cli.common import (
+    AsJson,
+    AsUser,
+    Ids,
+    IdsFile,
+    Reason,
+    in_batches,
+    read_ids,
+    run,
+)
 from cultureup.entrypoints.cli.output import iso, print_table
 
 users_app = typer.Typer(help="User accounts: list, verify, activate, deactivate, grant roles, "
@@ -147,38 +155,23 @@ def users_make_staff(
     _act(UserAction.MAKE_STAFF, user_id, as_user, reason, as_json, role=role)
 
 
-@users_app.command("bulk")
+@users_app.command("bulk", help=(
+    f"One action on many accounts. Ids are sent in batches of at most {BULK_MAX_IDS} (the "
+    "API's cap), each batch one transaction, with a progress bar; the totals and unknown ids "
+    "at the end."))
 def users_bulk(
     action: Annotated[str, typer.Argument(help="One of: " + ", ".join(USER_ACTIONS) + ".")],
-    as_user: AsUser,
-    ids: Annotated[str | None, typer.Option(help="Comma-separated account ids.")] = None,
-    ids_file: Annotated[Path | None, typer.Option(
-        help="A file of account ids, one a line or separated by commas.", exists=True,
-        dir_okay=False, readable=True)] = None,
+    as_user: AsUser, ids: Ids = None, ids_file: IdsFile = None,
     role: Annotated[str | None, typer.Option(help="For make_staff: the role granted.")] = None,
     reason: Reason = "", as_json: AsJson = False,
 ) -> None:
-    """One action on many accounts. Ids are sent in batches of at most 500 (the API's cap),
-    each batch one transaction, with a progress bar; the totals and unknown ids at the end."""
-    text = (ids or "") + "," + (ids_file.read_text() if ids_file else "")
-    try:
-        user_ids = [int(part) for part in text.replace("\n", ",").split(",") if part.strip()]
-    except ValueError as exc:
-        raise typer.BadParameter("ids are whole numbers", param_hint="--ids") from exc
-    if not user_ids:
-        raise typer.BadParameter("give --ids or --ids-file", param_hint="--ids")
-    batches = [user_ids[start:start + BULK_MAX_IDS]
-               for start in range(0, len(user_ids), BULK_MAX_IDS)]
-    affected = unchanged = 0
-    missing: list[int] = []
-    with typer.progressbar(length=len(user_ids), label=action, file=sys.stderr) as bar:
-        for batch in batches:
-            result = run(lambda s, batch=batch: s.admin_users.bulk(
-                s.accounts.staff_actor(as_user), action, batch, role=role, reason=reason))
-            affected += result.affected
-            unchanged += result.unchanged
-            missing.extend(result.not_found_ids)
-            bar.update(len(batch))
+    """One action on many accounts (help above: it names the cap)."""
+    results = in_batches(read_ids(ids, ids_file), action, lambda batch: run(
+        lambda s: s.admin_users.bulk(s.accounts.staff_actor(as_user), action, batch,
+                                     role=role, reason=reason)))
+    affected = sum(result.affected for result in results)
+    unchanged = sum(result.unchanged for result in results)
+    missing = [user_id for result in results for user_id in result.not_found_ids]
     if as_json:
         typer.echo(json.dumps({"action": action, "affected_users": affected,
                                "unchanged_users": unchanged, "not_found_ids": missing}))

@@ -9,9 +9,8 @@ from pydantic import Field
 
 from cultureup.application.admin.artworks import (
     BULK_ACTIONS,
-    BULK_MAX_IDS,
     ArtworkModerationService,
-    past_tense,
+    bulk_message,
 )
 from cultureup.application.admin.jobs import JobOversightService
 from cultureup.application.catalog.artwork_ports import (
@@ -23,6 +22,7 @@ from cultureup.application.catalog.categories import CategoryService
 from cultureup.application.catalog.equipment import EquipmentService
 from cultureup.application.views import JOB_ORDERING_FIELDS, JobFilters, JobView
 from cultureup.domain.accounts.roles import Permission
+from cultureup.domain.admin.bulk import BULK_MAX_IDS
 from cultureup.domain.catalog.artworks import REJECTION_REASON_MAX, ArtworkType, ModerationStatus
 from cultureup.domain.catalog.duplicates import DUPLICATE_THRESHOLD, REVIEW_THRESHOLD
 from cultureup.domain.catalog.equipment import MAX_STOCK
@@ -270,8 +270,9 @@ class ArtworkStatsResource:
 
 
 class BulkArtworkInput(Shape):
-    artwork_ids: list[Id] = Field(description=f"1 to {BULK_MAX_IDS} artwork ids",
-                                  max_length=10 * BULK_MAX_IDS)
+    artwork_ids: list[Id] = Field(description=f"At least one id, at most {BULK_MAX_IDS} "
+                                  "(repeats counted)",
+                                  json_schema_extra={"minItems": 1, "maxItems": BULK_MAX_IDS})
     action: Text(32, description="One of: " + ", ".join(BULK_ACTIONS))
     reason: Reason = None
 
@@ -297,11 +298,9 @@ class BulkArtworksResource:
                 ) -> BulkArtworkAnswer:
         result = self._moderation.bulk(require_actor(req), body.artwork_ids, body.action,
                                        reason=body.reason or "", ip=req.context.ip)
-        count = len(result.affected_ids)
         return BulkArtworkAnswer(
-            message=f"{count} artwork{'' if count == 1 else 's'} "
-                    f"{past_tense(result.action)} successfully",
-            affected_artworks=count, action=result.action, processed_at=result.processed_at,
+            message=bulk_message(result), affected_artworks=len(result.affected_ids),
+            action=result.action, processed_at=result.processed_at,
             affected_ids=result.affected_ids, not_found_ids=result.not_found_ids)
 
 

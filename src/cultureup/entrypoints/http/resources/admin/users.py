@@ -22,8 +22,8 @@ from cultureup.application.admin.user_views import (
 from cultureup.application.admin.users import USER_TYPES, UserAdminService, page_request
 from cultureup.application.views import PageRequest
 from cultureup.domain.accounts.roles import Permission
+from cultureup.domain.admin.bulk import BULK_MAX_IDS
 from cultureup.domain.admin.users import (
-    BULK_MAX_IDS,
     GRANTABLE,
     PAST_TENSE,
     REASON_MAX,
