@@ -22,7 +22,13 @@ from cultureup.application.accounts.users import (
 )
 from cultureup.domain.accounts.users import UserType
 from cultureup.domain.errors import ValidationFailed
-from cultureup.domain.text import identity_key, search_text
+from cultureup.domain.text import (
+    MAX_WORD_LENGTH,
+    identity_key,
+    search_text,
+    search_words,
+    unicode_search_words,
+)
 from tests.unit.builders import Marketplace
 
 PASSWORD = "Sturdy-Brush-42"
@@ -187,3 +193,14 @@ def test_of_two_old_accounts_sharing_a_login_the_email_owner_logs_in(
     assert found.user.id == victim.id
     with pytest.raises(ValidationFailed):
         market.accounts.login(username="victim@example.com", password="Attacker-Pass-42")
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60)
+       | st.builds(lambda word, rest: word + rest,
+                   st.text(alphabet="aZ9", min_size=MAX_WORD_LENGTH - 1,
+                           max_size=MAX_WORD_LENGTH + 2),
+                   st.text(alphabet=st.characters(max_codepoint=127), max_size=10)))
+def test_ascii_text_has_the_words_the_unicode_rules_give(text: str) -> None:
+    """The ASCII road of `search_words` (lowercase, runs of letters and digits) finds what
+    the character-by-character Unicode rules find, long words dropped alike."""
+    assert search_words(text) == unicode_search_words(text)

@@ -18,6 +18,7 @@ Two forms:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -80,7 +81,22 @@ def is_word_character(character: str) -> bool:
 
 
 def search_words(text: str) -> list[str]:
-    """The folded words of a text, in order, repeats kept."""
+    """The folded words of a text, in order, repeats kept.
+
+    ASCII text takes a shorter road to the same words: in ASCII, folding is `str.lower`, no
+    character is ignorable or a diacritic, and the word characters are letters and digits
+    (tests/unit/test_unicode_identity.py compares the two roads)."""
+    if text.isascii():
+        return [word for word in _ASCII_WORD.findall(text.lower())
+                if len(word) <= MAX_WORD_LENGTH]
+    return unicode_search_words(text)
+
+
+_ASCII_WORD = re.compile("[a-z0-9]+")
+
+
+def unicode_search_words(text: str) -> list[str]:
+    """`search_words` for any text, character by character."""
     decomposed = unicodedata.normalize("NFD", fold(text))
     plain = unicodedata.normalize(
         "NFC", "".join(character for character in decomposed if not is_diacritic(character)))
