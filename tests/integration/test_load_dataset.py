@@ -9,8 +9,11 @@ from typing import Any
 
 import pytest
 from benchmarks.load_dataset import load
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks
+from cultureup.adapters.sqlalchemy.counts import row_counts
+from cultureup.adapters.sqlalchemy.tables import bids, jobs
 from cultureup.bootstrap import Services
 from tests.integration.conftest import Marketplace
 
@@ -62,3 +65,23 @@ def test_loaded_rows_are_distinct_users_and_found_by_search(
     assert [hit["username"] for hit in artists["results"]["artists"]] == ["artist_0"]
     listed = market.client.simulate_get("/api/artworks/", params={"search": "zebra"}).json
     assert listed["count"] == 3
+
+
+def test_loaded_counters_are_those_the_triggers_keep(
+        loaded: Engine, market: Marketplace) -> None:
+    """The counters the loader leaves (recounted after a PostgreSQL load, kept by the triggers
+    on SQLite) are the triggers' own: deleting every loaded row through the triggers brings
+    each counter back to zero, and the lists count the loaded rows."""
+    load(loaded, _data(9), batch=4)
+    assert market.client.simulate_get("/api/artworks/").json["count"] == 9
+    assert market.client.simulate_get("/api/jobs/", params={"status": "open"}).json[
+        "count"] == 9
+    with loaded.begin() as connection:
+        counters = dict(connection.execute(select(row_counts.c.scope, row_counts.c.n)).all())
+        assert counters["artworks:visible:artist_id=1"] == 3
+        assert counters["jobs:buyer_id=2"] == 9
+        for table in (bids, jobs, artworks):
+            connection.execute(table.delete())
+        left = connection.execute(select(row_counts.c.scope, row_counts.c.n)
+                                  .where(row_counts.c.n != 0)).all()
+    assert left == []
