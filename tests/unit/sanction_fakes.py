@@ -68,7 +68,10 @@ class InMemoryReports(_Buffered):
                      and report.content_type is content_type
                      and report.object_id == object_id), None)
 
-    def open_on_target(self, content_type: ContentType, object_id: int) -> list[Report]:
-        return [copy.deepcopy(report) for report in self._rows().values()
-                if report.is_open and report.content_type is content_type
-                and report.object_id == object_id]
+    def open_on_target_of(self, report_id: int) -> list[Report]:
+        of = self._rows().get(report_id)
+        if of is None:
+            return []
+        return [copy.deepcopy(report) for _, report in sorted(self._rows().items())
+                if report.is_open and report.content_type is of.content_type
+                and report.object_id == of.object_id]

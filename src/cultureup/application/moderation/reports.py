@@ -170,10 +170,12 @@ class ReportService:
             require(actor, Permission.MODERATE_CONTENT)
         now = self._clock.now()
         with self._uow() as uow:
+            # With resolve_all every open report on the target is locked first, in id order
+            # (the report itself among them), so that two resolve_all on one target queue
+            # up instead of deadlocking; the loser finds its report closed (409).
+            targeted = uow.reports.open_on_target_of(report_id) if resolve_all else []
             report = uow.reports.get(report_id)
-            others = [each for each in uow.reports.open_on_target(
-                report.content_type, report.object_id) if each.id != report.id] \
-                if resolve_all else []
+            others = [each for each in targeted if each.id != report.id]
             for each in (report, *others):
                 each.review(status=ReportStatus(status), action=chosen, notes=reason,
                             by_id=actor.id, now=now)

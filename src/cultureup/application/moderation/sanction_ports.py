@@ -53,8 +53,11 @@ class ReportRepository(Protocol):
         """The reporter's open report on this target, if any."""
         ...
 
-    def open_on_target(self, content_type: ContentType, object_id: int) -> list[Report]:
-        """Every open report on this target, locked for this unit of work."""
+    def open_on_target_of(self, report_id: int) -> list[Report]:
+        """Every open report on the same target as report `report_id` (that one included
+        while open; none when it does not exist), locked for this unit of work in id order:
+        two callers closing reports on one target wait for each other instead of each
+        holding one report and waiting for the other's."""
         ...
 
 

@@ -92,6 +92,12 @@ def impose(uow: UnitOfWork, actor: Actor, kind: ActionKind, target: User, *, rea
                                      reason=reason, now=now, duration_days=duration_days,
                                      report_id=report_id, target_type=target_type,
                                      target_id=target_id)
+    if kind in (ActionKind.SUSPENSION, ActionKind.BAN, ActionKind.UNSUSPENSION,
+                ActionKind.UNBAN):
+        # The account's row is locked for the transaction, so that two moderators acting on
+        # it at once (two reports, or the admin and a report) take turns: the second sees
+        # the first one's ban (409) instead of adding a second one.
+        uow.users.get_many([target.id])
     unreversed = uow.moderation_actions.unreversed_restrictions(target.id)
     live = [each for each in unreversed if each.in_force(now)]
     banned = any(each.kind is ActionKind.BAN for each in live)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, and_, insert, select, update
 
 from cultureup.adapters.sqlalchemy.moderation.tables import moderation_actions, reports
 from cultureup.domain.errors import NotFound
@@ -116,9 +116,11 @@ class SqlAlchemyReportRepository:
             reports.c.status.in_([s.value for s in OPEN]))).mappings().first()
         return report_of(row) if row is not None else None
 
-    def open_on_target(self, content_type: ContentType, object_id: int) -> list[Report]:
-        rows = self._c.execute(select(reports).where(
-            reports.c.content_type == content_type.value, reports.c.object_id == object_id,
-            reports.c.status.in_([s.value for s in OPEN])).order_by(reports.c.id)
-            .with_for_update()).mappings().all()
+    def open_on_target_of(self, report_id: int) -> list[Report]:
+        of = select(reports.c.content_type, reports.c.object_id).where(
+            reports.c.id == report_id).subquery()
+        rows = self._c.execute(select(reports).join(of, and_(
+            reports.c.content_type == of.c.content_type, reports.c.object_id == of.c.object_id))
+            .where(reports.c.status.in_([s.value for s in OPEN])).order_by(reports.c.id)
+            .with_for_update(of=reports)).mappings().all()
         return [report_of(row) for row in rows]
