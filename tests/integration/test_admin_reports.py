@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text, update
 
-from cultureup.adapters.sqlalchemy.admin.tables import daily_revenue
+from cultureup.adapters.sqlalchemy.admin.tables import daily_revenue, user_monthly_revenue
 from cultureup.application.accounts.users import Registration
 from cultureup.domain.accounts.users import StaffRole
 from cultureup.domain.money import Money
@@ -134,6 +134,142 @@ def test_whole_past_days_are_read_from_their_snapshot(market: Marketplace,
     assert after["total_transactions"] == before["total_transactions"] + 1
     # A day without a snapshot (day two, and today) is counted from the ledger.
     assert scalar(market, "SELECT COUNT(*) FROM daily_analytics") == 1
+
+
+def raw_top(market: Marketplace, role: str, lo: str, hi: str) -> list[tuple[str, str, int]]:
+    """The top ten of a role (username, total, count) by hand-written SQL over the ledger."""
+    account, kinds, counted, sign = {
+        "artist": ("artist_held", "'earning_held', 'refunded'", "earning_held", ""),
+        "buyer": ("buyer", "'captured', 'refunded'", "captured", "-")}[role]
+    with market.services.engine.connect() as connection:
+        return [(row.username, cents(row.total), int(row.n)) for row in connection.execute(text(
+            f"SELECT u.username, {sign}SUM(e.amount) AS total, "
+            f"SUM(CASE WHEN e.kind = '{counted}' THEN 1 ELSE 0 END) AS n "
+            "FROM ledger_entries e JOIN users u ON u.id = e.user_id "
+            f"WHERE e.account = '{account}' AND e.kind IN ({kinds}) "
+            "AND e.created_at >= :lo AND e.created_at < :hi "
+            "GROUP BY u.id, u.username ORDER BY total DESC, u.id LIMIT 10"),
+            {"lo": lo, "hi": hi})]
+
+
+def report_top(report: dict[str, Any], role: str) -> list[tuple[str, str, int]]:
+    if role == "artist":
+        return [(a["payee__username"], a["total_earned"], a["payment_count"])
+                for a in report["top_artists"]]
+    return [(b["payer__username"], b["total_spent"], b["payment_count"])
+            for b in report["top_buyers"]]
+
+
+@pytest.fixture
+def month_history(market: Marketplace) -> dict[str, Any]:
+    """The sample marketplace made on 1 March; its snapshot calculated on 2 April (so March,
+    ended, is rolled up per artist and buyer); on 2 April a partial refund, counted live."""
+    services, clock = market.services, market.clock
+    admin = market.admin_actor()
+    services.sample_data.create_sample_data(admin)
+    day_one = clock.now().date()
+    clock.advance(days=32)
+    services.analytics.calculate(day_one)
+    with services.engine.connect() as connection:
+        paid = connection.execute(text(
+            "SELECT id FROM payments WHERE status = 'completed' AND hire_status = 'pending' "
+            "ORDER BY id")).scalars().all()
+    services.payments.refund(admin, paid[0], amount=Money("10.00"), reason="scratch")
+    return {"day_one": day_one, "today": clock.now().date()}
+
+
+def test_top_lists_read_ended_months_from_the_rollup_and_today_live(
+        market: Marketplace, month_history: dict[str, Any]) -> None:
+    root = staff_user(market, "month_root", None)
+    start, end = month_history["day_one"], month_history["today"]
+    assert (start.month, end.month, end.day) == (3, 4, 2)
+    assert scalar(market, "SELECT COUNT(*) FROM revenue_rollup_months") == 1
+    assert scalar(market, "SELECT COUNT(*) FROM user_monthly_revenue") > 0
+    params = {"start_date": str(start), "end_date": str(end)}
+    report = market.client.simulate_get("/api/admin/revenue-report/", headers=root.headers,
+                                        params=params).json
+    lo, hi = f"{start} 00:00:00", f"{end + timedelta(days=1)} 00:00:00"
+    for role in ("artist", "buyer"):
+        expected = raw_top(market, role, lo, hi)
+        assert report_top(report, role) == expected and expected, role
+    # Today's refund is in the lists: the March figures alone differ.
+    march = market.client.simulate_get("/api/admin/revenue-report/", headers=root.headers,
+                                       params={"start_date": str(start),
+                                               "end_date": "2026-03-31"}).json
+    assert report_top(march, "buyer") == raw_top(market, "buyer", lo, "2026-04-01 00:00:00")
+    assert report_top(march, "buyer") != report_top(report, "buyer")
+    # Changing a stored month row changes the lists: March is not counted again.
+    top = report["top_buyers"][0]
+    user_id = scalar(market, "SELECT id FROM users WHERE username = :u",
+                     u=top["payer__username"])
+    with market.services.engine.begin() as connection:  # revenue is stored in paisa
+        connection.execute(update(user_monthly_revenue).where(
+            user_monthly_revenue.c.role == "buyer", user_monthly_revenue.c.user_id == user_id)
+            .values(revenue=user_monthly_revenue.c.revenue + Money("1.00"), transactions=7))
+    after = market.client.simulate_get("/api/admin/revenue-report/", headers=root.headers,
+                                       params=params).json["top_buyers"][0]
+    assert after["payer__username"] == top["payer__username"]
+    assert Money(after["total_spent"]) == Money(top["total_spent"]) + Money("1.00")
+    assert after["payment_count"] == 7
+    # A period that takes only part of March counts it from the ledger.
+    part = market.client.simulate_get("/api/admin/revenue-report/", headers=root.headers,
+                                      params={"start_date": "2026-03-01",
+                                              "end_date": "2026-03-30"}).json
+    assert report_top(part, "buyer") == raw_top(market, "buyer", lo, "2026-03-31 00:00:00")
+
+
+def test_recalculating_an_ended_months_last_day_rewrites_the_month_from_the_ledger(
+        market: Marketplace, month_history: dict[str, Any]) -> None:
+    services = market.services
+    with services.engine.connect() as connection:
+        before = connection.execute(text(
+            "SELECT role, month, user_id, revenue, transactions FROM user_monthly_revenue "
+            "ORDER BY role, user_id")).all()
+        expected = [(role, user, int(total), int(n)) for role in ("artist", "buyer")
+                    for _, user, total, n in connection.execute(text(
+                        "SELECT 1, e.user_id, "
+                        + ("SUM(e.amount)" if role == "artist" else "-SUM(e.amount)")
+                        + ", SUM(CASE WHEN e.kind IN ('earning_held', 'captured') THEN 1 "
+                        "ELSE 0 END) FROM ledger_entries e WHERE e.account = :a "
+                        "AND e.kind IN ('earning_held', 'captured', 'refunded') "
+                        "AND e.created_at >= '2026-03-01 00:00:00' "
+                        "AND e.created_at < '2026-04-01 00:00:00' "
+                        "GROUP BY e.user_id ORDER BY e.user_id"),
+                        {"a": "artist_held" if role == "artist" else "buyer"})]
+    assert [(r.role, r.user_id, int(r.revenue), r.transactions) for r in before] == expected
+    with services.engine.begin() as connection:
+        connection.execute(text("UPDATE user_monthly_revenue SET revenue = 1"))
+    services.analytics.calculate(month_history["day_one"] + timedelta(days=30))
+    with services.engine.connect() as connection:
+        again = connection.execute(text(
+            "SELECT role, month, user_id, revenue, transactions FROM user_monthly_revenue "
+            "ORDER BY role, user_id")).all()
+    assert again == before
+
+
+def test_a_snapshot_taken_during_its_day_is_not_read_as_the_whole_day(
+        market: Marketplace) -> None:
+    services, clock = market.services, market.clock
+    admin = market.admin_actor()
+    services.sample_data.create_sample_data(admin)
+    day_one = clock.now().date()
+    services.analytics.calculate(day_one)  # at 09:00, the day not over
+    clock.advance(hours=2)
+    with services.engine.connect() as connection:
+        paid = connection.execute(text(
+            "SELECT id FROM payments WHERE status = 'completed' AND hire_status = 'pending' "
+            "ORDER BY id")).scalars().all()
+    services.payments.refund(admin, paid[0], amount=Money("10.00"), reason="scratch")
+    clock.advance(days=1)
+    root = staff_user(market, "partial_root", None)
+    report = market.client.simulate_get("/api/admin/revenue-report/", headers=root.headers,
+                                        params={"start_date": str(day_one),
+                                                "end_date": str(day_one)}).json
+    assert report["total_revenue"] == cents(scalar(
+        market, "SELECT -SUM(amount) FROM ledger_entries WHERE account = 'buyer'"))
+    charts = market.client.simulate_get("/api/admin/overview/charts/", headers=root.headers,
+                                        params={"days": "2"}).json
+    assert charts["revenue_over_time"][0]["amount"] == report["total_revenue"]
 
 
 def test_dashboard_figures_equal_sql_counts(market: Marketplace,
@@ -349,6 +485,14 @@ def test_on_sample_data_the_figures_equal_sql_over_the_same_rows(
     assert got == expected
     assert report["total_transactions"] == sum(row.n for row in rows)
     assert {d["day"]: d["count"] for d in report["daily_revenue"] if d["count"]} == per_day
+    # The ended months the sample spans were rolled up per user by the snapshots it wrote,
+    # and the top lists (those months stored, the other days live) equal the ledger's.
+    months = scalar(market, "SELECT COUNT(*) FROM revenue_rollup_months")
+    assert months == len({(end - timedelta(days=n)).replace(day=1)
+                          for n in range(1, sampled["days"] + 1)} - {end.replace(day=1)})
+    for role in ("artist", "buyer"):
+        expected = raw_top(market, role, lo, hi)
+        assert report_top(report, role) == expected and expected, role
     dashboard = market.client.simulate_get("/api/admin/dashboard/", headers=root.headers).json
     assert dashboard["user_stats"]["total_users"] == scalar(market, "SELECT COUNT(*) FROM users")
     assert dashboard["content_stats"]["total_artworks"] == scalar(

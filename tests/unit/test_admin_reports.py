@@ -3,6 +3,7 @@ the invariant that the figures do not depend on which past days have a stored sn
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -15,7 +16,11 @@ from cultureup.application.admin.report_views import (
     PartyRevenue,
     RevenueRow,
 )
-from cultureup.application.admin.reports import MAX_REPORT_DAYS, AdminReportService
+from cultureup.application.admin.reports import (
+    MAX_REPORT_DAYS,
+    AdminReportService,
+    next_month,
+)
 from cultureup.domain.accounts.users import Actor, StaffRole, UserType
 from cultureup.domain.errors import PermissionDenied, ValidationFailed
 from cultureup.domain.money import Money
@@ -31,12 +36,18 @@ METHODS = ("stripe", "jazzcash", "bank_transfer", "cash_on_delivery")
 
 
 class Ledger:
-    """Per-day, per-method figures; the stored rows are a copy of some of those days."""
+    """Per-day, per-method figures; the stored rows are a copy of some of those days. Per-day
+    figures of artists and buyers too, some months of which are stored."""
 
     def __init__(self, figures: dict[tuple[date, str], tuple[int, int]],
-                 snapshots: set[date]) -> None:
+                 snapshots: set[date],
+                 parties: dict[tuple[date, str, int], tuple[int, int]] | None = None,
+                 months: set[date] | None = None) -> None:
         self.figures, self.snapshots = figures, snapshots
+        self.parties, self.months = parties or {}, months or set()
         self.live_days: set[date] = set()
+        self.party_live_days: set[date] = set()
+        self.months_read: set[date] = set()
 
     def _rows(self, days: set[date]) -> list[RevenueRow]:
         return [RevenueRow(day=day, payment_method=method, total=Money.from_cents(c), count=n)
@@ -58,10 +69,36 @@ class Ledger:
     def first_revenue_day(self) -> date | None:
         return min((day for day, _ in self.figures), default=None)
 
-    def top_artists(self, start: datetime, end: datetime, limit: int) -> list[PartyRevenue]:
-        return []
+    def rolled_up_months(self, start: date, end: date) -> set[date]:
+        return {month for month in self.months if start <= month <= end}
 
-    top_buyers = top_artists
+    def _top(self, role: str, months: Sequence[date], spans: Spans,
+             limit: int) -> list[PartyRevenue]:
+        assert set(months) <= self.months
+        self.months_read |= set(months)
+        totals: dict[int, list[int]] = {}
+        for (day, who, user), (cents, n) in self.parties.items():
+            moment = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+            stored = day.replace(day=1) in months
+            live = any(a <= moment < b for a, b in spans)
+            assert not (stored and live), day  # a day is read once
+            if live:
+                self.party_live_days.add(day)
+            if who == role and (stored or live):
+                total = totals.setdefault(user, [0, 0])
+                total[0] += cents
+                total[1] += n
+        ranked = sorted(totals.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
+        return [PartyRevenue(user_id=user, username=f"user{user}", total=Money.from_cents(c),
+                             count=n) for user, (c, n) in ranked]
+
+    def top_artists(self, months: Sequence[date], spans: Spans,
+                    limit: int) -> list[PartyRevenue]:
+        return self._top("artist", months, spans, limit)
+
+    def top_buyers(self, months: Sequence[date], spans: Spans,
+                   limit: int) -> list[PartyRevenue]:
+        return self._top("buyer", months, spans, limit)
 
     def snapshot_counts(self, start: date, end: date) -> list[DayCounts]:
         return [self._counts(day) for day in self.snapshot_days(start, end)]
@@ -106,6 +143,36 @@ def test_figures_do_not_depend_on_which_days_have_a_snapshot(
         assert TODAY in with_snapshots.live_days
     charts = service(with_snapshots).charts(ADMIN, span)
     assert sum((d.revenue for d in charts.days), Money(0)) == one.total_revenue
+
+
+party_figures = st.dictionaries(
+    st.tuples(st.integers(0, 150), st.sampled_from(("artist", "buyer")), st.integers(1, 12)),
+    st.tuples(st.integers(-10**5, 10**7), st.integers(0, 3)), max_size=60)
+# The first days of the months before TODAY's (2025-06) that a period may cover.
+PAST_MONTHS = [date(2025, month, 1) for month in range(1, 6)]
+
+
+@settings(max_examples=80, deadline=None)
+@given(parties=party_figures, stored=st.sets(st.sampled_from(PAST_MONTHS)),
+       back=st.integers(0, 150), length=st.integers(1, 151))
+def test_top_lists_do_not_depend_on_which_months_are_rolled_up(
+        parties: dict[tuple[int, str, int], tuple[int, int]], stored: set[date], back: int,
+        length: int) -> None:
+    data = {(TODAY - timedelta(days=offset), role, user): value
+            for (offset, role, user), value in parties.items()}
+    start = TODAY - timedelta(days=back)
+    end = start + timedelta(days=length - 1)
+    rolled = Ledger({}, set(), data, stored)
+    one = service(rolled).revenue_report(ADMIN, start, end)
+    other = service(Ledger({}, set(), data, set())).revenue_report(ADMIN, start, end)
+    assert (one.top_artists, one.top_buyers) == (other.top_artists, other.top_buyers)
+    # Only stored months wholly inside the period and ended are read; today never is.
+    for month in rolled.months_read:
+        assert start <= month and next_month(month) <= min(end + timedelta(days=1), TODAY)
+    assert TODAY.replace(day=1) not in rolled.months_read
+    expected = {month for month in stored if start <= month
+                and next_month(month) <= min(end + timedelta(days=1), TODAY)}
+    assert rolled.months_read == expected
 
 
 def test_the_default_period_is_the_last_30_days() -> None:

@@ -22,7 +22,8 @@ Spans = Sequence[tuple[datetime, datetime]]
 
 class ReportQueries(Protocol):
     def snapshot_days(self, start: date, end: date) -> set[date]:
-        """The days from start to end (inclusive) that have a daily analytics snapshot."""
+        """The days from start to end (inclusive) that have a daily analytics snapshot
+        calculated after the day had ended (one taken during its day is not whole)."""
         ...
 
     def rolled_up_revenue(self, start: date, end: date) -> list[RevenueRow]:
@@ -37,12 +38,21 @@ class ReportQueries(Protocol):
         """The day of the first money a buyer paid, None when nobody has paid yet."""
         ...
 
-    def top_artists(self, start: datetime, end: datetime, limit: int) -> list[PartyRevenue]:
-        """Artists by net earning (after the fee, less refunds) in [start, end)."""
+    def rolled_up_months(self, start: date, end: date) -> set[date]:
+        """The first days of the months from start to end whose per-user revenue is stored
+        (written once the month had ended, so whole and final)."""
         ...
 
-    def top_buyers(self, start: datetime, end: datetime, limit: int) -> list[PartyRevenue]:
-        """Buyers by net spending (less refunds) in [start, end)."""
+    def top_artists(self, months: Sequence[date], spans: Spans,
+                    limit: int) -> list[PartyRevenue]:
+        """The `limit` artists who earned most (after the fee, less refunds; ties by id) in
+        the stored months (first days, each rolled up) and the spans counted from the
+        ledger, which must not overlap them."""
+        ...
+
+    def top_buyers(self, months: Sequence[date], spans: Spans,
+                   limit: int) -> list[PartyRevenue]:
+        """The same for buyers by net spending (payments captured less refunds)."""
         ...
 
     def platform_counts(self, *, today: datetime, week: datetime, month: datetime
@@ -64,7 +74,8 @@ class ReportQueries(Protocol):
         ...
 
     def snapshot_counts(self, start: date, end: date) -> list[DayCounts]:
-        """The stored daily figures of the snapshot days from start to end."""
+        """The stored daily figures of the snapshot days from start to end (whole ones only,
+        as in snapshot_days)."""
         ...
 
     def live_counts(self, spans: Spans) -> list[DayCounts]:

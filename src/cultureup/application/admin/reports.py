@@ -56,6 +56,20 @@ def days_from(start: date, end: date) -> list[date]:
     return [start + timedelta(days=n) for n in range((end - start).days + 1)]
 
 
+def next_month(first: date) -> date:
+    """The first day of the month after the one `first` begins."""
+    return (first + timedelta(days=32)).replace(day=1)
+
+
+def month_starts(start: date, end: date) -> list[date]:
+    """The first days of the calendar months that meet [start, end]."""
+    firsts, first = [], start.replace(day=1)
+    while first <= end:
+        firsts.append(first)
+        first = next_month(first)
+    return firsts
+
+
 def spans_of(days: Iterable[date]) -> list[tuple[datetime, datetime]]:
     """Consecutive days merged into half-open UTC intervals."""
     spans: list[tuple[datetime, datetime]] = []
@@ -115,7 +129,7 @@ class AdminReportService:
                            by_day.setdefault(row.day, [0, 0])):
                 bucket[0] += row.total.cents
                 bucket[1] += row.count
-        period = (day_start(start), day_start(end + timedelta(days=1)))
+        months, spans = self._party_sources(start, end)
         return RevenueReport(
             start_date=start, end_date=end,
             total_revenue=Money.from_cents(sum(row.total.cents for row in rows)),
@@ -125,8 +139,20 @@ class AdminReportService:
                                for method, (c, n) in by_method.items()],
             daily_revenue=[DayRevenue(day=day, total=Money.from_cents(c), count=n)
                            for day, (c, n) in sorted(by_day.items())],
-            top_artists=self._queries.top_artists(*period, TOP_PARTIES),
-            top_buyers=self._queries.top_buyers(*period, TOP_PARTIES))
+            top_artists=self._queries.top_artists(months, spans, TOP_PARTIES),
+            top_buyers=self._queries.top_buyers(months, spans, TOP_PARTIES))
+
+    def _party_sources(self, start: date, end: date) -> tuple[list[date], Spans]:
+        """The rolled-up months (first days) wholly inside [start, end] and before today, and
+        the spans of the other days of the period, to count from the ledger."""
+        today = self._clock.now().date()
+        whole = [first for first in month_starts(start, end)
+                 if first >= start and next_month(first) <= min(end + timedelta(days=1), today)]
+        stored = (sorted(set(whole) & self._queries.rolled_up_months(whole[0], whole[-1]))
+                  if whole else [])
+        covered = {day for first in stored for day in days_from(
+            first, next_month(first) - timedelta(days=1))}
+        return stored, spans_of(day for day in days_from(start, end) if day not in covered)
 
     def _missing_spans(self, missing: list[date]) -> tuple[Spans, set[date]]:
         spans = spans_of(missing)

@@ -6,14 +6,18 @@ ledger (`ledger_entries`) or from the stored daily rows (`daily_revenue`, `daily
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Connection,
+    Date,
     Engine,
+    String,
+    case,
     delete,
     func,
     insert,
@@ -23,7 +27,11 @@ from sqlalchemy import (
     type_coerce,
 )
 
-from cultureup.adapters.sqlalchemy.admin.tables import daily_revenue
+from cultureup.adapters.sqlalchemy.admin.tables import (
+    daily_revenue,
+    revenue_rollup_months,
+    user_monthly_revenue,
+)
 from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks
 from cultureup.adapters.sqlalchemy.catalog.tables import artist_profiles, equipment
 from cultureup.adapters.sqlalchemy.collaboration.tables import (
@@ -56,6 +64,7 @@ from cultureup.application.admin.report_views import (
     RevenueRow,
     UserStats,
 )
+from cultureup.application.admin.reports import next_month
 from cultureup.domain.accounts.users import UserType
 from cultureup.domain.catalog.artworks import ModerationStatus
 from cultureup.domain.collaboration.contracts import ContractStatus
@@ -70,6 +79,14 @@ from cultureup.domain.money import Money
 BUYER = AccountKind.BUYER.value
 ARTIST_HELD = AccountKind.ARTIST_HELD.value
 EARNED = (EntryKind.EARNING_HELD.value, EntryKind.REFUNDED.value)
+PAID = (EntryKind.CAPTURED.value, EntryKind.REFUNDED.value)
+# Per role of user_monthly_revenue: the ledger account and entry kinds it sums, the kind it
+# counts as a transaction, and the sign that makes the figure positive (a buyer's entries are
+# money leaving their account).
+ROLES: dict[str, tuple[str, tuple[str, ...], str, int]] = {
+    "artist": (ARTIST_HELD, EARNED, EntryKind.EARNING_HELD.value, 1),
+    "buyer": (BUYER, PAID, EntryKind.CAPTURED.value, -1),
+}
 payer = users.alias("payer")
 payee = users.alias("payee")
 
@@ -83,6 +100,13 @@ def _day(value: Any) -> date:
     if isinstance(value, datetime):
         return value.date()
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _whole(snapshot: Any) -> bool:
+    """Whether a daily analytics row was calculated after its day had ended (a snapshot taken
+    during the day misses the rest of it)."""
+    return bool(snapshot["calculated_at"] >= datetime.combine(
+        _day(snapshot["date"]) + timedelta(days=1), time(), tzinfo=UTC))
 
 
 def _within(column: Any, spans: Spans) -> ColumnElement[bool]:
@@ -108,10 +132,48 @@ def _revenue_select(spans_condition: ColumnElement[bool]) -> Any:
             .group_by(day, payments.c.method))
 
 
+def _party_select(role: str, condition: ColumnElement[bool]) -> Any:
+    """Per user of the role: the signed net (paisa) and the transactions counted, with the
+    entries' payment, from the ledger entries meeting `condition`."""
+    account, kinds, counted, sign = ROLES[role]
+    return (select(ledger_entries.c.user_id.label("user_id"),
+                   (sign * _cents(ledger_entries.c.amount)).label("cents"),
+                   case((ledger_entries.c.kind == counted, 1), else_=0).label("n"))
+            .where(ledger_entries.c.account == account, ledger_entries.c.kind.in_(kinds),
+                   condition))
+
+
+def write_month_rollup(connection: Connection, month: date, calculated_at: datetime) -> None:
+    """Replace the month's rows of user_monthly_revenue (both roles, every user with entries)
+    from the ledger, and mark the month as rolled up; for a month that has ended by
+    `calculated_at` only (ValueError otherwise), in the caller's transaction."""
+    first = month.replace(day=1)
+    following = next_month(first)
+    start = datetime.combine(first, time(), tzinfo=UTC)
+    end = datetime.combine(following, time(), tzinfo=UTC)
+    if calculated_at < end:
+        raise ValueError("Only a month that has ended is rolled up.")
+    connection.execute(delete(user_monthly_revenue).where(user_monthly_revenue.c.month == first))
+    within = (ledger_entries.c.created_at >= start) & (ledger_entries.c.created_at < end)
+    for role in ROLES:
+        entries = _party_select(role, within).subquery()
+        connection.execute(insert(user_monthly_revenue).from_select(
+            ["role", "month", "user_id", "revenue", "transactions"],
+            select(literal(role, String), literal(first, Date), entries.c.user_id,
+                   func.sum(entries.c.cents), func.sum(entries.c.n))
+            .group_by(entries.c.user_id)))
+    connection.execute(delete(revenue_rollup_months).where(
+        revenue_rollup_months.c.month == first))
+    connection.execute(insert(revenue_rollup_months).values(month=first,
+                                                             calculated_at=calculated_at))
+
+
 def write_revenue_rollup(connection: Connection, day: date, start: datetime,
-                         end: datetime) -> None:
+                         end: datetime, calculated_at: datetime | None = None) -> None:
     """Replace the day's per-method revenue rows (every method, zeros included) from the
-    ledger, in the caller's transaction (the analytics snapshot's)."""
+    ledger, in the caller's transaction (the analytics snapshot's). When the day's month has
+    ended by `calculated_at` and is not rolled up yet, or the day is its last, the month's
+    per-user rows are written too (write_month_rollup)."""
     counted = {row.method: (int(row.cents), int(row.captured)) for row in connection.execute(
         _revenue_select((ledger_entries.c.created_at >= start)
                         & (ledger_entries.c.created_at < end)))}
@@ -122,6 +184,16 @@ def write_revenue_rollup(connection: Connection, day: date, start: datetime,
         {"date": day, "payment_method": method,
          "revenue": Money.from_cents(counted.get(method, (0, 0))[0]),
          "transactions": counted.get(method, (0, 0))[1]} for method in methods])
+    if calculated_at is None:
+        return
+    first = day.replace(day=1)
+    following = next_month(first)
+    if calculated_at < datetime.combine(following, time(), tzinfo=UTC):
+        return
+    last_day = following - timedelta(days=1) == day
+    if last_day or connection.execute(select(revenue_rollup_months.c.month).where(
+            revenue_rollup_months.c.month == first)).first() is None:
+        write_month_rollup(connection, first, calculated_at)
 
 
 class SqlAlchemyReportQueries:
@@ -136,7 +208,8 @@ class SqlAlchemyReportQueries:
 
     def snapshot_days(self, start: date, end: date) -> set[date]:
         return {_day(row["date"]) for row in self._rows(
-            select(daily_analytics.c.date).where(daily_analytics.c.date.between(start, end)))}
+            select(daily_analytics.c.date, daily_analytics.c.calculated_at)
+            .where(daily_analytics.c.date.between(start, end))) if _whole(row)}
 
     def rolled_up_revenue(self, start: date, end: date) -> list[RevenueRow]:
         return [RevenueRow(day=_day(row["date"]), payment_method=row["payment_method"],
@@ -159,17 +232,30 @@ class SqlAlchemyReportQueries:
         first = rows[0]["first"] if rows else None
         return None if first is None else _day(first)
 
-    def _top(self, account: str, kinds: tuple[str, ...], counted: str, sign: int,
-             start: datetime, end: datetime, limit: int) -> list[PartyRevenue]:
-        total = (sign * func.sum(_cents(ledger_entries.c.amount))).label("cents")
-        grouped = (select(ledger_entries.c.user_id, total,
-                          func.count().filter(ledger_entries.c.kind == counted).label("n"))
-                   .where(ledger_entries.c.account == account,
-                          ledger_entries.c.kind.in_(kinds),
-                          ledger_entries.c.created_at >= start,
-                          ledger_entries.c.created_at < end)
-                   .group_by(ledger_entries.c.user_id)
-                   .order_by(total.desc(), ledger_entries.c.user_id).limit(limit).subquery())
+    def rolled_up_months(self, start: date, end: date) -> set[date]:
+        return {_day(row["month"]) for row in self._rows(
+            select(revenue_rollup_months.c.month).where(
+                revenue_rollup_months.c.month.between(start, end)))}
+
+    def _top(self, role: str, months: Sequence[date], spans: Spans,
+             limit: int) -> list[PartyRevenue]:
+        """One statement: the months' stored rows and the spans' ledger entries, per user."""
+        parts = []
+        if months:
+            parts.append(select(user_monthly_revenue.c.user_id,
+                                _cents(user_monthly_revenue.c.revenue).label("cents"),
+                                user_monthly_revenue.c.transactions.label("n"))
+                         .where(user_monthly_revenue.c.role == role,
+                                user_monthly_revenue.c.month.in_(list(months))))
+        if spans:
+            parts.append(_party_select(role, _within(ledger_entries.c.created_at, spans)))
+        if not parts:
+            return []
+        rows = (parts[0] if len(parts) == 1 else parts[0].union_all(*parts[1:])).subquery()
+        total = func.sum(rows.c.cents).label("cents")
+        grouped = (select(rows.c.user_id, total, func.sum(rows.c.n).label("n"))
+                   .group_by(rows.c.user_id)
+                   .order_by(total.desc(), rows.c.user_id).limit(limit).subquery())
         query = (select(grouped, users.c.username)
                  .join(users, users.c.id == grouped.c.user_id)
                  .order_by(grouped.c.cents.desc(), grouped.c.user_id))
@@ -177,13 +263,13 @@ class SqlAlchemyReportQueries:
                              total=Money.from_cents(int(row["cents"])), count=int(row["n"]))
                 for row in self._rows(query)]
 
-    def top_artists(self, start: datetime, end: datetime, limit: int) -> list[PartyRevenue]:
-        return self._top(ARTIST_HELD, EARNED, EntryKind.EARNING_HELD.value, 1, start, end,
-                         limit)
+    def top_artists(self, months: Sequence[date], spans: Spans,
+                    limit: int) -> list[PartyRevenue]:
+        return self._top("artist", months, spans, limit)
 
-    def top_buyers(self, start: datetime, end: datetime, limit: int) -> list[PartyRevenue]:
-        return self._top(BUYER, (EntryKind.CAPTURED.value, EntryKind.REFUNDED.value),
-                         EntryKind.CAPTURED.value, -1, start, end, limit)
+    def top_buyers(self, months: Sequence[date], spans: Spans,
+                   limit: int) -> list[PartyRevenue]:
+        return self._top("buyer", months, spans, limit)
 
     # -- dashboard -------------------------------------------------------------------------
 
@@ -353,7 +439,7 @@ class SqlAlchemyReportQueries:
                           listings=row["artworks_uploaded"] + row["jobs_posted"],
                           registrations=row["new_users"], revenue=row["revenue"])
                 for row in self._rows(select(daily_analytics).where(
-                    daily_analytics.c.date.between(start, end)))]
+                    daily_analytics.c.date.between(start, end))) if _whole(row)]
 
     def live_counts(self, spans: Spans) -> list[DayCounts]:
         if not spans:

@@ -225,9 +225,10 @@ class SqlAlchemyAnalyticsRepository:
             "reviews_posted", "revenue", "platform_fees")}
         existing = self._c.execute(select(daily_analytics.c.id).where(
             daily_analytics.c.date == day).with_for_update()).scalar()
-        # The day's revenue per payment method, kept beside the snapshot for the admin reports.
+        # The day's revenue per payment method (and, once its month has ended, the month's per
+        # artist and buyer), kept beside the snapshot for the admin reports.
         start = datetime.combine(day, time(), tzinfo=UTC)
-        write_revenue_rollup(self._c, day, start, start + timedelta(days=1))
+        write_revenue_rollup(self._c, day, start, start + timedelta(days=1), calculated_at)
         if existing is not None:
             self._c.execute(update(daily_analytics).where(daily_analytics.c.id == existing)
                             .values(**values, calculated_at=calculated_at))
