@@ -74,7 +74,11 @@ from cultureup.application.admin.jobs import JobOversightService
 from cultureup.application.admin.reports import AdminReportService
 from cultureup.application.admin.users import UserAdminService
 from cultureup.application.audit import AuditService
-from cultureup.application.catalog.artworks import ORIGINAL_FILE_KIND, ArtworkService
+from cultureup.application.catalog.artworks import (
+    ORIGINAL_FILE_KIND,
+    WATERMARKED_FILE_KIND,
+    ArtworkService,
+)
 from cultureup.application.catalog.categories import CategoryService
 from cultureup.application.catalog.equipment import EquipmentService
 from cultureup.application.catalog.profiles import ArtistProfileService, BuyerProfileService
@@ -140,6 +144,11 @@ def _private_store(settings: Settings) -> PrivateFileStore:
         raise SettingsError("CULTUREUP_PRIVATE_ROOT must not lie inside CULTUREUP_MEDIA_ROOT, "
                             "which is served to everyone")
     return LocalPrivateFileStore(private_root)
+
+
+def hidden_image_path(artwork_id: int) -> str:
+    """Where a hidden artwork's watermarked image is fetched by its artist and staff."""
+    return private_file_path(WATERMARKED_FILE_KIND, artwork_id)
 
 
 def _visual_analyzer(settings: Settings) -> VisualAnalyzer | None:
@@ -244,7 +253,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
     artwork_queries = SqlAlchemyArtworkQueries(
         engine, url_for=store.url,
         original_url_for=lambda artwork_id: private_file_path(ORIGINAL_FILE_KIND, artwork_id),
-        cursor_seal=cursor_seal)
+        hidden_url_for=hidden_image_path, cursor_seal=cursor_seal)
     views = BufferedViewCounter(engine, flush_seconds=settings.view_flush_seconds)
     artworks = ArtworkService(
         uow=uow, queries=artwork_queries, clock=clock, store=store,
@@ -260,6 +269,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
                                  clock=clock)
     private_files = PrivateFileService(store=private)
     private_files.register(ORIGINAL_FILE_KIND, artworks.original_file)
+    private_files.register(WATERMARKED_FILE_KIND, artworks.watermarked_file)
     commerce_queries = SqlAlchemyCommerceQueries(engine)
     settlement = Settlement(_payment_gateways(settings), notifier=notifier)
     reservation = timedelta(minutes=settings.order_reservation_minutes)
@@ -293,8 +303,9 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
     analytics = AnalyticsService(uow=uow, queries=collaboration, clock=clock)
     moderation = SqlAlchemyModerationQueries(engine)
     moderation_content = ModerationContentService(
-        uow=uow, queries=SqlAlchemyContentQueries(engine, url_for=store.url), clock=clock,
-        notifier=notifier)
+        uow=uow, queries=SqlAlchemyContentQueries(
+            engine, url_for=store.url, hidden_url_for=hidden_image_path),
+        clock=clock, notifier=notifier, artwork_images=artworks.images)
     # Report actions and approved appeals remove and restore listings through it.
     sanctions = SanctionService(uow=uow, queries=moderation, clock=clock,
                                 content=moderation_content)
@@ -330,7 +341,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
             ttl=timedelta(hours=settings.idempotency_key_hours)),
         artwork_moderation=ArtworkModerationService(
             uow=uow, queries=artwork_queries, admin_queries=admin_catalog, clock=clock,
-            notifier=notifier),
+            notifier=notifier, artwork_images=artworks.images),
         job_oversight=JobOversightService(jobs=jobs, admin_queries=admin_catalog, clock=clock),
         admin_reports=AdminReportService(queries=SqlAlchemyReportQueries(engine), clock=clock),
         moderation_content=moderation_content,

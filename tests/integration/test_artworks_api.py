@@ -46,7 +46,8 @@ def upload(market: Marketplace, artist: ApiUser, image: bytes, *, category_id: i
 
 
 def stored_files(market: Marketplace) -> list[Path]:
-    """Every stored file: public media (watermarked copies) and private files (originals)."""
+    """Every stored file: public media (watermarked copies) and private files (originals and
+    the kept copies of the watermarked images)."""
     settings = market.services.settings
     roots = [Path(settings.media_root), Path(settings.private_root)]
     return sorted(path for root in roots if root.exists()
@@ -78,7 +79,8 @@ def test_an_artist_uploads_an_artwork_and_gets_the_documented_body(
     assert body["rekognition_labels"] == []  # the embedded defaults do not call Rekognition
     assert artwork["rekognition_checked"] is False
     files = stored_files(market)
-    assert len(files) == 2
+    # The original, the watermarked copy kept privately and its public copy.
+    assert len(files) == 3
     marked = market.client.simulate_get(urlsplit(artwork["s3_watermarked_url"]).path)
     assert marked.status_code == 200
     assert Image.open(io.BytesIO(marked.content)).size == (640, 480)
@@ -201,7 +203,7 @@ def test_replacing_the_image_deletes_the_old_files(market: Marketplace,
                       path=f"/api/artworks/{created['id']}/", title="Renamed")
     assert response.status_code == 200, response.json
     after = stored_files(market)
-    assert len(after) == 2 and not set(before) & set(after)
+    assert len(after) == 3 and not set(before) & set(after)
     assert response.json["artwork"]["title"] == "Renamed"
 
 

@@ -89,13 +89,14 @@ def test_upload_update_and_delete_run_on_s3_and_rekognition(
     assert artwork["rekognition_checked"] is True
     assert all(0 <= label["confidence"] <= 100 for label in created.json["rekognition_labels"])
     stored = _objects(moto_endpoint) - before
-    assert len(stored) == 2
+    # The original, the watermarked copy kept privately and its public copy.
+    assert len(stored) == 3
 
     replaced = upload(aws_market, artist, jpeg(102), category_id=category, method="PATCH",
                       path=f"/api/artworks/{artwork['id']}/")
     assert replaced.status_code == 200, replaced.json
     after_replace = _objects(moto_endpoint) - before
-    assert len(after_replace) == 2 and not after_replace & stored
+    assert len(after_replace) == 3 and not after_replace & stored
 
     deleted = aws_market.client.simulate_delete(f"/api/artworks/{artwork['id']}/",
                                                 headers=artist.headers)
@@ -144,7 +145,7 @@ def test_originals_are_private_objects_handed_out_by_presigned_urls(
     original_path = urlsplit(created["s3_image_url"]).path
     stored = {key: s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
               for key in _objects(moto_endpoint) - before}
-    (private_key,) = [key for key in stored if key.startswith("private/")]
+    (private_key,) = [key for key in stored if key.startswith("private/originals/")]
     original = stored[private_key]
     with Image.open(io.BytesIO(original)) as decoded:
         assert decoded.format == "PNG" and decoded.size == (640, 480)
@@ -173,3 +174,49 @@ def test_originals_are_private_objects_handed_out_by_presigned_urls(
     assert signed.startswith(base + private_key + "?") and "X-Amz-Expires=300" in signed
     status, body = _http_get(signed)
     assert status == 200 and body == original
+
+
+def test_a_removed_artworks_public_object_goes_and_comes_back_on_s3(
+        aws_market: Marketplace, moto_endpoint: str) -> None:
+    """On S3 the public URL is the object's own: a removed artwork's object is deleted (its
+    private copy kept), its artist and staff get the image through a presigned URL, and the
+    restored artwork's object is written again under the same key."""
+    from tests.integration.moderation_support import staff_user
+
+    s3 = boto3.client("s3", region_name=REGION, endpoint_url=moto_endpoint)
+    s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                       "Resource": f"arn:aws:s3:::{BUCKET}/artworks/*"}]}))
+    artist = aws_market.user("artist")
+    moderator = staff_user(aws_market, "mod_s3")
+    created = upload(aws_market, artist, jpeg(105), category_id=aws_market.category("Painting"))
+    artwork = created.json["artwork"]
+    url = artwork["watermarked_image"]
+    key = urlsplit(url).path.removeprefix(f"/{BUCKET}/")
+    status, image = _http_get(url)
+    assert status == 200
+    assert s3.head_object(Bucket=BUCKET, Key=key)["CacheControl"] == "public, max-age=300"
+
+    removed = aws_market.client.simulate_post(
+        f"/api/admin/content/{artwork['id']}/remove/", headers=moderator.headers,
+        json={"content_type": "artwork", "reason": "Violates community guidelines"})
+    assert removed.status_code == 200, removed.json
+    assert _http_get(url)[0] in (403, 404)
+    assert s3.get_object(Bucket=BUCKET, Key="private/" + key)["Body"].read() == image
+    hidden = f"/api/files/artwork-image/{artwork['id']}/"
+    for viewer in (artist, moderator):
+        detail = aws_market.client.simulate_get(f"/api/artworks/{artwork['id']}/",
+                                                headers=viewer.headers).json
+        assert urlsplit(detail["image"]).path == hidden
+        answer = aws_market.client.simulate_get(hidden, headers=viewer.headers)
+        assert answer.status_code == 302
+        assert _http_get(answer.headers["Location"]) == (200, image)
+    assert aws_market.client.simulate_get(
+        hidden, headers=aws_market.user("buyer").headers).status_code == 404
+
+    restored = aws_market.client.simulate_post(
+        f"/api/admin/content/{artwork['id']}/restore/", headers=moderator.headers,
+        json={"content_type": "artwork", "reason": "Appeal accepted"})
+    assert restored.status_code == 200, restored.json
+    assert _http_get(url) == (200, image)

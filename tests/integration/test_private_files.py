@@ -36,8 +36,11 @@ def staff(market: Marketplace) -> ApiUser:
 
 
 def originals(market: Marketplace) -> dict[Path, bytes]:
+    """The originals in the private folder (beside them lie the kept copies of the
+    watermarked images, which are public while their artwork is)."""
     root = Path(market.services.settings.private_root)
-    return {path: path.read_bytes() for path in root.rglob("*") if path.is_file()}
+    return {path: path.read_bytes() for path in (root / "originals").rglob("*")
+            if path.is_file()}
 
 
 def media_files(market: Marketplace) -> list[Path]:

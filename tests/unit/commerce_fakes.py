@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Self
@@ -19,6 +20,7 @@ import attrs
 
 from cultureup.adapters.notifications import DatabaseNotifier
 from cultureup.adapters.payments.offline import OfflineGateway
+from cultureup.adapters.sqlalchemy.uow import run_after_commit
 from cultureup.application.commerce.orders import OrderService
 from cultureup.application.commerce.payments import PaymentService
 from cultureup.application.commerce.ports import GatewayEvent, GatewayIntent, IntentStatus
@@ -325,6 +327,7 @@ class CommerceUnitOfWork:
 
     def __enter__(self) -> Self:
         self.state = copy.deepcopy(self.store.state)
+        self._after_commit: list[Callable[[], None]] = []
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -333,6 +336,10 @@ class CommerceUnitOfWork:
     def commit(self) -> None:
         self.store.state = self.state
         self.state = copy.deepcopy(self.state)
+        run_after_commit(self._after_commit)
+
+    def after_commit(self, step: Callable[[], None]) -> None:
+        self._after_commit.append(step)
 
 
 class FakeCommerceQueries:

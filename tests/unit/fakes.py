@@ -26,6 +26,7 @@ from typing import Any, Self, TypeVar
 
 import attrs
 
+from cultureup.adapters.sqlalchemy.uow import run_after_commit
 from cultureup.application.catalog.search import parse_search_query
 from cultureup.application.views import (
     AuditFilters,
@@ -655,7 +656,11 @@ class InMemoryUnitOfWork:
         self._changes.clear()
         self.moderation_actions.pending.clear()
         self.reports.pending.clear()
+        self._after_commit: list[Callable[[], None]] = []
         return self
+
+    def after_commit(self, step: Callable[[], None]) -> None:
+        self._after_commit.append(step)
 
     def __exit__(self, *exc_info: object) -> None:
         self._changes.clear()
@@ -691,6 +696,7 @@ class InMemoryUnitOfWork:
                            for entry in changes.audit)
         store.commits += 1
         changes.clear()
+        run_after_commit(self._after_commit)
 
 
 def _check_unique(rows: Iterable[T], key: Callable[[T], str], field: str, message: str

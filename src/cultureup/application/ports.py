@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Protocol, Self
 
@@ -268,7 +268,14 @@ class UnitOfWork(Protocol):
     def __exit__(self, *exc_info: object) -> None: ...
 
     def commit(self) -> None:
-        """Make every change of this unit durable, or raise a domain error."""
+        """Make every change of this unit durable, or raise a domain error; then run the
+        `after_commit` steps, in order (the first step's error is raised after all ran: the
+        changes stay committed)."""
+        ...
+
+    def after_commit(self, step: Callable[[], None]) -> None:
+        """Run `step` once this unit has committed (never if it rolls back): work outside
+        the database that must follow the committed state, such as moving files."""
         ...
 
 

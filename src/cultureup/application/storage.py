@@ -8,6 +8,13 @@ import attrs
 
 from cultureup.domain.labels import Label
 
+# How long a client or shared cache may keep a public media file without asking again: an
+# artwork that stops being public (removed, rejected, held for a duplicate review) loses its
+# public copy at once, and a cache may go on showing it for at most this long. The local media
+# route and the S3 objects are served with it (docs/decisions.md, "A hidden artwork's image").
+PUBLIC_MEDIA_MAX_AGE_SECONDS = 300
+PUBLIC_CACHE_CONTROL = f"public, max-age={PUBLIC_MEDIA_MAX_AGE_SECONDS}"
+
 # The image types an upload may have, with the content type and file extension each is served
 # with. Anything else (BMP, TIFF, HEIC, SVG, ...) is refused at upload.
 IMAGE_TYPES: dict[str, tuple[str, str]] = {
@@ -70,6 +77,10 @@ class ImageStore(Protocol):
         """The bytes stored under the key; raises NotFound when there are none."""
         ...
 
+    def exists(self, key: str) -> bool:
+        """Whether bytes are stored under the key (and so served at its URL)."""
+        ...
+
 
 class ImageSanitizer(Protocol):
     def inspect_and_clean(self, data: bytes, *, max_bytes: int) -> CleanImage:
@@ -97,9 +108,10 @@ class VisualAnalyzer(Protocol):
 
 
 class PrivateFileStore(Protocol):
-    """Files that only some users may fetch (artwork originals; later message attachments and
-    verification documents). They are kept apart from public media and never have a public
-    URL: they reach a client only through `PrivateFileService`, after its access check."""
+    """Files that only some users may fetch (artwork originals, the kept copy of every
+    artwork's watermarked image, message attachments, verification documents). They are
+    kept apart from public media and never have a public URL: they reach a client only
+    through `PrivateFileService`, after its access check."""
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
         """Store the bytes under the key, replacing any old ones."""
@@ -111,6 +123,10 @@ class PrivateFileStore(Protocol):
 
     def read(self, key: str) -> bytes:
         """The bytes stored under the key; raises NotFound when there are none."""
+        ...
+
+    def exists(self, key: str) -> bool:
+        """Whether bytes are stored under the key."""
         ...
 
     def signed_url(self, key: str, *, filename: str, content_type: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Self
 
 from sqlalchemy import Connection, Engine
@@ -56,6 +57,7 @@ class SqlAlchemyUnitOfWork:
         self._engine = engine
         self._read_only = read_only
         self._connection: Connection | None = None
+        self._after_commit: list[Callable[[], None]] = []
 
     def __enter__(self) -> Self:
         connection = self._engine.connect()
@@ -63,6 +65,7 @@ class SqlAlchemyUnitOfWork:
         connection.execution_options(sqlite_begin="DEFERRED" if self._read_only else "IMMEDIATE")
         connection.begin()
         self._connection = connection
+        self._after_commit = []
         self.users = SqlAlchemyUserRepository(connection)
         self.tokens = SqlAlchemyTokenRepository(connection)
         self.categories = SqlAlchemyCategoryRepository(connection)
@@ -107,6 +110,23 @@ class SqlAlchemyUnitOfWork:
         except (IntegrityError, OperationalError) as exc:
             _translate(exc)
             raise
+        run_after_commit(self._after_commit)
+
+    def after_commit(self, step: Callable[[], None]) -> None:
+        self._after_commit.append(step)
+
+
+def run_after_commit(steps: list[Callable[[], None]]) -> None:
+    """Run every step once, in order, even when one fails; then raise the first error."""
+    pending, failure = list(steps), None
+    steps.clear()
+    for step in pending:
+        try:
+            step()
+        except Exception as exc:
+            failure = failure or exc
+    if failure is not None:
+        raise failure
 
 
 def _translate(exc: BaseException | None) -> None:

@@ -72,6 +72,9 @@ class LocalImageStore:
         except (FileNotFoundError, IsADirectoryError) as exc:
             raise NotFound("No image is stored under this key.") from exc
 
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
 
 class LocalPrivateFileStore(LocalImageStore):
     """Private files in their own folder, which no route serves: the API hands them out only

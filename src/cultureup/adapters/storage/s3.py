@@ -10,6 +10,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from cultureup.adapters.storage.local import check_key
+from cultureup.application.storage import PUBLIC_CACHE_CONTROL
 from cultureup.domain.errors import NotFound
 
 _MISSING = {"NoSuchKey", "404", "NotFound"}
@@ -41,8 +42,10 @@ class S3ImageStore:
         return cls(client, bucket, region, public_base_url)
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
+        # Caches keep a public object only briefly: it may stop being public (an artwork
+        # removed or rejected), and then its object is deleted.
         self.client.put_object(Bucket=self.bucket, Key=check_key(key), Body=data,
-                               ContentType=content_type)
+                               ContentType=content_type, CacheControl=PUBLIC_CACHE_CONTROL)
 
     def delete(self, key: str) -> None:
         # S3 answers a delete of a missing key with success, which is the contract.
@@ -63,6 +66,9 @@ class S3ImageStore:
             return bytes(body.read())
         finally:
             body.close()
+
+    def exists(self, key: str) -> bool:
+        return _exists(self.client, self.bucket, check_key(key))
 
 
 class S3PrivateFileStore:
@@ -104,6 +110,9 @@ class S3PrivateFileStore:
         finally:
             body.close()
 
+    def exists(self, key: str) -> bool:
+        return _exists(self.client, self.bucket, self._key(key))
+
     def signed_url(self, key: str, *, filename: str, content_type: str) -> str | None:
         return str(self.client.generate_presigned_url("get_object", Params={
             "Bucket": self.bucket, "Key": self._key(key),
@@ -111,6 +120,16 @@ class S3PrivateFileStore:
             "ResponseContentDisposition": f'attachment; filename="{quote(filename)}"',
             "ResponseCacheControl": "private, no-store",
         }, ExpiresIn=self.url_ttl_seconds))
+
+
+def _exists(client: Any, bucket: str, key: str) -> bool:
+    try:
+        client.head_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in _MISSING:
+            return False
+        raise
+    return True
 
 
 def s3_client(region: str, access_key_id: str | None = None,

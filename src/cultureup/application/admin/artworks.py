@@ -18,6 +18,7 @@ from cultureup.application.admin.views import (
     contact_for,
 )
 from cultureup.application.audit import change, record
+from cultureup.application.catalog.artwork_images import ArtworkImages
 from cultureup.application.catalog.artwork_ports import (
     ADMIN_ARTWORK_ORDERING_FIELDS,
     ArtworkFilters,
@@ -56,9 +57,13 @@ def bulk_message(result: BulkResult) -> str:
 
 class ArtworkModerationService:
     def __init__(self, *, uow: UnitOfWorkFactory, queries: ArtworkQueries,
-                 admin_queries: AdminCatalogQueries, clock: Clock, notifier: Notifier) -> None:
+                 admin_queries: AdminCatalogQueries, clock: Clock, notifier: Notifier,
+                 artwork_images: ArtworkImages | None = None) -> None:
+        """`artwork_images` makes an approved or rejected artwork's public image follow its
+        visibility after the commit (None: files are left alone)."""
         self._uow, self._queries, self._admin = uow, queries, admin_queries
         self._clock, self._notifier = clock, notifier
+        self._artwork_images = artwork_images
 
     # -- reads -----------------------------------------------------------------------------
 
@@ -180,6 +185,9 @@ class ArtworkModerationService:
             audit_action = (AuditAction.ARTWORK_FEATURED if action == "feature"
                             else AuditAction.ARTWORK_UNFEATURED)
         uow.artworks.save(artwork)
+        if field == "moderation_status" and self._artwork_images is not None:
+            assert artwork.id is not None
+            self._artwork_images.sync_after_commit(uow, artwork.id)
         record(uow, now=now, action=audit_action, actor_id=actor.id,
                actor_username=actor.username, target_type="artwork", target_id=artwork.id,
                ip_address=ip, title=artwork.title, reason=reason.strip(),

@@ -31,6 +31,17 @@ class MatchInfo:
     uploaded_at: datetime
 
 
+@attrs.frozen(kw_only=True)
+class ImageState:
+    """Where an artwork's watermarked image belongs: `key` names it, `public` says whether
+    the artwork is public now (domain.catalog.artworks.is_public, removal included)."""
+
+    artwork_id: int
+    artist_id: int
+    key: str
+    public: bool
+
+
 class ArtworkRepository(Protocol):
     def add(self, artwork: Artwork) -> None:
         """Store a new artwork and give it an id."""
@@ -68,6 +79,17 @@ class ArtworkRepository(Protocol):
 
     def images_after(self, artwork_id: int, *, limit: int) -> list[tuple[int, int, str]]:
         """(artwork id, artist id, image key) of artworks with a larger id, by id."""
+        ...
+
+    def image_state(self, artwork_id: int) -> ImageState | None:
+        """The artwork's watermarked key and public visibility as committed; None when it
+        does not exist. Reads without locking."""
+        ...
+
+    def image_states_after(self, artwork_id: int, *, limit: int,
+                           hidden_only: bool = False) -> list[ImageState]:
+        """`image_state` of the artworks with a larger id (only those the public does not
+        see when `hidden_only`), by id, at most `limit`."""
         ...
 
     def move_image_key(self, artwork_id: int, old_key: str, new_key: str) -> bool:

@@ -10,6 +10,10 @@ from typing import Any
 import attrs
 
 from cultureup.application.audit import record
+from cultureup.application.catalog.artwork_images import (
+    WATERMARKED_CONTENT_TYPE,
+    ArtworkImages,
+)
 from cultureup.application.catalog.artwork_ports import (
     ARTWORK_ORDERING_FIELDS,
     ArtworkFilters,
@@ -60,6 +64,9 @@ FACE_COMPARISONS = 3
 # `protect_originals` moves it.
 ORIGINALS_PREFIX = "originals/"
 ORIGINAL_FILE_KIND = "artwork-original"
+# The watermarked image of an artwork, from its private copy: how its artist and staff see
+# the image while the artwork is hidden (its public copy is gone then; artwork_images).
+WATERMARKED_FILE_KIND = "artwork-image"
 
 
 @attrs.frozen(kw_only=True)
@@ -111,6 +118,8 @@ class ArtworkService:
         self._views = views
         self._store, self._sanitizer, self._watermarker = store, sanitizer, watermarker
         self._private = private
+        # Where the watermarked copies are: privately always, publicly while the artwork is.
+        self.images = ArtworkImages(uow=uow, public=store, private=private)
         self._fingerprinter, self._analyzer = fingerprinter, analyzer
         self._index_factory = index_factory
         self._index = index_factory()
@@ -160,6 +169,19 @@ class ArtworkService:
         return PrivateFile(key=artwork.image_key, content_type=_content_type(artwork.image_key),
                            filename=f"artwork-{artwork_id}-original{extension}")
 
+    def watermarked_file(self, actor: Actor, artwork_id: int) -> PrivateFile:
+        """The artwork's watermarked image from its private copy (the "artwork-image"
+        private files): for its artist and staff whatever the artwork's state, for anyone
+        else while it is public; NotFound otherwise, as for the artwork itself. The answers
+        about a hidden artwork give this file's URL in place of the public one."""
+        with self._uow(read_only=True) as uow:
+            state = uow.artworks.image_state(artwork_id)
+        if state is None or not (state.public or actor.id == state.artist_id
+                                 or is_staff_member(actor)):
+            raise NotFound("Artwork not found.")
+        return PrivateFile(key=state.key, content_type=WATERMARKED_CONTENT_TYPE,
+                           filename=f"artwork-{artwork_id}.jpg")
+
     # -- writes ----------------------------------------------------------------------------
 
     def upload(self, actor: Actor, details: ArtworkDetails, image: bytes, *,
@@ -173,7 +195,9 @@ class ArtworkService:
             details.validate(category=uow.categories.find(details.category_id))
         analysis = self._analyze(image, actor)
         now = self._clock.now()
-        image_key, marked_key = self._store_files(actor, analysis.clean)
+        # An upload held for a duplicate review is hidden from the start: no public copy.
+        image_key, marked_key = self._store_files(actor, analysis.clean,
+                                                  public=not analysis.verdict.needs_review)
         try:
             with self._uow() as uow:
                 artwork = Artwork.upload(
@@ -201,11 +225,16 @@ class ArtworkService:
         new one is checked for duplicates again and the old files are deleted."""
         with self._uow(read_only=True) as uow:
             current = uow.artworks.get(artwork_id)
+            state = uow.artworks.image_state(artwork_id)
         self._visible_entity(current, actor)
         if not _is_staff(actor):
             current.ensure_owner(actor, "change")
         analysis = self._analyze(image, actor, exclude=artwork_id) if image is not None else None
-        new_keys = self._store_files(actor, analysis.clean) if analysis else None
+        # The new image is public at once when the artwork is and stays so; the sync after
+        # the commit settles it whatever happened meanwhile.
+        new_keys = self._store_files(
+            actor, analysis.clean, public=state is not None and state.public
+            and not analysis.verdict.needs_review) if analysis else None
         old_keys: tuple[str, str] | None = None
         now = self._clock.now()
         try:
@@ -230,8 +259,11 @@ class ArtworkService:
                 self._delete_files(*new_keys)
             raise
         if old_keys:
-            self._delete_files(*old_keys)
-            self._sync_index()
+            try:
+                self.images.sync(artwork_id)
+            finally:
+                self._delete_files(*old_keys)
+                self._sync_index()
         check = analysis.check if analysis else DuplicateCheck(
             checked=False, total_compared=0, duplicate_found=False, similarity_score=0.0)
         return UploadResult(artwork=self._queries.get_artwork(artwork_id),
@@ -419,16 +451,20 @@ class ArtworkService:
         # URL leads to it.
         return f"{ORIGINALS_PREFIX}{artist_id}/{uuid.uuid4().hex}{extension}"
 
-    def _store_files(self, actor: Actor, clean: CleanImage) -> tuple[str, str]:
+    def _store_files(self, actor: Actor, clean: CleanImage, *,
+                     public: bool) -> tuple[str, str]:
+        """Store the original (private) and the watermarked copy (private, and public when
+        `public`), before the row that names them is committed."""
         image_key = self._original_key(actor.id, clean.extension)
         marked_key = f"artworks/{actor.id}/{uuid.uuid4().hex}_wm.jpg"
         self._private.put(image_key, clean.data, clean.content_type)
         try:
             with self._image_jobs:
                 marked = self._watermarker.apply(clean.data, f"© {actor.username} · CultureUp")
-            self._store.put(marked_key, marked, "image/jpeg")
+            self.images.keep(marked_key, marked, public=public)
         except BaseException:
             self._private.delete(image_key)
+            self.images.discard(marked_key)
             raise
         return image_key, marked_key
 
@@ -440,7 +476,7 @@ class ArtworkService:
 
     def _delete_files(self, image_key: str, marked_key: str) -> None:
         self._original_store(image_key).delete(image_key)
-        self._store.delete(marked_key)
+        self.images.discard(marked_key)
 
     def _visible(self, view: ArtworkView, actor: Actor | None) -> ArtworkView:
         """What the public may not see (domain.catalog.artworks.is_public) is NotFound to

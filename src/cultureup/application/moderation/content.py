@@ -14,6 +14,7 @@ from datetime import datetime
 import attrs
 
 from cultureup.application.audit import record
+from cultureup.application.catalog.artwork_images import ArtworkImages
 from cultureup.application.collaboration.ports import Notifier
 from cultureup.application.moderation.ports import ContentFilters, ContentQueries, ContentRow
 from cultureup.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -55,8 +56,11 @@ class ContentModeration:
 
 class ModerationContentService:
     def __init__(self, *, uow: UnitOfWorkFactory, queries: ContentQueries, clock: Clock,
-                 notifier: Notifier) -> None:
+                 notifier: Notifier, artwork_images: ArtworkImages | None = None) -> None:
+        """`artwork_images` withdraws a removed artwork's public image and publishes it
+        again on restoration, after the commit (None: files are left alone)."""
         self._uow, self._queries, self._clock, self._notifier = uow, queries, clock, notifier
+        self._artwork_images = artwork_images
 
     def list_content(self, actor: Actor, filters: ContentFilters,
                      page: PageRequest) -> Page[ContentRow]:
@@ -107,6 +111,7 @@ class ModerationContentService:
         removal = Removal(reason=reason, removed_by_id=actor.id, removed_at=now)
         if not uow.content.mark_removed(item, removal):
             raise InvalidState(f"This {kind.value} is already removed.")
+        self._files_follow(uow, kind, object_id)
         record(uow, now=now, action=AuditAction.CONTENT_REMOVED, actor_id=actor.id,
                actor_username=actor.username, target_type=kind.value, target_id=object_id,
                ip_address=ip, reason=reason, report_id=report_id, title=item.title)
@@ -128,6 +133,7 @@ class ModerationContentService:
         item.ensure_restorable()
         if not uow.content.clear_removal(item, now=now):
             raise InvalidState(f"This {kind.value} is not removed.")
+        self._files_follow(uow, kind, object_id)
         assert item.removal is not None
         record(uow, now=now, action=AuditAction.CONTENT_RESTORED, actor_id=actor.id,
                actor_username=actor.username, target_type=kind.value, target_id=object_id,
@@ -142,6 +148,12 @@ class ModerationContentService:
                                  removed_at=None, reason=reason, acted_by=me, acted_at=now)
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def _files_follow(self, uow: UnitOfWork, kind: ContentType, object_id: int) -> None:
+        # An artwork's public image follows its visibility once the change is committed
+        # (artwork_images); jobs have no files, and equipment has no uploaded pictures.
+        if kind is ContentType.ARTWORK and self._artwork_images is not None:
+            self._artwork_images.sync_after_commit(uow, object_id)
 
     @staticmethod
     def _check(actor: Actor, content_type: str | ContentType,

@@ -118,6 +118,10 @@ def serve(
                 moved = services.artworks.protect_originals()
                 if moved:
                     typer.echo(f"Moved {moved} original images out of public media.")
+                hidden = services.artworks.images.repair(hidden_only=True)
+                if hidden.withdrawn:
+                    typer.echo(f"Withdrew the public images of {hidden.withdrawn} hidden "
+                               "artworks.")
         finally:
             services.close()
     except BaseException:
@@ -272,6 +276,29 @@ def artworks_protect_originals() -> None:
     finally:
         services.close()
     typer.echo(f"Moved {moved} original{'' if moved == 1 else 's'} to private storage.")
+
+
+@artworks_app.command("sync-images")
+def artworks_sync_images() -> None:
+    """Put every artwork's watermarked image where its state says: a public copy while the
+    public sees the artwork, none while it is removed, rejected or held for a duplicate
+    review (the private copy is kept either way, and written from the public one for images
+    stored before). Repairs what a crash between a moderation change and its file step left
+    behind; safe to run again, and while the server runs. `serve` does it on start for the
+    hidden artworks unless CULTUREUP_MIGRATE_ON_START=false."""
+    services = open_services()
+    try:
+        with typer.progressbar(length=services.artworks.count_all(),
+                               label="Syncing artwork images") as bar:
+            result = services.artworks.images.repair(progress=bar.update)
+    finally:
+        services.close()
+    typer.echo(f"Checked {result.checked} artworks: published {result.published}, "
+               f"withdrew {result.withdrawn}, kept {result.kept} private copies.")
+    if result.missing:
+        shown = ", ".join(str(artwork_id) for artwork_id in result.missing[:20])
+        more = "" if len(result.missing) <= 20 else f" and {len(result.missing) - 20} more"
+        typer.echo(f"No image stored for {len(result.missing)} artworks: {shown}{more}.")
 
 
 @audit_app.command("list")

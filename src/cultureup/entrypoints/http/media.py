@@ -6,10 +6,14 @@ from pathlib import Path
 
 import falcon
 
+from cultureup.application.storage import PUBLIC_CACHE_CONTROL
+
 
 class _NoSniff:
     """Browsers must take a media file for what its Content-Type says, never guess: an
-    upload that looks like HTML or script to a sniffer stays an image."""
+    upload that looks like HTML or script to a sniffer stays an image. A file found is
+    cached for PUBLIC_MEDIA_MAX_AGE_SECONDS only (then revalidated by its ETag), since it
+    may stop being public."""
 
     def __init__(self, prefix: str) -> None:
         self._prefix = prefix.rstrip("/") + "/"
@@ -18,6 +22,8 @@ class _NoSniff:
                          req_succeeded: bool) -> None:
         if req.path.startswith(self._prefix):
             resp.set_header("X-Content-Type-Options", "nosniff")
+            if resp.status_code < 400:
+                resp.set_header("Cache-Control", PUBLIC_CACHE_CONTROL)
 
 
 def add_media_route(app: falcon.App, root: Path, url_prefix: str) -> None:

@@ -32,6 +32,7 @@ from cultureup.adapters.sqlalchemy.queries import (
 from cultureup.adapters.sqlalchemy.tables import categories, users
 from cultureup.application.catalog.artwork_ports import ArtworkFilters, ArtworkView
 from cultureup.application.views import Page, PageRequest, UserRef
+from cultureup.domain.catalog.artworks import is_public
 from cultureup.domain.errors import NotFound
 
 artist_user = users.alias("artwork_artist")
@@ -58,13 +59,17 @@ LEADING_FACETS = {"artist_id": ("created_at", "price", "likes_count", "views_cou
 class SqlAlchemyArtworkQueries:
     def __init__(self, engine: Engine, url_for: Callable[[str], str],
                  original_url_for: Callable[[int], str],
+                 hidden_url_for: Callable[[int], str] | None = None,
                  cursor_seal: CursorSeal | None = None) -> None:
         """`url_for` gives a public file's URL from its key; `original_url_for` the URL an
         artwork's original is fetched at (by its id: originals have no public URL);
+        `hidden_url_for` the URL the watermarked image of a hidden artwork is fetched at by
+        its artist and staff (its public copy is withdrawn; `url_for` when None);
         `cursor_seal` signs the list's cursors (a key of this process alone when None)."""
         self._engine, self._url_for = engine, url_for
         self._seal = cursor_seal or CursorSeal.random()
         self._original_url_for = original_url_for
+        self._hidden_url_for = hidden_url_for
 
     def _select(self, page_keys: Any = None) -> Select[Any]:
         if page_keys is None:
@@ -101,6 +106,9 @@ class SqlAlchemyArtworkQueries:
         return self._view(row)
 
     def _view(self, row: Any) -> ArtworkView:
+        public = is_public(moderation_status=row["moderation_status"],
+                           duplicate_candidate_id=row["duplicate_candidate_id"],
+                           removed=row["removed_at"] is not None)
         return ArtworkView(
             id=row["id"],
             artist=UserRef(id=row["artist_user_id"], username=row["artist_user_username"],
@@ -113,7 +121,8 @@ class SqlAlchemyArtworkQueries:
             category_description=row["category_description"],
             artwork_type=row["artwork_type"], price=row["price"],
             image_url=self._original_url_for(row["id"]),
-            watermarked_url=self._url_for(row["watermarked_key"]),
+            watermarked_url=self._url_for(row["watermarked_key"])
+            if public or self._hidden_url_for is None else self._hidden_url_for(row["id"]),
             is_available=row["is_available"], is_featured=row["is_featured"],
             moderation_status=row["moderation_status"],
             labels=[(name, float(conf)) for name, conf in json.loads(row["labels"])],

@@ -6,16 +6,36 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    RowMapping,
+    and_,
+    delete,
+    func,
+    insert,
+    not_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from cultureup.adapters.sqlalchemy.catalog.artwork_tables import (
     artwork_fingerprints,
     artwork_likes,
     artworks,
+    public_artwork_terms,
 )
-from cultureup.application.catalog.artwork_ports import MatchInfo, StoredFingerprint
-from cultureup.domain.catalog.artworks import Artwork, ArtworkType, ModerationStatus
+from cultureup.application.catalog.artwork_ports import (
+    ImageState,
+    MatchInfo,
+    StoredFingerprint,
+)
+from cultureup.domain.catalog.artworks import (
+    Artwork,
+    ArtworkType,
+    ModerationStatus,
+    is_public,
+)
 from cultureup.domain.errors import NotFound
 from cultureup.domain.text import search_text
 
@@ -99,6 +119,28 @@ class SqlAlchemyArtworkRepository:
                                .where(artworks.c.id > artwork_id).order_by(artworks.c.id)
                                .limit(limit)).all()
         return [(row[0], row[1], row[2]) for row in rows]
+
+    def image_state(self, artwork_id: int) -> ImageState | None:
+        states = self._image_states(artworks.c.id == artwork_id, limit=1)
+        return states[0] if states else None
+
+    def image_states_after(self, artwork_id: int, *, limit: int,
+                           hidden_only: bool = False) -> list[ImageState]:
+        condition = artworks.c.id > artwork_id
+        if hidden_only:
+            condition = and_(condition, not_(and_(*public_artwork_terms())))
+        return self._image_states(condition, limit=limit)
+
+    def _image_states(self, condition: Any, *, limit: int) -> list[ImageState]:
+        c = artworks.c
+        rows = self._c.execute(select(
+            c.id, c.artist_id, c.watermarked_key, c.moderation_status, c.duplicate_candidate_id,
+            c.removed_at).where(condition).order_by(c.id).limit(limit)).mappings().all()
+        return [ImageState(
+            artwork_id=row["id"], artist_id=row["artist_id"], key=row["watermarked_key"],
+            public=is_public(moderation_status=row["moderation_status"],
+                             duplicate_candidate_id=row["duplicate_candidate_id"],
+                             removed=row["removed_at"] is not None)) for row in rows]
 
     def move_image_key(self, artwork_id: int, old_key: str, new_key: str) -> bool:
         result = self._c.execute(update(artworks).where(

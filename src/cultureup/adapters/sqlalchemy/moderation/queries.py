@@ -18,6 +18,8 @@ from sqlalchemy import (
     Select,
     String,
     Table,
+    and_,
+    case,
     cast,
     func,
     literal,
@@ -26,7 +28,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks
+from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks, public_artwork_terms
 from cultureup.adapters.sqlalchemy.catalog.search_queries import folded_contains
 from cultureup.adapters.sqlalchemy.catalog.tables import equipment
 from cultureup.adapters.sqlalchemy.tables import jobs, users
@@ -41,18 +43,21 @@ def _branch(kind: ContentType, filters: ContentFilters, limit: int) -> tuple[Sel
         table = artworks
         columns = [table.c.title, table.c.description, table.c.artist_id.label("owner_id"),
                    table.c.price, table.c.views_count.label("views"),
-                   table.c.watermarked_key.label("image_key")]
+                   table.c.watermarked_key.label("image_key"),
+                   case((and_(*public_artwork_terms()), 1), else_=0).label("image_public")]
     elif kind is ContentType.JOB:
         table = jobs
         # A job's price is the most its buyer offers (budget_max); jobs have no views.
         columns = [table.c.title, table.c.description, table.c.buyer_id.label("owner_id"),
                    table.c.budget_max.label("price"), literal(0, Integer).label("views"),
-                   cast(null(), String).label("image_key")]
+                   cast(null(), String).label("image_key"),
+                   literal(1, Integer).label("image_public")]
     else:
         table = equipment
         columns = [table.c.name.label("title"), table.c.description,
                    cast(null(), Integer).label("owner_id"), table.c.price,
-                   literal(0, Integer).label("views"), table.c.image.label("image_key")]
+                   literal(0, Integer).label("views"), table.c.image.label("image_key"),
+                   literal(1, Integer).label("image_public")]
     conditions: list[ColumnElement[bool]] = []
     if filters.is_active is True:
         conditions.append(table.c.removed_at.is_(None))
@@ -70,9 +75,13 @@ def _branch(kind: ContentType, filters: ContentFilters, limit: int) -> tuple[Sel
 
 
 class SqlAlchemyContentQueries:
-    def __init__(self, engine: Engine, url_for: Callable[[str], str]) -> None:
-        """`url_for` gives a public file's URL from its key (artworks' watermarked copies)."""
+    def __init__(self, engine: Engine, url_for: Callable[[str], str],
+                 hidden_url_for: Callable[[int], str] | None = None) -> None:
+        """`url_for` gives a public file's URL from its key (artworks' watermarked copies);
+        `hidden_url_for` the URL of a hidden artwork's image by its id, whose public copy
+        is withdrawn (`url_for` when None)."""
         self._engine, self._url_for = engine, url_for
+        self._hidden_url_for = hidden_url_for
 
     def list_content(self, filters: ContentFilters, page: PageRequest) -> Page[ContentRow]:
         kinds = [filters.content_type] if filters.content_type else list(ContentType)
@@ -93,10 +102,18 @@ class SqlAlchemyContentQueries:
             rows = connection.execute(query).mappings().all()
         return Page(items=[self._row(row) for row in rows], total=total, request=page)
 
+    def _image_url(self, kind: ContentType, object_id: int, key: str, public: bool) -> str:
+        if kind is not ContentType.ARTWORK:
+            return key
+        if public or self._hidden_url_for is None:
+            return self._url_for(key)
+        return self._hidden_url_for(object_id)
+
     def _row(self, row: Any) -> ContentRow:
         kind = ContentType(row["content_type"])
         key = row["image_key"]
-        images = [] if not key else [self._url_for(key) if kind is ContentType.ARTWORK else key]
+        images = [] if not key else [self._image_url(kind, row["id"], key,
+                                                     bool(row["image_public"]))]
         owner = None
         if row["owner_id"] is not None:
             owner = UserRef(id=row["owner_id"], username=row["owner_username"],

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import falcon
 
-from cultureup.application.catalog.artworks import ORIGINAL_FILE_KIND
+from cultureup.application.catalog.artworks import ORIGINAL_FILE_KIND, WATERMARKED_FILE_KIND
 from cultureup.application.collaboration.messages import ATTACHMENT_FILE_KIND
 from cultureup.application.moderation.verification import DOCUMENT_FILE_KIND
 from cultureup.application.private_files import PrivateFileService
@@ -16,9 +16,12 @@ from cultureup.entrypoints.http.auth import require_actor
 from cultureup.entrypoints.http.endpoint import endpoint
 
 ROUTE = "/api/files/{kind}/{ref_id:id}"
-KIND = {"type": "string", "enum": [ORIGINAL_FILE_KIND, ATTACHMENT_FILE_KIND,
-                                  DOCUMENT_FILE_KIND],
+KIND = {"type": "string", "enum": [ORIGINAL_FILE_KIND, WATERMARKED_FILE_KIND,
+                                  ATTACHMENT_FILE_KIND, DOCUMENT_FILE_KIND],
         "description": f"What the file is: {ORIGINAL_FILE_KIND} (id: the artwork's id), "
+                       f"{WATERMARKED_FILE_KIND} (the watermarked image, for the artist and "
+                       "staff while the artwork is hidden from the public; id: the "
+                       "artwork's id), "
                        f"{ATTACHMENT_FILE_KIND} (id: the attachment's id) or "
                        f"{DOCUMENT_FILE_KIND} (id: the document's id, for its applicant and "
                        "staff who verify users)"}
@@ -33,8 +36,9 @@ class PrivateFileResource:
     def __init__(self, files: PrivateFileService) -> None:
         self._files = files
 
-    @endpoint("Fetch a private file (an artwork's original, a message attachment, a "
-              "verification document) as a user allowed to have it", "Files",
+    @endpoint("Fetch a private file (an artwork's original, a hidden artwork's image, a "
+              "message attachment, a verification document) as a user allowed to have it",
+              "Files",
               auth=True, errors=(403, 404), response=bytes,
               media_type="*/*", path_schemas={"kind": KIND},
               other_answers={302: "With S3 storage: Location is a presigned URL of the file, "
