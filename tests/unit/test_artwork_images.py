@@ -12,9 +12,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cultureup.adapters.notifications import DatabaseNotifier
+from cultureup.application.admin.artworks import ArtworkModerationService
 from cultureup.application.catalog.artwork_images import ArtworkImages, ImageRepair
 from cultureup.application.catalog.artwork_ports import ImageState
-from cultureup.domain.errors import NotFound
+from cultureup.application.moderation.content import ModerationContentService
+from cultureup.domain.accounts.users import UserType
+from cultureup.domain.errors import InvalidState, NotFound, ValidationFailed
+from cultureup.domain.moderation.content import ContentType
+from tests.unit.commerce_fakes import Shop
 
 KEY = "artworks/7/5f0c_wm.jpg"
 IMAGE = b"\xff\xd8 watermarked \xff\xd9"
@@ -198,3 +204,46 @@ def test_a_failing_store_raises_and_loses_nothing() -> None:
     with pytest.raises(OSError):
         w.images.sync(1)
     assert w.public.files == {KEY: IMAGE}
+
+
+class RecordingImages:
+    """Records each sync with what was committed when it ran."""
+
+    def __init__(self, shop: Shop) -> None:
+        self.shop = shop
+        self.synced: list[tuple[int, str, bool]] = []
+
+    def sync_after_commit(self, uow: Any, artwork_id: int) -> None:
+        def sync() -> None:
+            artwork = self.shop.state.artworks[artwork_id]
+            removed = (ContentType.ARTWORK, artwork_id) in self.shop.state.removals
+            self.synced.append((artwork_id, artwork.moderation_status.value, removed))
+
+        uow.after_commit(sync)
+
+
+def test_moderation_changes_sync_the_image_after_their_commit_and_refusals_do_not() -> None:
+    shop = Shop.create()
+    artist = shop.user("artist", UserType.ARTIST)
+    staff = shop.user("staff", UserType.ADMIN, staff=True)
+    first, second = shop.artwork(artist, "10.00"), shop.artwork(artist, "20.00")
+    images = RecordingImages(shop)
+    content = ModerationContentService(uow=shop.store.unit_of_work, queries=None,  # type: ignore[arg-type]
+                                       clock=shop.clock, notifier=DatabaseNotifier(),
+                                       artwork_images=images)  # type: ignore[arg-type]
+    admin = ArtworkModerationService(uow=shop.store.unit_of_work, queries=None,  # type: ignore[arg-type]
+                                     admin_queries=None, clock=shop.clock,  # type: ignore[arg-type]
+                                     notifier=DatabaseNotifier(),
+                                     artwork_images=images)  # type: ignore[arg-type]
+
+    content.remove(staff, "artwork", first, "Spam")
+    with pytest.raises(InvalidState):
+        content.remove(staff, "artwork", first, "Spam again")
+    content.restore(staff, "artwork", first, "Appeal upheld")
+    admin.bulk(staff, [first, second, 999], "reject", reason="Blurry")
+    admin.bulk(staff, [second], "feature")  # visibility unchanged: no sync
+    with pytest.raises(ValidationFailed):
+        admin.bulk(staff, [first], "reject")  # no reason: nothing changes
+
+    assert images.synced == [(first, "PENDING", True), (first, "PENDING", False),
+                             (first, "REJECTED", False), (second, "REJECTED", False)]

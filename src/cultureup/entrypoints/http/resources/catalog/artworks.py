@@ -130,7 +130,10 @@ class Artwork(Answer):
     category: CategoryRef
     artwork_type: str = Field(json_schema_extra={"enum": ARTWORK_TYPES})
     price: MoneyOut
-    image: str = Field(description="The watermarked image")
+    image: str = Field(description="The watermarked image: its public URL, or, while the "
+                       "artwork is hidden from the public (removed, rejected, held for a "
+                       "duplicate review), /api/files/artwork-image/{id}/ for its artist "
+                       "and staff")
     watermarked_image: str
     original_image: str = Field(default="", description="Only for its artist and staff")
     duplicate_candidate: DuplicateCandidate | None = Field(
