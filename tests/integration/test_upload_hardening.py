@@ -35,7 +35,7 @@ def test_broken_metadata_is_dropped_and_the_picture_accepted(
     response = upload(market, market.user("artist"), BROKEN[kind](seed), category_id=category)
     assert response.status_code == 201, (kind, response.json)
     files = stored_files(market)
-    assert len(files) == 2
+    assert len(files) == 3  # the original, the watermarked copy and its public copy
     for path in files:
         data = path.read_bytes()
         assert MARK not in data, (kind, path.name)
@@ -61,7 +61,7 @@ def test_nothing_appended_to_an_image_is_stored(market: Marketplace, category: i
     response = upload(market, market.user("artist"), image + SCRIPT, category_id=category)
     assert response.status_code == 201, response.json
     files = stored_files(market)
-    assert len(files) == 2
+    assert len(files) == 3  # the original, the watermarked copy and its public copy
     for path in files:
         assert b"<script" not in path.read_bytes(), path.name
 
