@@ -215,10 +215,20 @@ def test_approve_reject_and_feature_one_artwork(market: Marketplace, moderator: 
     assert response.json["message"] == 'Artwork "Digital Masterpiece" featured successfully'
     response = client.simulate_post(f"/api/admin/artworks/{work}/feature/",
                                     headers=moderator.headers)
-    assert response.json["artwork"]["is_featured"] is False  # a bare POST toggles
+    assert response.json["artwork"]["is_featured"] is True  # a retried bare POST: still on
     response = client.simulate_post(f"/api/admin/artworks/{work}/feature/",
-                                    headers=moderator.headers, json={"is_featured": False})
-    assert response.json["artwork"]["is_featured"] is False  # an explicit value sets it
+                                    headers=moderator.headers, json={})
+    assert response.json["artwork"]["is_featured"] is True
+    for _ in range(2):
+        response = client.simulate_post(f"/api/admin/artworks/{work}/feature/",
+                                        headers=moderator.headers, json={"is_featured": False})
+        assert response.status_code == 200, response.text
+        assert response.json["artwork"]["is_featured"] is False
+        assert response.json["message"] == 'Artwork "Digital Masterpiece" unfeatured successfully'
+    refused(client.simulate_post(f"/api/admin/artworks/{work}/feature/",
+                                 headers=moderator.headers, json={"is_featured": "maybe"}),
+            400, "is_featured")
+    assert status_of(services, work) == ("REJECTED", False)
 
     entries = [(action, target, details.get("before"), details.get("after"),
                 details.get("reason"))
@@ -229,6 +239,11 @@ def test_approve_reject_and_feature_one_artwork(market: Marketplace, moderator: 
         ("admin.artwork_rejected", str(work), '{"moderation_status": "APPROVED"}',
          '{"moderation_status": "REJECTED"}', "Traced from a photo"),
         ("admin.artwork_featured", str(work), '{"is_featured": false}',
+         '{"is_featured": true}', None),
+        # Each request is audited, a repeat with the value it found and left.
+        ("admin.artwork_featured", str(work), '{"is_featured": true}',
+         '{"is_featured": true}', None),
+        ("admin.artwork_featured", str(work), '{"is_featured": true}',
          '{"is_featured": true}', None),
         ("admin.artwork_unfeatured", str(work), '{"is_featured": true}',
          '{"is_featured": false}', None),
@@ -552,6 +567,15 @@ def test_the_cli_and_the_api_give_the_same_result(market: Marketplace, admin: Ap
     client.simulate_post(f"/api/admin/artworks/{by_api}/feature/", headers=admin.headers,
                          json={"is_featured": True})
     assert status_of(services, by_api) == status_of(services, by_cli) == ("APPROVED", True)
+    # Featuring again leaves it featured by either door; --off (is_featured false) unfeatures.
+    code, out = cli(env, "artworks", "feature", str(by_cli), "--as", "root", "--json")
+    api = client.simulate_post(f"/api/admin/artworks/{by_api}/feature/", headers=admin.headers)
+    assert out["is_featured"] is api.json["artwork"]["is_featured"] is True
+    code, out = cli(env, "artworks", "feature", str(by_cli), "--as", "root", "--off", "--json")
+    api = client.simulate_post(f"/api/admin/artworks/{by_api}/feature/", headers=admin.headers,
+                               json={"is_featured": False})
+    assert out["is_featured"] is api.json["artwork"]["is_featured"] is False
+    assert status_of(services, by_api) == status_of(services, by_cli) == ("APPROVED", False)
     code, out = cli(env, "artworks", "reject", str(by_cli), "--as", "root", "--reason", " ")
     assert code == 1 and "reason" in out
 

@@ -109,16 +109,13 @@ class ArtworkModerationService:
         transaction; audited with the reason and the status before and after."""
         return self._one(actor, artwork_id, "reject", reason=reason, ip=ip)
 
-    def feature(self, actor: Actor, artwork_id: int, *, featured: bool | None = None,
+    def feature(self, actor: Actor, artwork_id: int, *, featured: bool = True,
                 ip: str | None = None) -> ArtworkView:
-        """Set `is_featured` to `featured`, or toggle it when None (the spec's bare POST)."""
-        require(actor, Permission.MODERATE_CONTENT)
-        with self._uow() as uow:
-            artwork = uow.artworks.get(artwork_id)
-            wanted = (not artwork.is_featured) if featured is None else featured
-            self._apply(uow, actor, artwork, "feature" if wanted else "unfeature", "", ip)
-            uow.commit()
-        return _shown(actor, self._queries.get_artwork(artwork_id))
+        """Set `is_featured` to `featured` (NotFound for an unknown id). Setting, never
+        toggling: the same request sent twice (a retry after a timeout) leaves the artwork
+        as the first one did. Audited with the value before and after."""
+        return self._one(actor, artwork_id, "feature" if featured else "unfeature", reason="",
+                         ip=ip)
 
     def _one(self, actor: Actor, artwork_id: int, action: str, *, reason: str,
              ip: str | None) -> ArtworkView:

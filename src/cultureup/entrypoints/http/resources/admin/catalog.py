@@ -203,7 +203,8 @@ class ApproveResource:
 
 
 class FeatureInput(Shape):
-    is_featured: Flag = Field(default=None, description="Set it; toggled when left out")
+    is_featured: Flag = Field(default=None, description="false unfeatures; true or left out "
+                              "features")
 
 
 class FeaturedArtwork(Answer):
@@ -222,14 +223,15 @@ class FeatureResource:
     def __init__(self, moderation: ArtworkModerationService) -> None:
         self._moderation = moderation
 
-    @endpoint("Feature an artwork: toggles without a body, or sets `is_featured` (staff)",
+    @endpoint("Feature an artwork (without a body, or `is_featured: true`), or unfeature it "
+              "(`is_featured: false`); sending it again changes nothing (staff)",
               TAG, permission=Permission.MODERATE_CONTENT, body=FeatureInput, body_required=False,
               response=FeatureAnswer,
               errors=(403,))
     def on_post(self, req: falcon.Request, resp: falcon.Response, artwork_id: int,
                 body: FeatureInput | None = None) -> FeatureAnswer:
-        view = self._moderation.feature(require_actor(req), artwork_id,
-                                        featured=body.is_featured if body else None,
+        wanted = body is None or body.is_featured is None or body.is_featured
+        view = self._moderation.feature(require_actor(req), artwork_id, featured=wanted,
                                         ip=req.context.ip)
         verb = "featured" if view.is_featured else "unfeatured"
         return FeatureAnswer(
