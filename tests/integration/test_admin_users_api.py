@@ -19,7 +19,7 @@ from cultureup.entrypoints.http.endpoint import ADMIN_NOT_AUTHENTICATED
 from tests.integration.admin_support import bulk_users, staff_account
 from tests.integration.artwork_images import jpeg
 from tests.integration.assertions import assert_error
-from tests.integration.conftest import ApiUser, Marketplace
+from tests.integration.conftest import STRONG_PASSWORD, ApiUser, Marketplace
 from tests.integration.route_walk import multipart
 
 
@@ -169,6 +169,32 @@ def test_a_deactivated_users_token_is_refused_at_the_next_request(market: Market
     # An admin does not deactivate another admin or a superuser (may_act_on).
     root = staff_account(market, "root")
     assert_error(post(market, f"/api/admin/users/{root.id}/deactivate/", admin), 403)
+
+
+def test_a_deactivated_account_answers_login_as_a_wrong_password_does(market: Marketplace
+                                                                       ) -> None:
+    admin = staff_account(market, "admin_manager")
+    buyer = market.user("buyer")
+    assert post(market, f"/api/admin/users/{buyer.id}/deactivate/", admin).status_code == 200
+    client = market.client
+    signed_in = [e.actor_id for e in audit(market, "login.succeeded")].count(buyer.id)
+
+    def attempt(username: str, password: str) -> tuple[int, Any]:
+        answer = client.simulate_post("/api/auth/login/", json={"username": username,
+                                                                "password": password})
+        return answer.status_code, answer.json
+
+    right = attempt(buyer.username, STRONG_PASSWORD)
+    # The right password, a wrong one and a name that is no account: one answer.
+    assert right == attempt(buyer.username, "Wrong-Palette-42!") \
+        == attempt("nobody_at_all", STRONG_PASSWORD)
+    assert right[0] == 400 and right[1]["details"] == {
+        "non_field_errors": ["Unable to log in with the provided credentials."]}
+    # Every attempt on the account counts as a failure, the right password too: the throttle
+    # cannot tell them apart either.
+    failed = [entry for entry in audit(market, "login.failed") if entry.actor_id == buyer.id]
+    assert [entry.details for entry in failed] == [{"account_inactive": "True"}] * 2
+    assert [e.actor_id for e in audit(market, "login.succeeded")].count(buyer.id) == signed_in
 
 
 # -- the list and the statistics ---------------------------------------------------------------

@@ -187,13 +187,25 @@ def test_empty_username_is_refused_like_a_wrong_password(market: Marketplace) ->
     assert details(error) == {"non_field_errors": [INVALID_CREDENTIALS]}
 
 
-def test_inactive_user_cannot_log_in(market: Marketplace) -> None:
+def test_an_inactive_account_is_refused_as_a_wrong_password_is(market: Marketplace) -> None:
     market.add_user("retired", UserType.BUYER, is_active=False,
                     password_hash=market.hasher.hash(PASSWORD))
-    with pytest.raises(ValidationFailed) as error:
-        market.accounts.login(username="retired", password=PASSWORD)
-    assert details(error) == {"non_field_errors": ["This account is disabled."]}
+    for password in (PASSWORD, "Wrong-Brush-1"):
+        with pytest.raises(ValidationFailed) as error:
+            market.accounts.login(username="retired", password=password)
+        assert details(error) == {"non_field_errors": [INVALID_CREDENTIALS]}
     assert market.store.tokens == {}
+
+
+def test_an_inactive_accounts_right_password_counts_as_a_failure() -> None:
+    market = Marketplace.create(throttle=LoginThrottle(per_account=2, per_client=100))
+    market.add_user("retired", UserType.BUYER, is_active=False,
+                    password_hash=market.hasher.hash(PASSWORD))
+    for _ in range(2):
+        with pytest.raises(ValidationFailed):
+            market.accounts.login(username="retired", password=PASSWORD)
+    with pytest.raises(RateLimited):
+        market.accounts.login(username="retired", password=PASSWORD)
 
 
 def test_logout_revokes_the_token(market: Marketplace, ayesha: Actor) -> None:

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cultureup.application.accounts.throttling import RequestBudgets, RequestLimiter
 from cultureup.domain.accounts.roles import PERMISSIONS, Permission, Role, role_of
 from cultureup.domain.accounts.users import Actor, StaffRole, UserType
 from cultureup.domain.catalog.equipment import Equipment, EquipmentTerms, can_manage_equipment
@@ -18,6 +19,7 @@ from cultureup.domain.commerce.orders import manages_orders, sees_every_order
 from cultureup.domain.commerce.payments import Payment, PaymentMethod, sees_every_payment
 from cultureup.domain.errors import NotFound, PermissionDenied
 from cultureup.domain.money import Money
+from tests.unit.fakes import FakeRateLimiter
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 BUYER = Actor(id=1, username="sana", user_type=UserType.BUYER)
@@ -110,3 +112,17 @@ def test_a_contract_is_seen_by_its_parties_and_private_content_readers() -> None
     assert check_visible(Contract(), BUYER)  # type: ignore[arg-type]
     assert not check_visible(Contract(), member(Role.CONTENT_MODERATOR))  # type: ignore[arg-type]
     assert check_visible(Contract(), member(Role.STAFF))  # type: ignore[arg-type]
+
+
+@given(roles)
+def test_only_the_roles_holding_unmetered_requests_skip_the_request_budget(
+        role: Role | None) -> None:
+    limiter = RequestLimiter(limiter=FakeRateLimiter(), budgets=RequestBudgets(user_per_hour=2))
+    actor = member(role)
+    decisions = [limiter.charge(actor, "203.0.113.9") for _ in range(3)]
+    if holds(role, Permission.UNMETERED_REQUESTS):
+        assert decisions == [None, None, None]
+    else:
+        assert [decision.allowed for decision in decisions if decision] == [True, True, False]
+    # As before the role table decided it: admins and the superuser, no other role.
+    assert holds(role, Permission.UNMETERED_REQUESTS) == (role in (Role.ADMIN, Role.SUPERUSER))

@@ -14,6 +14,7 @@ import attrs
 from cultureup.application.audit import record
 from cultureup.application.ports import Clock, PasswordHasher, RateLimiter, UnitOfWork
 from cultureup.application.views import RateDecision
+from cultureup.domain.accounts.roles import Permission, can
 from cultureup.domain.accounts.users import Actor, User
 from cultureup.domain.audit import AuditAction
 from cultureup.domain.errors import RateLimited, ValidationFailed
@@ -117,8 +118,9 @@ class PasswordAttempts:
 
 @attrs.frozen(kw_only=True)
 class RequestBudgets:
-    """Requests per hour: anonymous callers per client address, users per account; admins
-    have no budget."""
+    """Requests per hour: anonymous callers per client address, users per account; callers
+    holding Permission.UNMETERED_REQUESTS (admins and the superuser, by the role table) have
+    no budget."""
 
     anonymous_per_hour: int = 100
     user_per_hour: int = 1000
@@ -134,7 +136,7 @@ class RequestLimiter:
 
     def charge(self, actor: Actor | None, client: str | None) -> RateDecision | None:
         """Count one request against the caller's budget; None when the caller has none."""
-        if actor is not None and actor.is_admin:
+        if can(actor, Permission.UNMETERED_REQUESTS):
             return None
         if actor is not None:
             key, limit = f"requests:user:{actor.id}", self._budgets.user_per_hour

@@ -203,7 +203,8 @@ class AccountService:
 
     def login(self, *, username: str, password: str, ip: str | None = None) -> LoginResult:
         """Check the password; issue a token, or a 2FA session when the account has 2FA.
-        Unknown users and wrong passwords get the same answer after the same work, and
+        Unknown users, wrong passwords and deactivated accounts get the same answer
+        (ValidationFailed, INVALID_CREDENTIALS) after the same work, and
         repeated failures per account (or name typed) and per client are refused for a while
         (see `PasswordAttempts`)."""
         now = self._clock.now()
@@ -220,12 +221,15 @@ class AccountService:
                 raise refused
             if user is None:
                 self._hasher.verify(self._decoy_hash, password)
-            if user is None or not self._hasher.verify(user.password_hash, password):
-                self._record_failure(uow, keys, now, username, user, ip)
+            if user is None or not self._hasher.verify(user.password_hash, password) \
+                    or not user.is_active:
+                # A deactivated account answers as a wrong password does, and counts as a
+                # failure, whatever the password: neither whether it was right nor whether
+                # the account exists is told to whoever typed it (docs/decisions.md, "Login").
+                inactive = {"account_inactive": True} if user and not user.is_active else {}
+                self._record_failure(uow, keys, now, username, user, ip, **inactive)
                 raise ValidationFailed({"non_field_errors": [INVALID_CREDENTIALS]})
             assert user.id is not None
-            if not user.is_active:
-                raise ValidationFailed({"non_field_errors": ["This account is disabled."]})
             self._attempts.succeeded(keys)
             if self._hasher.needs_rehash(user.password_hash):
                 user.password_hash = self._hasher.hash(password)
@@ -289,11 +293,12 @@ class AccountService:
         return token
 
     def _record_failure(self, uow: UnitOfWork, keys: AttemptKeys, now: datetime,
-                        username: str, user: User | None, ip: str | None) -> None:
+                        username: str, user: User | None, ip: str | None,
+                        **details: object) -> None:
         self._attempts.failed(keys)
         record(uow, now=now, action=AuditAction.LOGIN_FAILED,
                actor_id=user.id if user else None, actor_username=username[:150],
-               target_type="login", ip_address=ip)
+               target_type="login", ip_address=ip, **details)
         uow.commit()
 
     def logout(self, token: str, *, actor: Actor | None = None, ip: str | None = None) -> None:

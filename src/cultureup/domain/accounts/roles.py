@@ -56,6 +56,8 @@ class Permission(enum.StrEnum):
     MANAGE_CATALOG = "manage_catalog"  # categories, equipment and its stock
     # Money
     MANAGE_PAYMENTS = "manage_payments"  # release, refund, force-complete/cancel orders
+    # The platform
+    UNMETERED_REQUESTS = "unmetered_requests"  # no hourly request budget (admins and up)
 
 
 _MODERATOR = frozenset({

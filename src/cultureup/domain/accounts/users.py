@@ -51,9 +51,6 @@ class Actor:
     def is_buyer(self) -> bool:
         return self.user_type is UserType.BUYER
 
-    @property
-    def is_admin(self) -> bool:
-        return self.is_superuser or self.staff_role is StaffRole.ADMIN
 
 
 @attrs.define(eq=False, kw_only=True)
