@@ -285,13 +285,14 @@ def test_audit_lines_cannot_be_forged_by_what_was_typed(market: Marketplace,
     assert response.status_code == 400
     result = runner.invoke(app, ["audit", "list"], env=cli_env)
     assert result.exit_code == 0, result.output
-    lines = result.stdout.splitlines()
-    assert len(lines) == 1, lines  # one entry, one line
+    header, _rule, *rows = result.stdout.splitlines()
+    assert header.split()[:3] == ["at", "actor", "action"]
+    assert len(rows) == 1, rows  # one entry, one line
     assert "\x1b" not in result.stdout and "\r" not in result.stdout
     assert "\u202e" not in result.stdout and "\u2028" not in result.stdout
     assert ("eve\\n2026-03-01T09:00:00Z  admin                login.succeeded"
-            "\\x1b[2K\\r\\u202e\\u2028\\\\n") in lines[0]
-    assert UTC_STAMP.match(lines[0])
+            "\\x1b[2K\\r\\u202e\\u2028\\\\n") in rows[0]
+    assert UTC_STAMP.match(rows[0])
     as_json = runner.invoke(app, ["audit", "list", "--json"], env=cli_env)
     (entry,) = [json.loads(line) for line in as_json.stdout.splitlines()]
     assert entry["actor"] == forged
