@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import tomllib
+from pathlib import Path
 
 import falcon.inspect
 import falcon.testing
@@ -49,3 +51,29 @@ def test_the_docs_pages_render_swagger_ui_from_local_assets(
         assert "/api/openapi.json" in page.text
     script = client.simulate_get("/api/docs/assets/swagger-ui-bundle.js")
     assert script.status_code == 200 and len(script.content) > 100_000
+
+
+def test_every_contract_run_allowance_names_documented_operations(
+        client: falcon.testing.TestClient) -> None:
+    """Each entry of tests/contract/schemathesis.toml matches an operation of the document
+    by its path or name filter (a renamed route would otherwise leave an allowance that
+    relaxes nothing)."""
+    document = client.simulate_get("/api/openapi.json").json
+    names = [f"{method.upper()} {path}" for path, operations in document["paths"].items()
+             for method in operations]
+    settings = Path(__file__).parents[1] / "contract" / "schemathesis.toml"
+    for entry in tomllib.loads(settings.read_text(encoding="utf-8"))["operations"]:
+        matched = [name for name in names if _allowance_matches(entry, name)]
+        assert matched, f"no documented operation matches {entry}"
+
+
+def _allowance_matches(entry: dict, name: str) -> bool:
+    """Whether the entry's path or name filter selects the operation "METHOD /path/"."""
+    path = name.split(" ", 1)[1]
+    if "include-name" in entry:
+        return name == entry["include-name"]
+    if "include-name-regex" in entry:
+        return re.search(entry["include-name-regex"], name) is not None
+    if "include-path" in entry:
+        return path == entry["include-path"]
+    return re.search(entry["include-path-regex"], path) is not None
