@@ -12,10 +12,13 @@ only, and each word is quoted as a literal term anyway.
 
 from __future__ import annotations
 
-import itertools
+import math
+import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import attrs
 from sqlalchemy import (
     Boolean,
     ColumnElement,
@@ -23,11 +26,13 @@ from sqlalchemy import (
     Engine,
     FromClause,
     Select,
+    Text,
     any_,
     bindparam,
     column,
     false,
     func,
+    literal,
     literal_column,
     or_,
     select,
@@ -74,8 +79,21 @@ class _SqlSearchQueries:
 
     def __init__(self, engine: Engine, url_for: Callable[[str], str]) -> None:
         self._engine, self._url_for = engine, url_for
+        # A group's two statements, built once per kind and shape of query (the values are
+        # bound at each execution): building them cost more than running them.
+        self._statements: dict[tuple[Any, ...], tuple[Select[Any], Select[Any]]] = {}
+        self._building = threading.Lock()
 
     # -- the part each database answers differently ------------------------------------
+
+    def _shape(self, terms: Any) -> Any:
+        """What the statements of `_matching` depend on beyond the kind (their values are
+        `_parameters`)."""
+        return None
+
+    def _parameters(self, kind: str, terms: Any) -> dict[str, Any]:
+        """The values of the bound parameters of `_matching` for `kind` and the terms."""
+        return {}
 
     def _matching(self, kind: str, terms: SearchTerms) -> tuple[
             FromClause, list[ColumnElement[bool]], ColumnElement[Any], ColumnElement[Any]]:
@@ -101,66 +119,107 @@ class _SqlSearchQueries:
 
     def _artworks(self, connection: Connection, terms: Any, limit: int
                   ) -> SearchGroup[ArtworkHit]:
-        source, conditions, score, newest = self._matching("artwork", terms)
-        matches = (select(docs.c.ref_id.label("id")).select_from(source)
-                   .join(artworks, artworks.c.id == docs.c.ref_id)
-                   .where(*conditions, *public_artwork_terms()))
+        def statements() -> tuple[Select[Any], Select[Any]]:
+            source, conditions, score, newest = self._matching("artwork", terms)
+            matches = (select(docs.c.ref_id.label("id")).select_from(source)
+                       .join(artworks, artworks.c.id == docs.c.ref_id)
+                       .where(*conditions, *public_artwork_terms()))
 
-        def rows(top: Any) -> Select[Any]:
-            return (select(artworks.c.id, artworks.c.title,
-                           artwork_artist.c.username.label("artist_name"), artworks.c.price,
-                           artworks.c.watermarked_key)
-                    .select_from(top).join(artworks, artworks.c.id == top.c.id)
-                    .join(artwork_artist, artwork_artist.c.id == artworks.c.artist_id))
+            def rows(top: Any) -> Select[Any]:
+                return (select(artworks.c.id, artworks.c.title,
+                               artwork_artist.c.username.label("artist_name"),
+                               artworks.c.price, artworks.c.watermarked_key)
+                        .select_from(top).join(artworks, artworks.c.id == top.c.id)
+                        .join(artwork_artist, artwork_artist.c.id == artworks.c.artist_id))
 
-        return _group(connection, matches, score, newest, limit, rows, lambda row: ArtworkHit(
+            return _statements(matches, score, newest, limit, rows)
+
+        return self._group(connection, "artwork", terms, limit, statements, lambda row: ArtworkHit(
             id=row["id"], title=row["title"], artist_name=row["artist_name"],
             price=row["price"], image_url=self._url_for(row["watermarked_key"])))
 
     def _jobs(self, connection: Connection, terms: Any, limit: int
               ) -> SearchGroup[JobHit]:
-        source, conditions, score, newest = self._matching("job", terms)
-        matches = (select(docs.c.ref_id.label("id")).select_from(source)
-                   .join(jobs, jobs.c.id == docs.c.ref_id)
-                   .where(*conditions, jobs.c.removed_at.is_(None)))
+        def statements() -> tuple[Select[Any], Select[Any]]:
+            source, conditions, score, newest = self._matching("job", terms)
+            matches = (select(docs.c.ref_id.label("id")).select_from(source)
+                       .join(jobs, jobs.c.id == docs.c.ref_id)
+                       .where(*conditions, jobs.c.removed_at.is_(None)))
 
-        def rows(top: Any) -> Select[Any]:
-            return (select(jobs.c.id, jobs.c.title, job_buyer.c.username.label("buyer_name"),
-                           jobs.c.budget_min, jobs.c.budget_max, jobs.c.status)
-                    .select_from(top).join(jobs, jobs.c.id == top.c.id)
-                    .join(job_buyer, job_buyer.c.id == jobs.c.buyer_id))
+            def rows(top: Any) -> Select[Any]:
+                return (select(jobs.c.id, jobs.c.title,
+                               job_buyer.c.username.label("buyer_name"),
+                               jobs.c.budget_min, jobs.c.budget_max, jobs.c.status)
+                        .select_from(top).join(jobs, jobs.c.id == top.c.id)
+                        .join(job_buyer, job_buyer.c.id == jobs.c.buyer_id))
 
-        return _group(connection, matches, score, newest, limit, rows, lambda row: JobHit(
+            return _statements(matches, score, newest, limit, rows)
+
+        return self._group(connection, "job", terms, limit, statements, lambda row: JobHit(
             id=row["id"], title=row["title"], buyer_name=row["buyer_name"],
             budget_min=row["budget_min"], budget_max=row["budget_max"], status=row["status"]))
 
     def _artists(self, connection: Connection, terms: Any, limit: int
                  ) -> SearchGroup[ArtistHit]:
-        source, conditions, score, newest = self._matching("artist", terms)
-        matches = (select(docs.c.ref_id.label("id")).select_from(source)
-                   .join(users, users.c.id == docs.c.ref_id)
-                   .where(*conditions, users.c.is_active.is_(True)))
+        def statements() -> tuple[Select[Any], Select[Any]]:
+            source, conditions, score, newest = self._matching("artist", terms)
+            matches = (select(docs.c.ref_id.label("id")).select_from(source)
+                       .join(users, users.c.id == docs.c.ref_id)
+                       .where(*conditions, users.c.is_active.is_(True)))
 
-        def rows(top: Any) -> Select[Any]:
-            rating_total, rating_count = rating_columns(users.c.id)
-            return (select(users.c.id, users.c.username, users.c.first_name,
-                           users.c.last_name, artist_profiles.c.skills,
-                           rating_total.label("rating_total"),
-                           rating_count.label("rating_count"))
-                    .select_from(top).join(users, users.c.id == top.c.id)
-                    .join(artist_profiles, artist_profiles.c.user_id == users.c.id))
+            def rows(top: Any) -> Select[Any]:
+                rating_total, rating_count = rating_columns(users.c.id)
+                return (select(users.c.id, users.c.username, users.c.first_name,
+                               users.c.last_name, artist_profiles.c.skills,
+                               rating_total.label("rating_total"),
+                               rating_count.label("rating_count"))
+                        .select_from(top).join(users, users.c.id == top.c.id)
+                        .join(artist_profiles, artist_profiles.c.user_id == users.c.id))
 
-        return _group(connection, matches, score, newest, limit, rows, lambda row: ArtistHit(
+            return _statements(matches, score, newest, limit, rows)
+
+        return self._group(connection, "artist", terms, limit, statements, lambda row: ArtistHit(
             user_id=row["id"], username=row["username"], first_name=row["first_name"],
             last_name=row["last_name"], skills=row["skills"],
             rating=average_rating(row["rating_total"], row["rating_count"])))
 
 
-def _group(connection: Connection, matches: Select[Any], score: ColumnElement[Any],
-           newest: ColumnElement[Any], limit: int, rows: Callable[[Any], Select[Any]],
-           build: Callable[[Any], T]) -> SearchGroup[T]:
-    """The group's best `limit` matches and its total, in bounded work whatever the number
-    of matches (`matches` selects the matching ids, `id`):
+    def _group(self, connection: Connection, kind: str, terms: Any, limit: int,
+               statements: Callable[[], tuple[Select[Any], Select[Any]]],
+               build: Callable[[Any], T]) -> SearchGroup[T]:
+        """The group's best `limit` matches and its total (see `_statements`), by the
+        group's statements for this shape of query, built on first use."""
+        key = (kind, self._shape(terms), limit, RANKED_MATCHES, COUNTED_MATCHES)
+        built = self._statements.get(key)
+        if built is None:
+            with self._building:
+                built = self._statements.get(key)
+                if built is None:
+                    built = statements()
+                    # Compiled here, in one thread: SQLAlchemy fills the aliases' lazily
+                    # built bookkeeping on first compile, which racing threads can see
+                    # half-built.
+                    for statement in built:
+                        statement.compile(dialect=self._engine.dialect)
+                    self._statements[key] = built
+        query, count = built
+        parameters = self._parameters(kind, terms)
+        found = connection.execute(query, parameters).mappings().all()
+        if not found:
+            return SearchGroup(items=(), total=0)
+        total, exact = found[0]["candidates"], True
+        if total >= RANKED_MATCHES:
+            total = connection.execute(count, parameters).scalar_one()
+            if total > COUNTED_MATCHES:
+                total, exact = COUNTED_MATCHES, False
+        return SearchGroup(items=[build(row) for row in found], total=total, exact=exact)
+
+
+def _statements(matches: Select[Any], score: ColumnElement[Any], newest: ColumnElement[Any],
+                limit: int, rows: Callable[[Any], Select[Any]]
+                ) -> tuple[Select[Any], Select[Any]]:
+    """A group's two statements, in bounded work whatever the number of matches
+    (`matches` selects the matching ids, `id`):
 
     1. the RANKED_MATCHES newest matches are read in the index's order (no sort), their
        score computed for them alone; the best `limit` of them are kept, then joined to
@@ -177,16 +236,8 @@ def _group(connection: Connection, matches: Select[Any], score: ColumnElement[An
            .order_by(candidates.c.score, candidates.c.id.desc()).limit(limit)
            .subquery("top"))
     query = rows(top).add_columns(top.c.candidates).order_by(top.c.score, top.c.id.desc())
-    found = connection.execute(query).mappings().all()
-    if not found:
-        return SearchGroup(items=(), total=0)
-    total, exact = found[0]["candidates"], True
-    if total >= RANKED_MATCHES:
-        counted = matches.limit(COUNTED_MATCHES + 1).subquery("counted")
-        total = connection.execute(select(func.count()).select_from(counted)).scalar_one()
-        if total > COUNTED_MATCHES:
-            total, exact = COUNTED_MATCHES, False
-    return SearchGroup(items=[build(row) for row in found], total=total, exact=exact)
+    counted = matches.limit(COUNTED_MATCHES + 1).subquery("counted")
+    return query, select(func.count()).select_from(counted)
 
 
 class _CrossJoin(Join):
@@ -204,39 +255,185 @@ def _compile_cross_join(join: _CrossJoin, compiler: SQLCompiler, **kw: Any) -> s
 
 
 class SqliteSearchQueries(_SqlSearchQueries):
-    """FTS5: `"logo" "des"*` means both, the second as a prefix; bm25 ranks.
+    """FTS5: `"logo" "des"*` means both, the second as a prefix; ranked by BM25.
 
     The FTS table must drive the join. Left to itself the planner may start from
     search_documents (by an index on kind, say) and ask FTS5 about each document in turn, a
-    scan in disguise; so the join is a CROSS JOIN, which SQLite never reorders."""
+    scan in disguise; so the join is a CROSS JOIN, which SQLite never reorders.
+
+    The candidates are scored by BM25 computed in SQL from their folded text (`_Bm25`), not
+    by FTS5's `bm25()`, which counts the documents holding each phrase over the whole index
+    before it scores the first row (most of a common word's cost)."""
+
+    def __init__(self, engine: Engine, url_for: Callable[[str], str], *,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(engine, url_for)
+        self._frequencies = DocumentFrequencies(clock)
 
     def _prepare(self, connection: Connection, terms: SearchTerms) -> Any:
         """The FTS5 query of the words, the last one expanded to the indexed terms that
         start with it (at most EXPANDED_TERMS, from the vocabulary of migration 0016): exact
         terms are intersected lazily, newest first, where a prefix query first merges every
-        matching term's whole posting list. More terms than that: the prefix query."""
+        matching term's whole posting list. More terms than that: the prefix query. With it,
+        the BM25 weights of the words (`_Bm25`)."""
         prefix = terms.prefix
-        # The vocabulary is read in term order from the prefix on; the terms that start with
-        # it come first.
-        following = connection.execute(_VOCABULARY, {
-            "low": prefix, "limit": EXPANDED_TERMS + 1}).scalars().all()
-        found = list(itertools.takewhile(lambda term: term.startswith(prefix), following))
+        # Only the terms that start with the prefix are read (the vocabulary reads each
+        # listed term's posting list to count its documents).
+        found = connection.execute(_VOCABULARY, {
+            "low": prefix, "high": prefix + _LAST_CHARACTER,
+            "limit": EXPANDED_TERMS + 1}).all()
         if not found:
             return None
         if len(found) > EXPANDED_TERMS:
-            return fts5_query(terms)
-        last = " OR ".join(_fts5_string(term) for term in found)
-        return " AND ".join([*(_fts5_string(word) for word in terms.exact), f"({last})"])
+            query = fts5_query(terms)
+        else:
+            last = " OR ".join(_fts5_string(term) for term, _, _ in found)
+            query = " AND ".join([*(_fts5_string(word) for word in terms.exact), f"({last})"])
+        documents, tokens = _totals(found[0][2])
+        frequencies = [self._frequencies.get(connection, word) for word in terms.exact]
+        # The last word counts as one term, as frequent as its most frequent expansion.
+        frequencies.append(max(count for _, count, _ in found))
+        return _Bm25(query=query, words=terms.words, documents=documents,
+                     average_length=tokens / documents if documents else 1.0,
+                     frequencies=tuple(frequencies))
 
     def _matching(self, kind: str, terms: Any) -> tuple[
             FromClause, list[ColumnElement[bool]], ColumnElement[Any], ColumnElement[Any]]:
         fts = search_documents_fts
         source = _CrossJoin(fts, docs, docs.c.id == fts.c.rowid)
         if terms is None:  # no indexed term starts with the last word
-            return source, [false()], fts.c.rank, fts.c.rowid
+            return source, [false()], literal(0.0), fts.c.rowid
         match = literal_column("search_documents_fts").match(
-            bindparam("search_terms", f'kind : "{kind}" AND body : ({terms})'))
-        return source, [match, docs.c.kind == kind], fts.c.rank, fts.c.rowid
+            bindparam("search_terms", f'kind : "{kind}" AND body : ({terms.query})'))
+        return source, [match, docs.c.kind == kind], terms.score(docs.c.body), fts.c.rowid
+
+    def _shape(self, terms: Any) -> Any:
+        return None if terms is None else len(terms.words)
+
+    def _parameters(self, kind: str, terms: Any) -> dict[str, Any]:
+        if terms is None:
+            return {}
+        return {"search_terms": f'kind : "{kind}" AND body : ({terms.query})',
+                **terms.parameters()}
+
+
+# BM25's parameters, as FTS5's bm25() has them.
+BM25_K1, BM25_B = 1.2, 0.75
+# Above every character: `term < prefix + this` bounds the terms that start with the prefix.
+_LAST_CHARACTER = "\U0010ffff"
+
+
+@attrs.frozen
+class _Bm25:
+    """What the candidates of a search are scored by on SQLite: BM25 (lower is better, as
+    FTS5's `rank`) over the folded words of a document (`search_documents.body`, words
+    separated by single spaces), each query word weighted by its inverse document frequency;
+    the last word matches every word it starts with. A document's length counts its kind's
+    token too, as the FTS5 row does; the kind itself is not scored (its bm25 weight is 0,
+    migration 0014).
+
+    Computed in SQL for each of a group's candidates alone (at most RANKED_MATCHES), from
+    string functions: the frequencies come from the vocabulary (`DocumentFrequencies`) and
+    the document count and average length from the index's totals, so nothing is counted
+    over the whole index per search."""
+
+    query: str
+    words: tuple[str, ...]
+    documents: int
+    average_length: float
+    frequencies: tuple[int, ...]
+
+    def idf(self, frequency: int) -> float:
+        # FTS5's bm25(): a word in more than half the documents still weighs a little.
+        value = math.log((self.documents - frequency + 0.5) / (frequency + 0.5))
+        return max(value, 1e-6)
+
+    def score(self, body: ColumnElement[str]) -> ColumnElement[Any]:
+        spaced = " " + func.replace(body, " ", "  ", type_=Text) + " "  # " w1  w2 "
+        leading = " " + body  # " w1 w2": each word after a space
+        words = func.length(body) - func.length(func.replace(body, " ", "", type_=Text)) + 1
+        length = words + 1  # the kind column's one token
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * length / bindparam(
+            "bm25_average_length", self.average_length))
+        total: ColumnElement[Any] = literal(0.0)
+        last = len(self.words) - 1
+        for n, (pattern, weight) in enumerate(self._patterns()):
+            source = leading if n == last else spaced
+            hits = (func.length(source) - func.length(func.replace(
+                source, bindparam(f"bm25_pattern_{n}", pattern), "", type_=Text))) * (
+                bindparam(f"bm25_inverse_{n}", 1.0 / len(pattern)))
+            total = total + bindparam(f"bm25_idf_{n}", weight) * hits * (BM25_K1 + 1) / (
+                hits + norm)
+        return -total
+
+    def _patterns(self) -> list[tuple[str, float]]:
+        """What each word is counted by in the spaced text, and its weight (idf)."""
+        last = len(self.words) - 1
+        return [(f" {word}" if n == last else f" {word} ", self.idf(frequency))
+                for n, (word, frequency) in enumerate(
+                    zip(self.words, self.frequencies, strict=True))]
+
+    def parameters(self) -> dict[str, Any]:
+        """The values of `score`'s bound parameters (the statement depends on the number of
+        words alone)."""
+        values: dict[str, Any] = {"bm25_average_length": self.average_length}
+        for n, (pattern, weight) in enumerate(self._patterns()):
+            values.update({f"bm25_pattern_{n}": pattern, f"bm25_inverse_{n}": 1.0 / len(pattern),
+                           f"bm25_idf_{n}": weight})
+        return values
+
+
+class DocumentFrequencies:
+    """How many documents of the index hold a word (the vocabulary's `doc`), for the BM25
+    weights of exact words; kept for FREQUENCY_SECONDS per word in this process. Only the
+    ranking reads these figures: which documents match never depends on them."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self._known: dict[str, tuple[float, int]] = {}
+
+    def get(self, connection: Connection, word: str) -> int:
+        now = self._clock()
+        known = self._known.get(word)
+        if known is not None and now - known[0] < FREQUENCY_SECONDS:
+            return known[1]
+        count = connection.execute(_FREQUENCY, {"word": word}).scalar_one_or_none() or 0
+        if len(self._known) >= FREQUENCY_WORDS:
+            self._known.clear()
+        self._known[word] = (now, int(count))
+        return int(count)
+
+
+FREQUENCY_SECONDS = 600.0
+FREQUENCY_WORDS = 10_000
+_VOCAB = table("search_documents_vocab", column("term"), column("doc"))
+_FREQUENCY = select(_VOCAB.c.doc).where(_VOCAB.c.term == bindparam("word"))
+
+
+def _totals(block: bytes | None) -> tuple[int, int]:
+    """The number of documents in the index and of their tokens, every column summed, from
+    its totals record."""
+    numbers = _varints(bytes(block or b""))
+    return (numbers[0], sum(numbers[1:])) if numbers else (0, 0)
+
+
+def _varints(block: bytes) -> list[int]:
+    """SQLite's varints: big-endian groups of 7 bits, the high bit set on all but the last
+    byte; a ninth byte holds 8 bits."""
+    numbers, position = [], 0
+    while position < len(block):
+        value = 0
+        for n in range(9):
+            byte = block[position]
+            position += 1
+            if n == 8:
+                value = (value << 8) | byte
+                break
+            value = (value << 7) | (byte & 0x7F)
+            if not byte & 0x80:
+                break
+        numbers.append(value)
+    return numbers
 
 
 class PostgresSearchQueries(_SqlSearchQueries):
@@ -247,6 +444,9 @@ class PostgresSearchQueries(_SqlSearchQueries):
             FromClause, list[ColumnElement[bool]], ColumnElement[Any], ColumnElement[Any]]:
         match, document, query = _postgres_match(terms)
         return docs, [match, docs.c.kind == kind], -func.ts_rank(document, query), docs.c.id
+
+    def _parameters(self, kind: str, terms: Any) -> dict[str, Any]:
+        return {"search_terms": tsquery(terms)}
 
 
 def _sqlite_match(terms: SearchTerms, kind: str) -> ColumnElement[bool]:
@@ -308,9 +508,16 @@ def _fts5_string(word: str) -> str:
 # The last word of a query stands for at most this many indexed terms before the prefix
 # query is used instead.
 EXPANDED_TERMS = 20
-_VOCABULARY = select(literal_column("term")).select_from(
-    table("search_documents_vocab", column("term"))).where(
-    literal_column("term") >= bindparam("low")).limit(bindparam("limit"))
+# The index's totals record (FTS5's "averages", row 1 of its data table): the number of
+# rows, then the number of tokens of each column, as SQLite varints.
+_TOTALS = select(literal_column("block")).select_from(
+    table("search_documents_fts_data", column("id"), column("block"))).where(
+    literal_column("id") == 1).scalar_subquery()
+# The terms that start with a prefix, each with its number of documents, and the totals.
+_VOCABULARY = select(literal_column("term"), literal_column("doc"), _TOTALS).select_from(
+    table("search_documents_vocab", column("term"), column("doc"))).where(
+    literal_column("term") >= bindparam("low"), literal_column("term") < bindparam("high")
+).limit(bindparam("limit"))
 
 
 def tsquery(terms: SearchTerms) -> str:
