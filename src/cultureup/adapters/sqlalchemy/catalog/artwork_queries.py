@@ -7,22 +7,38 @@ filters have one (counts.py)."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Select, func, literal_column, select
+import attrs
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Integer,
+    Select,
+    bindparam,
+    func,
+    literal_column,
+    select,
+)
 
 from cultureup.adapters.sqlalchemy.catalog.artwork_tables import VISIBLE_ARTWORKS, artworks
-from cultureup.adapters.sqlalchemy.catalog.search_queries import indexed_search
+from cultureup.adapters.sqlalchemy.catalog.search_queries import (
+    indexed_search,
+    search_parameters,
+)
 from cultureup.adapters.sqlalchemy.counts import (
     CursorSeal,
     Seek,
     Unindexed,
     counted_scope,
     counter_or,
+    finish,
     keyed_page,
     order_clauses,
     ordered_seek,
+    read_count,
 )
 
 # Shared helpers of the SQL read models in this package.
@@ -31,6 +47,7 @@ from cultureup.adapters.sqlalchemy.queries import (
 )
 from cultureup.adapters.sqlalchemy.tables import categories, users
 from cultureup.application.catalog.artwork_ports import ArtworkFilters, ArtworkView
+from cultureup.application.catalog.search import parse_search_query
 from cultureup.application.views import Page, PageRequest, UserRef
 from cultureup.domain.catalog.artworks import is_public
 from cultureup.domain.errors import NotFound
@@ -70,6 +87,9 @@ class SqlAlchemyArtworkQueries:
         self._seal = cursor_seal or CursorSeal.random()
         self._original_url_for = original_url_for
         self._hidden_url_for = hidden_url_for
+        # Numbered pages' statements by shape of filters (`_numbered_page`).
+        self._pages: dict[tuple[Any, ...], tuple[Select[Any], Select[Any] | None]] = {}
+        self._building = threading.Lock()
 
     def _select(self, page_keys: Any = None) -> Select[Any]:
         if page_keys is None:
@@ -79,16 +99,13 @@ class SqlAlchemyArtworkQueries:
                 .join(artist_user, _BY_ARTIST).join(categories, _BY_CATEGORY))
 
     def list_artworks(self, filters: ArtworkFilters, page: PageRequest) -> Page[ArtworkView]:
+        if page.cursor is None:
+            return self._numbered_page(filters, page)
         dialect = self._engine.dialect.name
         order = order_clauses(filters.ordering, ORDERINGS, DEFAULT_ORDER, artworks.c.id)
         conditions, equalities = _conditions(filters, dialect, walk=True)
         counted, _ = _conditions(filters, dialect, walk=False)
-        prefix = "artworks" if filters.include_rejected else "artworks:visible"
-        ranged = (filters.min_price, filters.max_price, filters.search,
-                  filters.moderation_status, filters.is_available,
-                  filters.rekognition_checked)
-        scope = None if any(value is not None for value in ranged) else counted_scope(
-            prefix, equalities, () if filters.include_rejected else COUNTED_FACETS)
+        scope = _counted_scope(filters, equalities)
         return keyed_page(
             self._engine,
             keys=select(artworks.c.id).where(*conditions).order_by(*order),
@@ -97,10 +114,51 @@ class SqlAlchemyArtworkQueries:
                              .where(*counted)),
             page=page, build=self._view, seek=artwork_seek(filters.ordering, self._seal))
 
+    def _numbered_page(self, filters: ArtworkFilters, page: PageRequest
+                       ) -> Page[ArtworkView]:
+        """A page by number, as `list_artworks` reads it, by the statements of this shape of
+        filters built on first use (the filters' values and the page's bounds are bound at
+        each execution): building them per request cost several times their SQL."""
+        key = _shape(filters)
+        built = self._pages.get(key)
+        if built is None:
+            with self._building:
+                built = self._pages.get(key) or self._build_page(filters)
+                self._pages[key] = built
+        rows, count = built
+        scope = None if count is not None else _counted_scope(filters, {
+            name: getattr(filters, name) for name in COUNTED_FACETS
+            if getattr(filters, name) is not None})
+        parameters = _parameters(filters, self._engine.dialect.name)
+        parameters.update(page_limit=page.page_size, page_offset=page.offset)
+        with self._engine.connect() as connection:
+            total = (read_count(connection, scope) if scope is not None
+                     else int(connection.execute(count, parameters).scalar_one()))
+            found = connection.execute(rows, parameters).mappings().all()
+        return finish(found, total, page, self._view, None)
+
+    def _build_page(self, filters: ArtworkFilters) -> tuple[Select[Any], Select[Any] | None]:
+        """The rows statement of a numbered page and, when no counter holds the count, the
+        count statement; compiled once here, in one thread (see SqlAlchemyJobQueries)."""
+        dialect = self._engine.dialect.name
+        order = order_clauses(filters.ordering, ORDERINGS, DEFAULT_ORDER, artworks.c.id)
+        conditions, equalities = _conditions(filters, dialect, walk=True)
+        counted, _ = _conditions(filters, dialect, walk=False)
+        keys = (select(artworks.c.id).where(*conditions).order_by(*order)
+                .limit(bindparam("page_limit", type_=Integer))
+                .offset(bindparam("page_offset", type_=Integer)).subquery("page_keys"))
+        rows = self._select(keys).order_by(*order)
+        count = None
+        if _counted_scope(filters, equalities) is None:
+            count = select(func.count()).select_from(artworks).where(*counted)
+        for statement in (rows, count):
+            if statement is not None:
+                statement.compile(dialect=self._engine.dialect)
+        return rows, count
+
     def get_artwork(self, artwork_id: int) -> ArtworkView:
         with self._engine.connect() as connection:
-            row = connection.execute(
-                self._select().where(artworks.c.id == artwork_id)).mappings().first()
+            row = connection.execute(_ONE, {"artwork_id": artwork_id}).mappings().first()
         if row is None:
             raise NotFound("Artwork not found.")
         return self._view(row)
@@ -125,7 +183,7 @@ class SqlAlchemyArtworkQueries:
             if public or self._hidden_url_for is None else self._hidden_url_for(row["id"]),
             is_available=row["is_available"], is_featured=row["is_featured"],
             moderation_status=row["moderation_status"],
-            labels=[(name, float(conf)) for name, conf in json.loads(row["labels"])],
+            labels=_labels(row["labels"]),
             similarity_score=float(row["similarity_score"]),
             views_count=row["views_count"], likes_count=row["likes_count"],
             created_at=row["created_at"], updated_at=row["updated_at"],
@@ -144,6 +202,54 @@ _COLUMNS = (artworks, *user_columns(artist_user, "artist_user"),
 _BY_ARTIST = artist_user.c.id == artworks.c.artist_id
 _BY_CATEGORY = categories.c.id == artworks.c.category_id
 _ROWS = select(*_COLUMNS).join(artist_user, _BY_ARTIST).join(categories, _BY_CATEGORY)
+_ONE = _ROWS.where(artworks.c.id == bindparam("artwork_id"))
+
+
+def _labels(stored: str) -> list[tuple[str, float]]:
+    """The image's labels from their stored JSON (most images have none: "[]")."""
+    if stored == "[]":
+        return []
+    return [(name, float(confidence)) for name, confidence in json.loads(stored)]
+
+
+def _counted_scope(filters: ArtworkFilters, equalities: dict[str, Any]) -> str | None:
+    """The counter holding the count of these filters, if one does."""
+    prefix = "artworks" if filters.include_rejected else "artworks:visible"
+    ranged = (filters.min_price, filters.max_price, filters.search,
+              filters.moderation_status, filters.is_available, filters.rekognition_checked)
+    if any(value is not None for value in ranged):
+        return None
+    return counted_scope(prefix, equalities,
+                         () if filters.include_rejected else COUNTED_FACETS)
+
+
+# The filters whose values are bound parameters of the list's statements (the others are
+# booleans, written into the statement).
+BOUND_FILTERS = ("category_id", "artwork_type", "artist_id", "moderation_status",
+                 "min_price", "max_price")
+
+
+def _shape(filters: ArtworkFilters) -> tuple[Any, ...]:
+    """What the statements of a list depend on: which filters are given, the booleans'
+    values, the ordering, and whether the search has words."""
+    values = attrs.asdict(filters, recurse=False)
+    search = values.pop("search")
+    return (*((name, value if value is None or isinstance(value, bool) or name == "ordering"
+               else "given") for name, value in values.items()),
+            None if search is None else bool(parse_search_query(search)))
+
+
+def _parameters(filters: ArtworkFilters, dialect: str) -> dict[str, Any]:
+    """The values of the list statements' bound parameters (`_conditions` names them)."""
+    values = {f"filter_{name}": getattr(filters, name) for name in BOUND_FILTERS
+              if getattr(filters, name) is not None}
+    if filters.search:
+        values.update(search_parameters(dialect, "artwork", filters.search))
+    return values
+
+
+def _bound(name: str, value: Any) -> Any:
+    return bindparam(f"filter_{name}", value, type_=artworks.c[name].type)
 
 
 def artwork_seek(ordering: str | None, seal: CursorSeal) -> Seek:
@@ -175,9 +281,10 @@ def _conditions(filters: ArtworkFilters, dialect: str, *,
         conditions.append(VISIBLE)
     for name, value in equalities.items():
         conditions.append(column(name).is_(value) if isinstance(value, bool)
-                          else column(name) == value)
+                          else column(name) == _bound(name, value))
     if filters.moderation_status is not None:
-        conditions.append(column("moderation_status") == filters.moderation_status)
+        conditions.append(column("moderation_status") == _bound(
+            "moderation_status", filters.moderation_status))
     if filters.is_available is not None:
         conditions.append(column("is_available").is_(filters.is_available))
     if filters.rekognition_checked is not None:
@@ -185,9 +292,11 @@ def _conditions(filters: ArtworkFilters, dialect: str, *,
         conditions.append(column("labels") != "[]" if filters.rekognition_checked
                           else column("labels") == "[]")
     if filters.min_price is not None:
-        conditions.append(column("price") >= filters.min_price)
+        conditions.append(column("price") >= bindparam(
+            "filter_min_price", filters.min_price, type_=artworks.c.price.type))
     if filters.max_price is not None:
-        conditions.append(column("price") <= filters.max_price)
+        conditions.append(column("price") <= bindparam(
+            "filter_max_price", filters.max_price, type_=artworks.c.price.type))
     if filters.search:
         conditions.append(indexed_search(dialect, "artwork", artworks.c.id, filters.search))
     return conditions, equalities

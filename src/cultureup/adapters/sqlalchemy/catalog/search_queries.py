@@ -486,6 +486,17 @@ def indexed_search(dialect: str, kind: str, id_column: ColumnElement[int],
     return id_column.in_(ids)
 
 
+def search_parameters(dialect: str, kind: str, text: str) -> dict[str, Any]:
+    """The value of the bound parameter of `indexed_search` for `text` (none when the text
+    has no word)."""
+    terms = parse_search_query(text)
+    if not terms:
+        return {}
+    if dialect == "postgresql":
+        return {"search_terms": tsquery(terms)}
+    return {"search_terms": f'kind : "{kind}" AND body : ({fts5_query(terms)})'}
+
+
 def folded_contains(columns: list[ColumnElement[str]], text: str) -> ColumnElement[bool]:
     """The list filter `search` for what the index does not hold: the folded query within
     one of the columns of folded text (`search_text`), folded alike."""
