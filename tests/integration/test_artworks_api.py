@@ -294,3 +294,34 @@ def test_the_rescan_command_refingerprints_every_artwork(
     # The rebuilt index still recognises a copy.
     copy = upload(market, copier, resized_recompressed_copy(60), category_id=category)
     assert copy.status_code == 400
+
+
+def test_a_list_statement_built_once_takes_each_request_s_values(
+        market: Marketplace, category: int) -> None:
+    """Pages by number reuse one statement per shape of filters; the values, the page and
+    its size are bound at each request, and a boolean filter set to false is not taken for
+    one not given."""
+    artist = market.user("artist")
+    other = market.category("Painting")
+    for seed, price, where in ((50, "100.00", category), (51, "500.00", category),
+                               (52, "900.00", other)):
+        upload(market, artist, jpeg(seed), category_id=where, price=price,
+               title=f"Piece {price}")
+    get = market.client.simulate_get
+
+    def prices(query: str) -> list[str]:
+        return [a["price"] for a in get(f"/api/artworks/?{query}").json["results"]]
+
+    assert prices(f"category={category}&ordering=price") == ["100.00", "500.00"]
+    assert prices(f"category={other}&ordering=price") == ["900.00"]
+    assert prices("min_price=200&max_price=600") == ["500.00"]
+    assert prices("min_price=50&max_price=150") == ["100.00"]
+    assert prices("min_price=800&max_price=1000&ordering=price") == ["900.00"]
+    assert prices("ordering=price&page_size=1&page=2") == ["500.00"]
+    assert prices("ordering=price&page_size=2&page=1") == ["100.00", "500.00"]
+    assert get("/api/artworks/?is_featured=false").json["count"] == 3
+    assert get("/api/artworks/?is_featured=true").json["count"] == 0
+    assert get("/api/artworks/").json["count"] == 3
+    assert get("/api/artworks/?search=piece 9").json["count"] == 1
+    assert get("/api/artworks/?search=piece 1").json["count"] == 1
+    assert get("/api/artworks/?search=piece 7").json["count"] == 0
