@@ -114,3 +114,24 @@ def test_the_list_for_people_is_a_table_of_whole_cells(market: Marketplace,
     assert header.split()[:4] == ["id", "username", "email", "type"]
     assert row.split()[:4] == [str(buyer.id), buyer.username, f"{buyer.username}@example.com",
                                "buyer"]
+
+
+def test_the_cli_list_shows_the_rows_figures_as_the_api(market: Marketplace,
+                                                        env: dict[str, str]) -> None:
+    helpdesk = staff_account(market, "helpdesk")
+    artist, buyer = market.user("artist"), market.user("buyer")
+    job = market.job(buyer)
+    for content_type, object_id in (("job", job["id"]), ("user", buyer.id)):
+        filed = market.client.simulate_post("/api/reports/", headers=artist.headers, json={
+            "content_type": content_type, "object_id": object_id, "reason": "spam"})
+        assert filed.status_code == 201, filed.text
+    for user in (artist, buyer):
+        [row] = market.client.simulate_get("/api/admin/users/", headers=helpdesk.headers,
+                                           params={"search": user.username}).json["results"]
+        code, out = cli(env, "users", "list", "--as", "helpdesk", "--search", user.username,
+                        "--json")
+        assert code == 0, out
+        [shown] = [json.loads(line) for line in out.splitlines()]
+        assert {name: shown[name] for name in row["stats"]} == row["stats"]
+        assert (shown["bio"], shown["banned"]) == (row["profile"]["bio"], row["banned"])
+    assert shown["reports_received"] == 2 and shown["total_listings"] == 1

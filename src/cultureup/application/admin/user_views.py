@@ -26,7 +26,11 @@ class AdminUserFilters:
 @attrs.frozen(kw_only=True)
 class AdminUserRow:
     """One row of the admin users list: the account with its contact data (staff only) and
-    its activity. Fields added to admin rows later (suspension, bans) belong here."""
+    its activity. Fields added to admin rows later (suspension, bans) belong here.
+
+    It carries what both admin clients read: the web admin's activity figures and the mobile
+    panel's `profile` (avatar, bio) and `stats` (listings, views, reports made and received;
+    docs/decisions.md, "Admin: users")."""
 
     id: int
     username: str
@@ -50,11 +54,23 @@ class AdminUserRow:
     total_spent: Money  # paid as a buyer, net of refunds (the ledger)
     total_earned: Money  # earned as an artist, net of the fee and refunds, held or released
     last_activity: datetime | None  # the latest of last login and account changes
+    bio: str  # the artist profile's bio; "" for an account without one
+    total_views: int  # views of the user's artworks, every artwork counted by total_artworks
+    reports_made: int  # reports the user filed, whatever their status
+    # Reports on the account itself and on anything it owns (artworks, jobs, messages,
+    # reviews): reports.reported_user_id, whatever their status.
+    reports_received: int
     # The moderation actions in force at the clock's now (domain.moderation.actions.
     # restriction_of): banned, or suspended until `suspension_until` (None: indefinitely).
     suspended: bool = False
     suspension_until: datetime | None = None
     banned: bool = False
+
+    @property
+    def total_listings(self) -> int:
+        """The user's listings: artworks uploaded and jobs posted (equipment is the
+        platform's own stock, nobody's listing)."""
+        return self.total_artworks + self.total_jobs_posted
 
 
 @attrs.frozen(kw_only=True)

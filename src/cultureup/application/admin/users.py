@@ -69,7 +69,10 @@ class UserAdminService:
         as in search), ordering (created_at, username, last_login, "-" for descending; newest
         first by default). Each row says whether the account is suspended (and until when;
         None: indefinitely) or banned now, by the moderation actions in force at the clock's
-        now (domain.moderation.actions.restriction_of). PermissionDenied, ValidationFailed."""
+        now (domain.moderation.actions.restriction_of), and carries the mobile panel's
+        figures: the artist bio, artwork views, reports made and received (AdminUserRow).
+        A page is a fixed number of statements whatever its length. PermissionDenied,
+        ValidationFailed."""
         require(actor, Permission.VIEW_USERS)
         errors: dict[str, list[str]] = {}
         if filters.user_type is not None and filters.user_type not in USER_TYPES:

@@ -42,7 +42,11 @@ def row_json(row: AdminUserRow) -> dict[str, Any]:
             "last_login": iso(row.last_login), "total_artworks": row.total_artworks,
             "total_jobs_posted": row.total_jobs_posted, "total_bids": row.total_bids,
             "total_spent": str(row.total_spent), "total_earned": str(row.total_earned),
-            "last_activity": iso(row.last_activity)}
+            "last_activity": iso(row.last_activity), "bio": row.bio,
+            "total_listings": row.total_listings, "total_views": row.total_views,
+            "reports_received": row.reports_received, "reports_made": row.reports_made,
+            "suspended": row.suspended, "suspension_until": iso(row.suspension_until),
+            "banned": row.banned}
 
 
 def change_json(change: UserChange) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 A page is one statement (the activity figures are correlated sub-queries over indexed
 columns: artworks.artist_id, jobs.buyer_id, bids.artist_id, ledger_entries.user_id+account,
-audit_log.actor_id+created_at) plus one count. Orderings walk ix_users_<ordering>.
+audit_log.actor_id+created_at, reports.reporter_id, reports.reported_user_id and the artist
+profile's key) plus one count. Orderings walk ix_users_<ordering>.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from sqlalchemy.sql import ColumnElement
 
 from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks
 from cultureup.adapters.sqlalchemy.catalog.search_queries import folded_contains
+from cultureup.adapters.sqlalchemy.catalog.tables import artist_profiles
 from cultureup.adapters.sqlalchemy.commerce.tables import ledger_entries
 from cultureup.adapters.sqlalchemy.moderation.sanction_repositories import action_of
-from cultureup.adapters.sqlalchemy.moderation.tables import moderation_actions
+from cultureup.adapters.sqlalchemy.moderation.tables import moderation_actions, reports
 from cultureup.adapters.sqlalchemy.queries import _order, _paginate
 from cultureup.adapters.sqlalchemy.tables import audit_log, bids, jobs, users
 from cultureup.adapters.sqlalchemy.types import MoneyCents
@@ -63,6 +65,12 @@ def _columns() -> list[Any]:
         _ledger((AccountKind.ARTIST_HELD, AccountKind.ARTIST_AVAILABLE)).label("total_earned"),
         select(func.max(audit_log.c.created_at)).where(audit_log.c.actor_id == users.c.id)
         .scalar_subquery().label("last_audited"),
+        select(artist_profiles.c.bio).where(artist_profiles.c.user_id == users.c.id)
+        .scalar_subquery().label("bio"),
+        select(func.coalesce(func.sum(artworks.c.views_count), 0))
+        .where(artworks.c.artist_id == users.c.id).scalar_subquery().label("total_views"),
+        _count(reports.c.reporter_id).label("reports_made"),
+        _count(reports.c.reported_user_id).label("reports_received"),
     ]
 
 
@@ -98,7 +106,9 @@ def _row(row: Any) -> AdminUserRow:
         total_artworks=int(row["total_artworks"]),
         total_jobs_posted=int(row["total_jobs_posted"]), total_bids=int(row["total_bids"]),
         total_spent=row["total_spent"] or Money(0), total_earned=row["total_earned"] or Money(0),
-        last_activity=max(moments) if moments else None)
+        last_activity=max(moments) if moments else None, bio=row["bio"] or "",
+        total_views=int(row["total_views"]), reports_made=int(row["reports_made"]),
+        reports_received=int(row["reports_received"]))
 
 
 class SqlAlchemyAdminUserQueries:

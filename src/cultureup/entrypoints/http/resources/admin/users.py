@@ -73,8 +73,30 @@ class AdminUserQuery(Shape):
         return page_request(self.page, self.page_size)
 
 
+class AdminUserProfile(Answer):
+    """The mobile admin panel's `profile` of a row."""
+
+    avatar: str | None = Field(description="The profile image's URL (as `profile_image`); "
+                               "null without one.")
+    bio: str = Field(description="The artist profile's bio; empty for an account without "
+                     "one.")
+
+
+class AdminUserActivity(Answer):
+    """The mobile admin panel's `stats` of a row."""
+
+    total_listings: int = Field(description="Artworks uploaded and jobs posted "
+                                "(total_artworks + total_jobs_posted).")
+    total_views: int = Field(description="Views of the user's artworks.")
+    reports_received: int = Field(description="Reports on the account and on anything it "
+                                  "owns (artworks, jobs, messages, reviews), any status.")
+    reports_made: int = Field(description="Reports the user filed, any status.")
+
+
 class AdminUser(Answer):
-    """A row of the admin users list; the fields other admin screens add go here."""
+    """A row of the admin users list: the union of what the web admin ("User Management")
+    and the mobile admin panel ("Admin Users") read; the fields other admin screens add go
+    here."""
 
     id: int
     username: str
@@ -103,10 +125,19 @@ class AdminUser(Answer):
     suspension_until: Timestamp | None = Field(
         description="When the suspension ends; null when indefinite or not suspended.")
     banned: bool = Field(description="Banned now, by the moderation actions in force.")
+    date_joined: Timestamp = Field(description="When the account was created (`created_at`).")
+    profile: AdminUserProfile
+    stats: AdminUserActivity
 
     @classmethod
     def of(cls, row: AdminUserRow) -> AdminUser:
-        return cls(**{name: getattr(row, name) for name in cls.model_fields})
+        nested = {"date_joined", "profile", "stats"}
+        return cls(**{name: getattr(row, name) for name in cls.model_fields
+                      if name not in nested},
+                   date_joined=row.created_at,
+                   profile=AdminUserProfile(avatar=row.profile_image, bio=row.bio),
+                   stats=AdminUserActivity(**{name: getattr(row, name) for name in
+                                              AdminUserActivity.model_fields}))
 
 
 class AdminUserPage(PageOf[AdminUser]):
