@@ -20,12 +20,13 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, Engine, event, insert
 
+from cultureup.adapters.sqlalchemy.admin.user_queries import SqlAlchemyAdminUserQueries
 from cultureup.adapters.sqlalchemy.catalog.artwork_queries import (
     SqlAlchemyArtworkQueries,
     artwork_seek,
@@ -35,9 +36,12 @@ from cultureup.adapters.sqlalchemy.catalog.queries import (
     SqlAlchemyProfileQueries,
 )
 from cultureup.adapters.sqlalchemy.catalog.tables import artist_profiles, equipment
+from cultureup.adapters.sqlalchemy.collaboration.queries import SqlAlchemyCollaborationQueries
 from cultureup.adapters.sqlalchemy.counts import CursorSeal, ordered_seek
 from cultureup.adapters.sqlalchemy.queries import JOB_ORDERINGS, SqlAlchemyJobQueries
 from cultureup.adapters.sqlalchemy.tables import jobs as job_table
+from cultureup.adapters.sqlalchemy.tables import users
+from cultureup.application.admin.user_views import AdminUserFilters
 from cultureup.application.catalog.artwork_ports import ArtworkFilters
 from cultureup.application.catalog.views import (
     ArtistProfileFilters,
@@ -311,3 +315,142 @@ def test_dropping_an_index_fails_the_plan_check(services: Services, explain: Con
         assert problems(), f"dropping {index} went unnoticed"
     finally:
         explain.rollback()
+
+
+# -- the admin users list and the daily user counts -------------------------------------------
+
+# What a row's figures read, one correlated sub-query each: every one must be an index search.
+ADMIN_USER_FIGURES = {"artworks", "jobs", "bids", "ledger_entries", "audit_log", "reports",
+                      "artist_profiles", "moderation_actions"}
+
+
+def admin_user_shapes() -> Iterator[AdminUserFilters]:
+    facets: list[dict[str, Any]] = [
+        {}, {"user_type": "artist"}, {"user_type": "buyer", "is_active": False},
+        {"is_verified": False}, {"is_active": True}, {"is_staff": True},
+    ]
+    # `search` is a substring filter: left out, as for the public lists.
+    for facet, ordering in itertools.product(
+            facets, _orderings("created_at", "username", "last_login")):
+        yield AdminUserFilters(ordering=ordering, **facet)
+
+
+def admin_user_problems(connection: Connection, statement: str, parameters: Any) -> list[str]:
+    """The list checks (no sort of the match set), and no walk over a table a row's figures
+    read; a page of users itself may walk its ordering's index and skip the rows a boolean
+    filter leaves out (no index would serve a flag), but never sort."""
+    problems = plan_problems(connection, "users", statement, parameters)
+    paged = "LIMIT" in statement.upper()
+    if connection.dialect.name == "sqlite":
+        plan = connection.exec_driver_sql(
+            f"EXPLAIN QUERY PLAN /* {next(_FRESH)} */ {statement}", parameters).all()
+        for row in plan:
+            scan = re.match(r"SCAN (\w+)", row[3])
+            if scan and scan.group(1) in ADMIN_USER_FIGURES:
+                problems.append(f"walks {scan.group(1)}: {row[3]}")
+        return problems
+    plan = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}",
+                                      parameters).scalar_one()
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    for node in _pg_nodes(plan[0]["Plan"]):
+        relation = node.get("Relation Name")
+        if node["Node Type"] == "Seq Scan" and (
+                relation in ADMIN_USER_FIGURES or (relation == "users" and paged)):
+            problems.append(f"full table scan of {relation}")
+    # A count of users filtered by a flag reads every account: allowed (see above).
+    return [p for p in problems if paged or p != "full table scan of users"]
+
+
+def test_every_admin_users_list_shape_is_read_through_indexes(services: Services,
+                                                              explain: Connection) -> None:
+    queries = SqlAlchemyAdminUserQueries(services.engine)
+    page = PageRequest.of(3, 20)
+    failures, checked = [], 0
+    calls: list[tuple[str, Callable[[], Any]]] = [
+        (repr(filters), lambda f=filters: queries.list_users(f, page))
+        for filters in admin_user_shapes()]
+    for shape, call in calls:
+        for statement, parameters in captured(services.engine, call):
+            checked += 1
+            failures += [f"{shape}: {problem}"
+                         for problem in admin_user_problems(explain, statement, parameters)]
+    # The suspensions and bans of the page's own accounts: a search of the index by account
+    # (sorting those few rows is fine), never a walk.
+    [(statement, parameters)] = captured(services.engine,
+                                         lambda: queries.restricting_actions([3, 5, 8]))
+    failures += [f"restrictions: {problem}"
+                 for problem in admin_user_problems(explain, statement, parameters)
+                 if not problem.startswith("sort of the match set")]
+    assert checked == 6 * 7 * 2
+    assert not failures, "\n".join(failures)
+
+
+def test_without_its_index_a_row_figure_walks_its_table(services: Services,
+                                                        explain: Connection) -> None:
+    """The check has teeth: without the index on reports.reported_user_id, the reports a
+    row received are counted by walking the reports."""
+    queries = SqlAlchemyAdminUserQueries(services.engine)
+    statements = captured(services.engine, lambda: queries.list_users(
+        AdminUserFilters(), PageRequest.of(1, 20)))
+    assert not [p for s, params in statements for p in admin_user_problems(explain, s, params)]
+    explain.exec_driver_sql("DROP INDEX ix_reports_reported_user")
+    assert [p for s, params in statements for p in admin_user_problems(explain, s, params)]
+
+
+def _user_count_indexes(connection: Connection, statement: str, parameters: Any
+                        ) -> list[tuple[str, str]]:
+    """(how, index) of each read of `users` in the statement's plan."""
+    if connection.dialect.name == "sqlite":
+        plan = connection.exec_driver_sql(
+            f"EXPLAIN QUERY PLAN /* {next(_FRESH)} */ {statement}", parameters).all()
+        found = []
+        for row in plan:
+            read = re.match(r"(SCAN|SEARCH) users(?: USING (COVERING )?INDEX (\w+))?", row[3])
+            if read:
+                found.append(("covering" if read.group(2) else read.group(1).lower(),
+                              read.group(3) or ""))
+        return found
+    plan = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}",
+                                      parameters).scalar_one()
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    found = []
+    for node in _pg_nodes(plan[0]["Plan"]):
+        if node.get("Relation Name") != "users":
+            continue
+        # A bitmap read names its index in the Bitmap Index Scan below it.
+        index = node.get("Index Name") or next(
+            (child.get("Index Name", "") for child in _pg_nodes(node) if "Index Name" in child),
+            "")
+        found.append(("covering" if node["Node Type"] == "Index Only Scan"
+                      else node["Node Type"], index))
+    return found
+
+
+def test_the_daily_user_counts_read_ranges_of_the_join_date_indexes(
+        services: Services, explain: Connection) -> None:
+    """The daily analytics count accounts (all, new, artists, buyers) by join date: each
+    count is a range of ix_users_created_at or ix_users_user_type_created_at, read from the
+    index alone (no row of users is visited)."""
+    queries = SqlAlchemyCollaborationQueries(services.engine)
+    [(statement, parameters)] = captured(services.engine,
+                                         lambda: queries.daily_figures(date(2026, 3, 1)))
+    if explain.dialect.name == "postgresql":
+        # PostgreSQL plans by statistics: a year of sign-ups (the next test empties the
+        # table), analysed, with the visibility map that index-only reads need.
+        start = datetime(2025, 3, 1, tzinfo=UTC)
+        with services.engine.begin() as connection:
+            connection.execute(insert(users), [
+                {"username": f"plan{n}", "email": f"plan{n}@example.com",
+                 "password_hash": "x", "first_name": "P", "last_name": "P",
+                 "user_type": ("artist", "buyer")[n % 2],
+                 "created_at": start + timedelta(hours=n), "updated_at": start,
+                 "username_key": f"plan{n}", "email_key": f"plan{n}@example.com"}
+                for n in range(8760)])
+        with services.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+                "VACUUM ANALYZE users")
+    reads = _user_count_indexes(explain, statement, parameters)
+    assert reads == [("covering", "ix_users_created_at"), ("covering", "ix_users_created_at"),
+                     ("covering", "ix_users_user_type_created_at"),
+                     ("covering", "ix_users_user_type_created_at")], reads
+

@@ -3,7 +3,8 @@
 A page is one statement (the activity figures are correlated sub-queries over indexed
 columns: artworks.artist_id, jobs.buyer_id, bids.artist_id, ledger_entries.user_id+account,
 audit_log.actor_id+created_at, reports.reporter_id, reports.reported_user_id and the artist
-profile's key) plus one count. Orderings walk ix_users_<ordering>.
+profile's key) plus one count. Orderings walk ix_users_<ordering>, or ix_users_user_type_<ordering>
+under a user_type filter.
 """
 
 from __future__ import annotations
