@@ -6,6 +6,7 @@ permission may read them."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -580,3 +581,47 @@ def test_system_health_counts_pending_verification_applications(market: Marketpl
     panel = market.client.simulate_get("/real_estate/admin/dashboard/",
                                        headers=root.headers).json["data"]["system_health"]
     assert panel["agents_pending_verification"] == 2
+
+
+def test_the_top_lists_and_pending_count_read_their_indexes(
+        market: Marketplace, month_history: dict[str, Any]) -> None:
+    """On SQLite (whose planner does not weigh table sizes), the year's top lists read the
+    stored months by their key and the other days through the ledger's covering index, and
+    the dashboard's pending payments through their partial index: no statement of either
+    reads the whole ledger, payments or monthly rows."""
+    engine = market.services.engine
+    if engine.dialect.name != "sqlite":
+        pytest.skip("plans of the few rows here are a matter of table sizes on PostgreSQL")
+    root = staff_user(market, "plan_root", None)
+    statements: list[tuple[str, Any]] = []
+
+    def remember(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    from sqlalchemy import event
+
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        for path in ("/api/admin/revenue-report/", "/api/admin/dashboard/"):
+            assert market.client.simulate_get(path, headers=root.headers, params={
+                "start_date": "2026-01-15", "end_date": str(month_history["today"])}
+                if "revenue" in path else None).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+    with engine.connect() as connection:
+        plans = [(statement, " | ".join(row[-1] for row in connection.exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + statement, parameters)))
+            for statement, parameters in statements]
+    tops = [plan for statement, plan in plans if "user_monthly_revenue" in statement]
+    assert len(tops) == 2
+    for plan in tops:
+        assert "SEARCH user_monthly_revenue USING PRIMARY KEY" in plan, plan
+        assert "COVERING INDEX ix_ledger_entries_account_created_at" in plan, plan
+    pending = [plan for statement, plan in plans if "payments.status =" in statement]
+    assert pending and all("ix_payments_pending" in plan for plan in pending), pending
+    for _, plan in plans:  # an ordered walk of an index under a LIMIT is no scan
+        for step in plan.split(" | "):
+            assert not re.fullmatch(
+                r"SCAN (ledger_entries|payments|user_monthly_revenue)( USING COVERING.*)?",
+                step), plan
