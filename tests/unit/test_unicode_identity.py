@@ -24,9 +24,11 @@ from cultureup.domain.accounts.users import UserType
 from cultureup.domain.errors import ValidationFailed
 from cultureup.domain.text import (
     MAX_WORD_LENGTH,
+    fold,
     identity_key,
     search_text,
     search_words,
+    unicode_fold,
     unicode_search_words,
 )
 from tests.unit.builders import Marketplace
@@ -204,3 +206,11 @@ def test_ascii_text_has_the_words_the_unicode_rules_give(text: str) -> None:
     """The ASCII road of `search_words` (lowercase, runs of letters and digits) finds what
     the character-by-character Unicode rules find, long words dropped alike."""
     assert search_words(text) == unicode_search_words(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_ascii_text_folds_as_the_unicode_rules_fold_it(text: str) -> None:
+    # Usernames and e-mail addresses are folded for their identity key on every write.
+    assert fold(text) == unicode_fold(text)
+    assert identity_key(text) == unicode_fold(text.strip()).strip()

@@ -63,7 +63,18 @@ def is_diacritic(character: str) -> bool:
 
 
 def fold(text: str) -> str:
-    """NFKC, case folded, NFKC again, without default-ignorable characters."""
+    """NFKC, case folded, NFKC again, without default-ignorable characters.
+
+    ASCII text is its own NFKC form, holds no default-ignorable character and case folds as
+    `str.lower` does, so it takes that shorter road (tests/unit/test_unicode_identity.py
+    compares the two roads)."""
+    if text.isascii():
+        return text.lower()
+    return unicode_fold(text)
+
+
+def unicode_fold(text: str) -> str:
+    """`fold` for any text, by the Unicode rules."""
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
     return "".join(character for character in folded if not is_ignorable(character))
 
