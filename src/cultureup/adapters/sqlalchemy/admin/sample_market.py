@@ -24,6 +24,7 @@ from cultureup.adapters.sqlalchemy.commerce.tables import (
     payment_shares,
     payments,
 )
+from cultureup.adapters.sqlalchemy.counts import COUNTED, recount
 from cultureup.adapters.sqlalchemy.tables import bids, jobs, users
 from cultureup.application.admin.sample_market import MarketCounts, MarketShape, Progress
 from cultureup.domain.commerce.fees import FeeRate
@@ -347,13 +348,25 @@ class _Load:
         total = sum(len(self.rows.get(t.name, [])) for t in tables)
         done = 0
         with self.engine.begin() as connection:
+            # On PostgreSQL the list counters' row triggers are off while the rows go in (one
+            # counter updated once per row is quadratic inside one transaction; the statement
+            # also keeps other writers of those tables out until the commit), and the
+            # counters are recounted from the rows after. SQLite keeps its triggers on.
+            counted = [t.name for t in tables if t.name in COUNTED]
+            postgresql = connection.dialect.name == "postgresql"
+            if postgresql:
+                for name in counted:
+                    connection.exec_driver_sql(f"ALTER TABLE {name} DISABLE TRIGGER count_{name}")
             for table in tables:
                 for batch in self._batches(self.rows.get(table.name, [])):
                     connection.execute(insert(table), batch)
                     done += len(batch)
                     if self.progress:
                         self.progress("writing", done, total)
-            if connection.dialect.name == "postgresql":
+            if postgresql:
+                for name in counted:
+                    connection.exec_driver_sql(f"ALTER TABLE {name} ENABLE TRIGGER count_{name}")
+                    recount(connection, name)
                 for table in tables:
                     if "id" in table.c:
                         connection.execute(select(func.setval(
