@@ -439,8 +439,8 @@ def test_the_command_line_answers_what_the_api_does(market: Marketplace,
 
 @pytest.fixture
 def sampled(market: Marketplace) -> dict[str, Any]:
-    """A bulk sample marketplace over 60 days (the full 12 months at --scale 10000 is the
-    benchmark's; see docs/performance.md), snapshots for every past day, and this morning's
+    """A bulk sample marketplace over 60 days (the full 12 months at --scale 10000 are
+    test_admin_reports_at_scale.py's), snapshots for every past day, and this morning's
     payments on top, counted live."""
     import attrs
 
