@@ -79,7 +79,7 @@ def counted_scope(prefix: str, equalities: Mapping[str, Any],
 # The counters the triggers keep (migrations 0008 and 0015), as plain SQL over a whole table:
 # per counted table, (scope prefix, which rows, the facets counted apart). A bulk load that
 # switches the triggers off (one counter row updated once per inserted row is quadratic on
-# PostgreSQL inside one transaction) recounts with these; tests/integration/test_counts.py
+# PostgreSQL inside one transaction) recounts with these; tests/integration/test_list_counts.py
 # holds them equal to what the triggers keep.
 COUNTED: dict[str, list[tuple[str, str | None, list[tuple[str, str]]]]] = {
     "artworks": [
