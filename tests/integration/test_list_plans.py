@@ -296,6 +296,11 @@ def test_dropping_an_index_fails_the_plan_check(services: Services, explain: Con
                                                index: str, table: str, filters: Any) -> None:
     """The check has teeth: without the index that serves it, the same shape is reported."""
     engine = services.engine
+    if table == "jobs" and engine.dialect.name == "postgresql":
+        # Every job index ends in removed_at (migration 0022), which makes each of them a
+        # whole-index walk for the count on these tiny tables instead of a sequential scan,
+        # and whole-index counts are not checked on PostgreSQL (the module's docstring).
+        pytest.skip("counts are checked on SQLite")
 
     def call() -> Any:
         if table == "artworks":
@@ -454,3 +459,63 @@ def test_the_daily_user_counts_read_ranges_of_the_join_date_indexes(
                      ("covering", "ix_users_user_type_created_at"),
                      ("covering", "ix_users_user_type_created_at")], reads
 
+
+def _key_query_reads(connection: Connection, statement: str, parameters: Any,
+                     table: str) -> list[str]:
+    """How the page's key query (the `page_keys` sub-query) reads `table`: SQLite's
+    SCAN/SEARCH lines or PostgreSQL's node types under the sub-query."""
+    if connection.dialect.name == "sqlite":
+        rows = connection.exec_driver_sql(
+            f"EXPLAIN QUERY PLAN /* {next(_FRESH)} */ {statement}", parameters).all()
+        parents = {node: parent for node, parent, _unused, _detail in rows}
+        keys = {node for node, _parent, _unused, detail in rows
+                if detail in ("CO-ROUTINE page_keys", "MATERIALIZE page_keys")}
+        found = []
+        for node, _parent, _unused, detail in rows:
+            ancestor = parents.get(node)
+            while ancestor and ancestor not in keys:
+                ancestor = parents.get(ancestor)
+            if ancestor and re.match(rf"(SCAN|SEARCH) {table}\b", detail):
+                found.append(detail)
+        return found
+    plan = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}",
+                                      parameters).scalar_one()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    # The sub-query is usually flattened into the join: its table is the one aliased
+    # `{table}_1` (the page's rows are joined to `{table}` itself).
+    return [node["Node Type"] for node in _pg_nodes(plan[0]["Plan"])
+            if node.get("Relation Name") == table and node.get("Alias") == f"{table}_1"]
+
+
+@pytest.mark.parametrize("table", ["artworks", "jobs"])
+def test_a_deep_page_of_the_public_list_skips_index_entries_alone(
+        services: Services, explain: Connection, table: str) -> None:
+    """The public lists' condition (artworks the public sees, jobs not removed) is carried by
+    the orderings' indexes, so the ids of a page, however deep, are read from the index
+    alone: no row is visited for a skipped entry (SQLite's COVERING INDEX, PostgreSQL's
+    Index Only Scan). Without it, page 4000 of 100k jobs was a scan and a sort on
+    PostgreSQL and a row lookup per skipped job on SQLite (docs/performance.md)."""
+    engine = services.engine
+    page = PageRequest.of(4000, 20)
+    artworks = SqlAlchemyArtworkQueries(engine, url_for=str, original_url_for=str)
+    jobs = SqlAlchemyJobQueries(engine)
+    calls: list[Callable[[], Any]] = []
+    if table == "artworks":
+        for ordering in _orderings("price", "created_at", "views_count", "likes_count"):
+            calls.append(lambda o=ordering: artworks.list_artworks(
+                ArtworkFilters(ordering=o), page))
+    else:
+        for ordering, status in itertools.product(
+                _orderings("budget_min", "deadline", "created_at"), (None, "open")):
+            calls.append(lambda o=ordering, s=status: jobs.list_jobs(
+                JobFilters(ordering=o, status=s), page))
+    for call in calls:
+        [keyed] = [(statement, parameters) for statement, parameters in captured(engine, call)
+                   if "page_keys" in statement]
+        reads = _key_query_reads(explain, *keyed, table)
+        assert reads, keyed[0]
+        if explain.dialect.name == "sqlite":
+            assert all("USING COVERING INDEX" in read for read in reads), (reads, keyed[0])
+        else:
+            assert reads == ["Index Only Scan"], (reads, keyed[0])

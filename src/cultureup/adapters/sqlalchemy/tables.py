@@ -118,11 +118,15 @@ jobs = Table(
 )
 # Every ordering of the job list, alone and under each equality filter the list offers, ends
 # in the id that breaks ties: pages come in index order, never from a sort (migration 0008).
+# `removed_at` rides along at the end, so the public list's condition (not removed) is tested
+# in the index and a deep page skips index entries, not rows (migration 0022).
 for _order in ("created_at", "budget_min", "deadline"):
-    Index(f"ix_jobs_{_order}", jobs.c[_order], jobs.c.id)
-    Index(f"ix_jobs_status_{_order}", jobs.c.status, jobs.c[_order], jobs.c.id)
+    Index(f"ix_jobs_{_order}", jobs.c[_order], jobs.c.id, jobs.c.removed_at)
+    Index(f"ix_jobs_status_{_order}", jobs.c.status, jobs.c[_order], jobs.c.id,
+          jobs.c.removed_at)
 for _facet in ("category_id", "experience_level", "buyer_id"):
-    Index(f"ix_jobs_{_facet}_created_at", jobs.c[_facet], jobs.c.created_at, jobs.c.id)
+    Index(f"ix_jobs_{_facet}_created_at", jobs.c[_facet], jobs.c.created_at, jobs.c.id,
+          jobs.c.removed_at)
 
 bids = Table(
     "bids", metadata,
