@@ -9,17 +9,21 @@ very same rows, ids included. The database is brought to the head revision first
 no artworks, jobs or users yet (``--replace`` empties those tables first).
 
 Rows go in inside one transaction per table: on PostgreSQL through ``COPY`` (psycopg's copy
-protocol), on SQLite through prepared multi-row inserts. The search index is written by the
-schema's own triggers as the rows arrive, exactly as for rows written through the API. The list
-counters (``row_counts``) are too on SQLite; on PostgreSQL the counting trigger of artworks and
-jobs is disabled for the table's load and its counters are recounted afterwards in one
-``GROUP BY`` per scope, with the statements of the migration that defines them (0015): every
-row of one transaction adding one to the same counter row leaves a version of that row per
-insert, which made each further update walk them all (the load of 100k artworks ran for
-most of an hour). The trigger is enabled again in the same transaction, so no other writer
-ever sees the table without it. Every artist gets an artist profile (empty bio and skills) so
-that search finds artists as the API shows them. A bid repeating an artist on the same job (the
-data set allows it, the schema does not) is skipped and counted. At the end the planner's
+protocol), on SQLite through prepared multi-row inserts. The table's indexes that back no
+constraint are dropped for its load and created again at its end, in the same transaction
+(building an index once over sorted rows is several times faster than growing it row by
+row). The search index is written by the schema's own triggers as the rows arrive, exactly as
+for rows written through the API. The list counters (``row_counts``) are too on SQLite; on
+PostgreSQL the counting trigger of artworks and jobs is disabled for the table's load and its
+counters are recounted afterwards in one ``GROUP BY`` per scope, with the statements of the
+migration that defines them (0015): every row of one transaction adding one to the same
+counter row leaves a version of that row per insert, which made each further update walk them
+all (the load of 100k artworks ran for most of an hour). The trigger is enabled again in the
+same transaction, so no other writer ever sees the table without it.
+
+Every artist gets an artist profile (empty bio and skills) so that search finds artists as the
+API shows them. A bid repeating an artist on the same job (the data set allows it, the schema
+does not) is skipped and counted. At the end the planner's
 statistics are gathered (``ANALYZE``; on PostgreSQL ``VACUUM ANALYZE``, which also marks the
 new pages all-visible so that the lists' key queries are answered from their indexes alone),
 as after any bulk load.
@@ -177,6 +181,25 @@ def _copy(connection: Connection, progress: Progress, task: TaskID, table: Table
     return written
 
 
+def _drop_secondary_indexes(connection: Connection, table: Table) -> list[str]:
+    """Drop `table`'s indexes that back no constraint (the list and search indexes) and return
+    the statements that create them again: building an index once over the loaded rows is
+    several times faster than updating it row by row. Within the table's transaction, so no
+    other connection sees the table without them."""
+    if connection.dialect.name == "postgresql":
+        found = connection.execute(text(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND tablename = :table AND indexname NOT IN (SELECT conname FROM pg_constraint "
+            "WHERE conindid <> 0)"), {"table": table.name}).all()
+    else:
+        found = connection.execute(text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :table "
+            "AND sql IS NOT NULL"), {"table": table.name}).all()
+    for name, _ in found:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    return [definition for _, definition in found]
+
+
 def _counter_migration() -> ModuleType:
     """The migration that defines the list counters and their recount (0015)."""
     [path] = (MIGRATIONS / "versions").glob(f"{COUNTER_MIGRATION}_*.py")
@@ -259,7 +282,13 @@ def load(engine: Engine, data: dict[str, Any], *, batch: int = 2000,
         for table, rows, total in plan:
             with engine.begin() as connection:
                 recount = _without_counting_trigger(connection, table)
+                indexes = _drop_secondary_indexes(connection, table)
                 _insert(connection, progress, table, rows, total, batch)
+                if indexes:
+                    task = progress.add_task(f"{table.name} indexes", total=len(indexes))
+                    for statement in indexes:
+                        connection.exec_driver_sql(statement)
+                        progress.advance(task)
                 if recount:
                     _recount(connection, table)
         with engine.begin() as connection:
