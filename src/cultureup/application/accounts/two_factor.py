@@ -9,6 +9,7 @@ from typing import Protocol, TypeVar
 import attrs
 
 from cultureup.application.accounts.throttling import PasswordAttempts
+from cultureup.application.accounts.users import INVALID_CREDENTIALS
 from cultureup.application.audit import record
 from cultureup.application.ports import (
     Clock,
@@ -155,6 +156,17 @@ class TwoFactorService:
             if not account.enabled:
                 raise ValidationFailed({"session_token": ["Invalid or expired session."]},
                                        "Invalid or expired 2FA session. Log in again.")
+            if not user.is_active:
+                # Deactivated between the two steps: the password step's answer to a
+                # deactivated account (docs/decisions.md, "Login"), whatever the code; the
+                # session is spent.
+                record(uow, now=now, action=AuditAction.LOGIN_FAILED, actor_id=user.id,
+                       actor_username=user.username, target_type="user", target_id=user.id,
+                       ip_address=ip, account_inactive=True, second_factor=True)
+                challenge.consume(now)
+                uow.challenges.save(challenge)
+                uow.commit()
+                raise ValidationFailed({"non_field_errors": [INVALID_CREDENTIALS]})
             method = self._check(uow, account, user.id or 0, user.username, ip,
                                  totp_code=totp_code, backup_code=backup_code)
             challenge.consume(now)

@@ -20,8 +20,10 @@ from cultureup.application.views import Page, PageRequest
 from cultureup.domain.accounts.roles import Permission, require
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.audit import AuditAction
+from cultureup.domain.catalog.artworks import is_public
 from cultureup.domain.errors import FieldErrors, InvalidState, NotFound, ValidationFailed
 from cultureup.domain.moderation.actions import ActionKind
+from cultureup.domain.moderation.content import ContentType as ContentKind
 from cultureup.domain.moderation.reports import (
     DESCRIPTION_MAX,
     FILTER_CHOICES,
@@ -35,6 +37,12 @@ from cultureup.domain.moderation.reports import (
 )
 
 LISTINGS = (ContentType.ARTWORK, ContentType.JOB, ContentType.EQUIPMENT)
+
+
+def _removed(uow: UnitOfWork, kind: ContentType, object_id: int) -> bool:
+    """Whether a moderator removed the listing (moderation keeps the removal)."""
+    item = uow.content.find(ContentKind(kind.value), object_id)
+    return item is not None and item.removed
 
 
 def _choice(errors: FieldErrors, field: str, value: str, choices: tuple[str, ...] | list[str]
@@ -93,18 +101,27 @@ class ReportService:
     @staticmethod
     def _target(uow: UnitOfWork, actor: Actor, kind: ContentType,
                 object_id: int) -> tuple[int, str]:
-        """(owner id, title) of a target the actor may see; ValidationFailed otherwise."""
+        """(owner id, title) of a target the actor may see; ValidationFailed otherwise.
+
+        A listing is seen as the public sees it (docs/decisions.md, "Reports"): one a
+        moderator removed, and an artwork `is_public` hides (REJECTED, held for a duplicate
+        review) that is not the reporter's own, answer as a missing id, so a report never
+        tells that it exists nor its title."""
         missing = ValidationFailed({"object_id": [f"No {kind.value} with this id."]})
         try:
             match kind:
                 case ContentType.ARTWORK:
                     artwork = uow.artworks.get(object_id)
-                    if artwork.moderation_status.value == "REJECTED" \
-                            and artwork.artist_id != actor.id:
+                    if _removed(uow, kind, object_id) or (not is_public(
+                            moderation_status=artwork.moderation_status,
+                            duplicate_candidate_id=artwork.duplicate_candidate_id,
+                            removed=False) and artwork.artist_id != actor.id):
                         raise missing
                     return artwork.artist_id, artwork.title
                 case ContentType.JOB:
                     job = uow.jobs.get(object_id)
+                    if _removed(uow, kind, object_id):
+                        raise missing
                     return job.buyer_id, job.title
                 case ContentType.MESSAGE:
                     message = uow.messages.get(object_id)
@@ -116,11 +133,13 @@ class ReportService:
                 case ContentType.REVIEW:
                     review = uow.reviews.get(object_id)
                     return review.reviewer_id, review.comment[:80]
-                case _:
+                case ContentType.USER:
                     user = uow.users.get(object_id)
                     if not user.is_active:
                         raise missing
                     return object_id, user.username
+                case _:  # equipment is the platform's own stock: not reportable
+                    raise missing
         except NotFound:
             raise missing from None
 

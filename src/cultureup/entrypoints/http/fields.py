@@ -133,10 +133,15 @@ def _integral(value: Any, info: ValidationInfo) -> bool:
 
 
 def Integer(minimum: int | None = None, maximum: int | None = None, *,
-            description: str | None = None, checked_by_use_case: bool = False) -> Any:
-    """An integer: a JSON number without fraction, or (from text) ASCII digits and a sign."""
+            description: str | None = None, checked_by_use_case: bool = False,
+            nullable: bool = False) -> Any:
+    """An integer: a JSON number without fraction, or (from text) ASCII digits and a sign.
+    With `nullable`, JSON null is accepted too and read as None (as leaving the field out
+    is, for an optional field whose absence means something, e.g. "indefinitely")."""
 
-    def check(value: Any, info: ValidationInfo) -> int:
+    def check(value: Any, info: ValidationInfo) -> int | None:
+        if nullable and value is None:
+            return None
         _not_null(value)
         number: int | None = None
         if isinstance(value, bool):
@@ -155,13 +160,15 @@ def Integer(minimum: int | None = None, maximum: int | None = None, *,
             raise invalid(f"Ensure this value is less than or equal to {maximum}.")
         return number
 
-    schema: dict[str, Any] = {"type": "integer"}
+    schema: dict[str, Any] = {"type": ["integer", "null"] if nullable else "integer"}
     if minimum is not None:
         schema["minimum"] = minimum
     if maximum is not None:
         schema["maximum"] = maximum
     if description:
         schema["description"] = description
+    if nullable:
+        return Annotated[int | None, PlainValidator(check), _schema(schema)]
     return Annotated[int, PlainValidator(check), _schema(schema)]
 
 

@@ -16,8 +16,9 @@ from cultureup.entrypoints.http.shapes import UserRef
 
 TAG = "Admin: moderation"
 Reason = Text(REASON_MAX, description="Why; the user is told it")
-Days = Integer(1, MAX_SUSPENSION_DAYS,
-               description="Whole days from now; leave out for an indefinite suspension")
+Days = Integer(1, MAX_SUSPENSION_DAYS, nullable=True,
+               description="Whole days from now; leave out or null for an indefinite "
+               "suspension")
 
 
 class SuspendInput(Shape):

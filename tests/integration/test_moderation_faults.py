@@ -1,0 +1,129 @@
+"""Trust and safety rules held at their mechanism, through the HTTP app (SQLite, and
+PostgreSQL when CULTUREUP_TEST_DATABASE_URL is set): what may be reported, who may undo or
+decide what, what a removal records, and the optional fields' null."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import falcon.testing
+import pytest
+from sqlalchemy import func, select, update
+
+from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks
+from cultureup.adapters.sqlalchemy.moderation.tables import moderation_actions, reports
+from cultureup.bootstrap import Services
+from cultureup.domain.accounts.users import StaffRole
+from tests.integration.conftest import ApiUser, Marketplace, SteppingClock
+from tests.integration.moderation_support import staff_user
+from tests.integration.test_moderation_api import _artwork
+from tests.integration.two_factor_flow import code_at, enable_2fa, login, start_login, verify
+
+
+def post(market: Marketplace, path: str, who: ApiUser | None, body: dict[str, Any]) -> Any:
+    return market.client.simulate_post(path, headers=who.headers if who else None, json=body)
+
+
+def rows(services: Services, table: Any) -> int:
+    with services.engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+# -- 1. a report's target must be visible to the reporter -------------------------------------
+
+def _hide_artwork(market: Marketplace, artwork_id: int, how: str, moderator: ApiUser) -> None:
+    if how == "removed":
+        answer = post(market, f"/api/admin/content/{artwork_id}/remove/", moderator,
+                      {"content_type": "artwork", "reason": "Stolen image"})
+        assert answer.status_code == 200, answer.text
+        return
+    values: dict[str, Any] = {"moderation_status": "REJECTED"} if how == "rejected" else {
+        "moderation_status": "PENDING", "duplicate_candidate_id": artwork_id}
+    with market.services.engine.begin() as connection:
+        connection.execute(update(artworks).where(artworks.c.id == artwork_id).values(**values))
+
+
+@pytest.mark.parametrize("how", ["removed", "rejected", "held"])
+def test_a_hidden_artwork_is_reported_as_a_missing_one_and_its_title_is_not_told(
+        market: Marketplace, services: Services, how: str) -> None:
+    artist, buyer = market.user("artist"), market.user("buyer")
+    moderator = staff_user(market, "mod_vis")
+    artwork_id = _artwork(market, artist)
+    _hide_artwork(market, artwork_id, how, moderator)
+    before = rows(services, reports)
+    hidden = post(market, "/api/reports/", buyer, {
+        "content_type": "artwork", "object_id": artwork_id, "reason": "spam"})
+    missing = post(market, "/api/reports/", buyer, {
+        "content_type": "artwork", "object_id": 987654, "reason": "spam"})
+    assert hidden.status_code == missing.status_code == 400, hidden.text
+    assert hidden.json == missing.json
+    assert "Harbour" not in hidden.text
+    assert rows(services, reports) == before
+
+
+def test_a_removed_job_is_reported_as_a_missing_one(market: Marketplace,
+                                                    services: Services) -> None:
+    buyer, artist = market.user("buyer"), market.user("artist")
+    moderator = staff_user(market, "mod_jobs")
+    job = market.job(buyer, title="Mural for the station")
+    body = {"content_type": "job", "object_id": job["id"], "reason": "scam"}
+    removed = post(market, f"/api/admin/content/{job['id']}/remove/", moderator,
+                   {"content_type": "job", "reason": "Scam"})
+    assert removed.status_code == 200, removed.text
+    answer = post(market, "/api/reports/", artist, body)
+    assert answer.status_code == 400
+    assert answer.json["details"] == {"object_id": ["No job with this id."]}
+    assert "Mural" not in answer.text
+    assert rows(services, reports) == 0
+    # Restored, it is reportable again.
+    assert post(market, f"/api/admin/content/{job['id']}/restore/", moderator,
+                {"content_type": "job", "reason": "Checked"}).status_code == 200
+    assert post(market, "/api/reports/", artist, body).status_code == 201
+
+
+def test_equipment_is_not_reportable_whether_removed_or_not(market: Marketplace) -> None:
+    buyer = market.user("buyer")
+    answer = post(market, "/api/reports/", buyer,
+                  {"content_type": "equipment", "object_id": 1, "reason": "spam"})
+    assert answer.status_code == 400 and "content_type" in answer.json["details"]
+
+
+# -- 7. duration_days: null is "indefinitely", as leaving it out is --------------------------
+
+def test_a_null_duration_suspends_indefinitely_and_a_string_is_refused(
+        market: Marketplace, services: Services) -> None:
+    moderator = staff_user(market, "mod_null")
+    artist, other = market.user("artist"), market.user("artist")
+    for bad in ("7", "", "null"):
+        answer = post(market, f"/api/admin/users/{other.id}/suspend/", moderator,
+                      {"reason": "Spam", "duration_days": bad})
+        assert answer.status_code == 400 and "duration_days" in answer.json["details"]
+    assert rows(services, moderation_actions) == 0
+    answer = post(market, f"/api/admin/users/{artist.id}/suspend/", moderator,
+                  {"reason": "Spam", "duration_days": None})
+    assert answer.status_code == 200, answer.text
+    assert answer.json["suspended"] is True and answer.json["suspension_until"] is None
+    omitted = post(market, f"/api/admin/users/{other.id}/suspend/", moderator,
+                   {"reason": "Spam"})
+    assert omitted.status_code == 200
+    assert omitted.json["suspension_until"] is None
+
+
+# -- 2FA: an account deactivated between the two steps -------------------------------------
+
+def test_verify_login_refuses_an_account_deactivated_after_the_password_step(
+        client: falcon.testing.TestClient, market: Marketplace, clock: SteppingClock,
+        services: Services) -> None:
+    user = enable_2fa(client, clock, market.user("artist"))
+    session = start_login(client, user)
+    admin = staff_user(market, "admin_deact", StaffRole.ADMIN)
+    off = post(market, f"/api/admin/users/{user.api.id}/deactivate/", admin,
+               {"reason": "Closed on request"})
+    assert off.status_code == 200, off.text
+    answer = verify(client, session, totp_code=code_at(user.secret, clock))
+    wrong_password = login(client, user.username, "Not-the-password-1")
+    assert answer.status_code == wrong_password.status_code == 400, answer.text
+    assert answer.json == wrong_password.json
+    assert "token" not in answer.json
+    # The session is spent: a second try is an expired session, not a token.
+    assert verify(client, session, totp_code=code_at(user.secret, clock)).status_code == 400
