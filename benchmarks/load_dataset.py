@@ -15,11 +15,11 @@ constraint are dropped for its load and created again at its end, in the same tr
 row). The search index is written by the schema's own triggers as the rows arrive, exactly as
 for rows written through the API. The list counters (``row_counts``) are too on SQLite; on
 PostgreSQL the counting trigger of artworks and jobs is disabled for the table's load and its
-counters are recounted afterwards in one ``GROUP BY`` per scope, with the statements of the
-migration that defines them (0015): every row of one transaction adding one to the same
-counter row leaves a version of that row per insert, which made each further update walk them
-all (the load of 100k artworks ran for most of an hour). The trigger is enabled again in the
-same transaction, so no other writer ever sees the table without it.
+counters are recounted afterwards in one ``GROUP BY`` per scope (``counts.recount``, the
+statements the tests check against the triggers): every row of one transaction adding one to
+the same counter row leaves a version of that row per insert, which made each further update
+walk them all (the load of 100k artworks ran for most of an hour). The trigger is enabled
+again in the same transaction, so no other writer ever sees the table without it.
 
 Every artist gets an artist profile (empty bio and skills) so that search finds artists as the
 API shows them. A bid repeating an artist on the same job (the data set allows it, the schema
@@ -52,19 +52,19 @@ from rich.progress import (
 )
 from sqlalchemy import Connection, Engine, Table, func, insert, select, text
 
+from cultureup.adapters.sqlalchemy import counts
 from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks
 from cultureup.adapters.sqlalchemy.catalog.tables import artist_profiles
 from cultureup.adapters.sqlalchemy.engine import build_engine
-from cultureup.adapters.sqlalchemy.migrate import MIGRATIONS, upgrade
+from cultureup.adapters.sqlalchemy.migrate import upgrade
 from cultureup.adapters.sqlalchemy.tables import bids, categories, jobs, users
 from cultureup.domain.money import Money
 from cultureup.domain.text import identity_key, search_text
 
 # Nobody logs in as a benchmark user: this is not an argon2 hash, so no password matches it.
 UNUSABLE_PASSWORD = "!benchmark-user-no-login"
-# The tables whose rows the list counters count, and the migration that defines the counters.
-COUNTED_TABLES = ("artworks", "jobs")
-COUNTER_MIGRATION = "0015"
+# The tables whose rows the list counters count (adapters/sqlalchemy/counts.py).
+COUNTED_TABLES = tuple(counts.COUNTED)
 
 
 def load_module(path: Path) -> ModuleType:
@@ -200,16 +200,6 @@ def _drop_secondary_indexes(connection: Connection, table: Table) -> list[str]:
     return [definition for _, definition in found]
 
 
-def _counter_migration() -> ModuleType:
-    """The migration that defines the list counters and their recount (0015)."""
-    [path] = (MIGRATIONS / "versions").glob(f"{COUNTER_MIGRATION}_*.py")
-    spec = importlib.util.spec_from_file_location(f"counter_migration_{COUNTER_MIGRATION}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _without_counting_trigger(connection: Connection, table: Table) -> bool:
     """On PostgreSQL, disable the counting trigger of artworks or jobs for this transaction's
     load (see the module's docstring); True when the counters must be recounted after it."""
@@ -221,11 +211,7 @@ def _without_counting_trigger(connection: Connection, table: Table) -> bool:
 
 def _recount(connection: Connection, table: Table) -> None:
     """Count `table`'s scopes again from its rows and enable its counting trigger again."""
-    migration = _counter_migration()
-    connection.execute(text("DELETE FROM row_counts WHERE scope = :table OR scope LIKE :scopes"),
-                       {"table": table.name, "scopes": f"{table.name}:%"})
-    for statement in migration._backfill(migration.NEW_COUNTED, table.name):
-        connection.exec_driver_sql(statement)
+    counts.recount(connection, table.name)
     connection.exec_driver_sql(f"ALTER TABLE {table.name} ENABLE TRIGGER count_{table.name}")
 
 
