@@ -127,3 +127,96 @@ def test_verify_login_refuses_an_account_deactivated_after_the_password_step(
     assert "token" not in answer.json
     # The session is spent: a second try is an expired session, not a token.
     assert verify(client, session, totp_code=code_at(user.secret, clock)).status_code == 400
+
+
+# -- 3 and 4. who may handle a report, undo a sanction, decide an appeal --------------------
+
+def patch_report(market: Marketplace, report_id: int, who: ApiUser, body: dict[str, Any]
+                 ) -> Any:
+    return market.client.simulate_patch(f"/api/admin/reports/{report_id}/update/",
+                                        headers=who.headers, json=body)
+
+
+def _report_status(services: Services, report_id: int) -> str:
+    with services.engine.connect() as connection:
+        return str(connection.execute(select(reports.c.status).where(
+            reports.c.id == report_id)).scalar_one())
+
+
+HANDLINGS = [{"status": "reviewed"}, {"status": "dismissed"},
+             {"status": "dismissed", "action": "no_action"},
+             {"status": "resolved", "action": "no_action"},
+             {"status": "resolved", "action": "warned_user", "reason": "Rude"},
+             {"status": "resolved", "action": "banned_user", "reason": "Rude"}]
+
+
+def test_nobody_handles_a_report_on_themselves_and_only_a_higher_role_one_on_staff(
+        market: Marketplace, services: Services) -> None:
+    moderator = staff_user(market, "mod_self")
+    peer = staff_user(market, "mod_peer")
+    admin = staff_user(market, "admin_rep", StaffRole.ADMIN)
+    other_admin = staff_user(market, "admin_two", StaffRole.ADMIN)
+    buyer = market.user("buyer")
+    on_moderator = post(market, "/api/reports/", buyer, {
+        "content_type": "user", "object_id": moderator.id, "reason": "offensive"})
+    on_admin = post(market, "/api/reports/", buyer, {
+        "content_type": "user", "object_id": admin.id, "reason": "offensive"})
+    assert on_moderator.status_code == on_admin.status_code == 201, on_moderator.text
+    before = rows(services, moderation_actions)
+    for who, report in ((moderator, on_moderator), (peer, on_moderator), (admin, on_admin),
+                        (other_admin, on_admin), (moderator, on_admin)):
+        for body in HANDLINGS:
+            answer = patch_report(market, report.json["id"], who, body)
+            assert answer.status_code == 403, (who.username, body, answer.text)
+            assert _report_status(services, report.json["id"]) == "pending"
+    assert rows(services, moderation_actions) == before
+    # A higher role handles them.
+    assert patch_report(market, on_moderator.json["id"], admin,
+                        {"status": "dismissed", "action": "no_action"}).status_code == 200
+    root = staff_user(market, "root_rep", None, superuser=True)
+    assert patch_report(market, on_admin.json["id"], root,
+                        {"status": "dismissed"}).status_code == 200
+
+
+def test_a_sanction_is_undone_or_its_appeal_decided_only_by_a_rank_at_least_its_takers(
+        market: Marketplace, services: Services) -> None:
+    root = staff_user(market, "root_ban", None, superuser=True)
+    other_root = staff_user(market, "root_two", None, superuser=True)
+    moderator = staff_user(market, "mod_low")
+    peer = staff_user(market, "mod_peer2")
+    admin = staff_user(market, "admin_mid", StaffRole.ADMIN)
+    user, other = market.user("artist"), market.user("buyer")
+    assert post(market, f"/api/admin/users/{user.id}/ban/", root,
+                {"reason": "Fraud ring"}).status_code == 200
+    for who in (moderator, admin):
+        answer = post(market, f"/api/admin/users/{user.id}/unban/", who, {"reason": "Ok"})
+        assert answer.status_code == 403, answer.text
+    action_id = market.client.simulate_get("/api/moderation/actions/",
+                                           headers=user.headers).json["results"][0]["id"]
+    assert post(market, f"/api/moderation/actions/{action_id}/appeal/", user,
+                {"reason": "Not me"}).status_code == 201
+    for who in (moderator, admin):
+        for decision in ("approve", "reject"):
+            answer = post(market, f"/api/admin/appeals/{action_id}/decide/", who,
+                          {"decision": decision, "reason": "Looks fine"})
+            assert answer.status_code == 403, answer.text
+    assert market.client.simulate_get("/api/auth/profile/",
+                                      headers=user.headers).status_code == 403  # still banned
+    assert post(market, f"/api/admin/appeals/{action_id}/decide/", other_root,
+                {"decision": "approve", "reason": "Mistaken identity"}).status_code == 200
+    assert market.client.simulate_get("/api/auth/profile/",
+                                      headers=user.headers).status_code == 200
+    # A replacing suspension undoes the one in force: the same rule.
+    assert post(market, f"/api/admin/users/{other.id}/suspend/", admin,
+                {"reason": "Spam", "duration_days": 30}).status_code == 200
+    assert post(market, f"/api/admin/users/{other.id}/suspend/", moderator,
+                {"reason": "Spam", "duration_days": 1}).status_code == 403
+    assert post(market, f"/api/admin/users/{other.id}/unsuspend/", moderator,
+                {"reason": "Ok"}).status_code == 403
+    # Equal rank may: a moderator's suspension is lifted by another moderator.
+    assert post(market, f"/api/admin/users/{other.id}/unsuspend/", admin,
+                {"reason": "Ok"}).status_code == 200
+    assert post(market, f"/api/admin/users/{other.id}/suspend/", moderator,
+                {"reason": "Spam", "duration_days": 3}).status_code == 200
+    assert post(market, f"/api/admin/users/{other.id}/unsuspend/", peer,
+                {"reason": "Ok"}).status_code == 200

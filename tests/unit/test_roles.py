@@ -13,6 +13,7 @@ from cultureup.domain.accounts.roles import (
     can,
     may_act_on,
     may_grant,
+    may_undo,
     require,
     role_of,
 )
@@ -70,6 +71,14 @@ def test_nobody_acts_on_themselves_and_only_on_lower_roles(a: Role | None,
     assert not may_act_on(actor(1, a), actor(1, a))
     allowed = may_act_on(actor(1, a), actor(2, b))
     assert allowed == (a is Role.SUPERUSER or RANK[a] > RANK[b])
+
+
+@given(roles, roles)
+def test_undoing_an_action_takes_a_rank_at_least_its_takers(a: Role | None,
+                                                           b: Role | None) -> None:
+    assert may_undo(actor(1, a), actor(2, b)) == (RANK[a] >= RANK[b])
+    assert may_undo(actor(1, a), actor(1, a))  # one's own action, as far as ranks go
+    assert may_undo(actor(1, a), None)  # the account that acted is gone
 
 
 @given(roles, roles, roles)

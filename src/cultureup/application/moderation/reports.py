@@ -17,11 +17,17 @@ from cultureup.application.moderation.sanctions import impose
 from cultureup.application.moderation.views import ReportFilters, ReportView
 from cultureup.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from cultureup.application.views import Page, PageRequest
-from cultureup.domain.accounts.roles import Permission, require
+from cultureup.domain.accounts.roles import Permission, may_act_on, require
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.audit import AuditAction
 from cultureup.domain.catalog.artworks import is_public
-from cultureup.domain.errors import FieldErrors, InvalidState, NotFound, ValidationFailed
+from cultureup.domain.errors import (
+    FieldErrors,
+    InvalidState,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from cultureup.domain.moderation.actions import ActionKind
 from cultureup.domain.moderation.content import ContentType as ContentKind
 from cultureup.domain.moderation.reports import (
@@ -174,7 +180,9 @@ class ReportService:
         but no_action; the user is told it). `resolve_all` closes every open report on the
         same target the same way. Errors: NotFound, ValidationFailed (status, action,
         reason), InvalidState (the report is closed, or the account already banned),
-        PermissionDenied (no permission, or the reported account outranks the actor)."""
+        PermissionDenied (no permission, or `may_act_on` refuses the reported account: the
+        actor themselves, or staff of the actor's rank or above; for every status and
+        action)."""
         require(actor, Permission.HANDLE_REPORTS)
         errors = FieldErrors()
         if status not in {s.value for s in ReportStatus}:
@@ -194,6 +202,13 @@ class ReportService:
             # up instead of deadlocking; the loser finds its report closed (409).
             targeted = uow.reports.open_on_target_of(report_id) if resolve_all else []
             report = uow.reports.get(report_id)
+            # Nobody resolves a report on themselves or their content, and a report on staff
+            # only a higher role does, whatever the status or action (`may_act_on`, as for
+            # suspending).
+            if not may_act_on(actor, uow.users.get(report.reported_user_id).as_actor()):
+                raise PermissionDenied("You may not handle this report: nobody handles a "
+                                       "report on themselves or their content, and only a "
+                                       "higher role handles one on staff.")
             others = [each for each in targeted if each.id != report.id]
             for each in (report, *others):
                 each.review(status=ReportStatus(status), action=chosen, notes=reason,

@@ -17,7 +17,7 @@ from cultureup.application.moderation.sanction_ports import ContentRemoval, Mode
 from cultureup.application.moderation.views import ActionView, SanctionResult
 from cultureup.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from cultureup.application.views import Page, PageRequest
-from cultureup.domain.accounts.roles import Permission, may_act_on, require
+from cultureup.domain.accounts.roles import Permission, may_act_on, may_undo, require
 from cultureup.domain.accounts.users import Actor, User
 from cultureup.domain.audit import AuditAction
 from cultureup.domain.collaboration.notifications import TITLES, Notification, NotificationType
@@ -75,6 +75,19 @@ def _message(action: ModerationAction) -> str:
             return f"Your ban was lifted. Reason: {reason}."
 
 
+def ensure_may_undo(uow: UnitOfWork, actor: Actor, action: ModerationAction) -> None:
+    """PermissionDenied unless `may_undo`: the actor's rank is at least that of the staff
+    member who took `action`."""
+    try:
+        acted_by: Actor | None = uow.users.get(action.moderator_id).as_actor()
+    except NotFound:
+        acted_by = None
+    if not may_undo(actor, acted_by):
+        raise PermissionDenied(f"This {action.kind.value} was taken by a higher role than "
+                               "yours; only that role or a higher one may undo it or decide "
+                               "an appeal against it.")
+
+
 def impose(uow: UnitOfWork, actor: Actor, kind: ActionKind, target: User, *, reason: str,
            now: datetime, duration_days: int | None = None, report_id: int | None = None,
            target_type: str = "user", target_id: int | None = None,
@@ -117,6 +130,7 @@ def impose(uow: UnitOfWork, actor: Actor, kind: ActionKind, target: User, *, rea
             if not lifted:
                 raise InvalidState("This account is not banned.")
     for each in lifted:
+        ensure_may_undo(uow, actor, each)
         each.reverse(by=actor, now=now)
         uow.moderation_actions.save(each)
     uow.moderation_actions.add(action)
@@ -237,7 +251,8 @@ class SanctionService:
         PermissionDenied). Approval reverses the action: lifts the suspension or ban, or
         restores the removed content through the content use case. The user is told the
         decision and its reason. Errors: NotFound, ValidationFailed, InvalidState (no
-        pending appeal)."""
+        pending appeal), PermissionDenied (the one who acted, the affected user, or a rank
+        below that of the staff member who acted: `may_undo`)."""
         require(actor, Permission.HANDLE_REPORTS)
         errors = FieldErrors()
         check_reason(reason, errors)
@@ -250,6 +265,7 @@ class SanctionService:
             action = uow.moderation_actions.get(action_id)
             if action.appealed_at is None:
                 raise NotFound("Appeal not found.")
+            ensure_may_undo(uow, actor, action)
             action.decide_appeal(by=actor, decision=Decision(decision), reason=reason, now=now)
             uow.moderation_actions.save(action)
             approved = action.appeal_status is AppealStatus.APPROVED

@@ -133,6 +133,17 @@ def may_act_on(actor: Actor, target: Actor) -> bool:
     return actor.id != target.id and outranks(actor, target)
 
 
+def may_undo(actor: Actor, acted_by: Actor | None) -> bool:
+    """Whether the actor may undo or judge a staff member's action: lift their suspension or
+    ban (early, or by a new suspension that replaces theirs) or decide an appeal against it.
+
+    It takes a rank at least that of the staff member who took the action, as they hold it
+    now (`acted_by`; None when that account is gone), so a content moderator never overturns
+    an admin's or the superuser's ban (docs/decisions.md, "Trust and safety").
+    """
+    return acted_by is None or _RANK[role_of(actor)] >= _RANK[role_of(acted_by)]
+
+
 def may_grant(actor: Actor, target: Actor, new_role: Role | None) -> bool:
     """Whether the actor may set the target's role to ``new_role`` (None removes it).
 
