@@ -606,3 +606,39 @@ def test_deadline_approaching_is_false_for_cancelled_and_completed_jobs(
     assert approaching(client, still_open["id"]) is True
     assert approaching(client, cancelled["id"]) is False
     assert approaching(client, completed["id"]) is False
+
+
+def test_a_list_statement_built_once_takes_each_request_s_values(
+        client: falcon.testing.TestClient, market: Marketplace, board: dict[str, int],
+        buyer: ApiUser, artist: ApiUser) -> None:
+    """Job pages by number reuse one statement per shape of filters; each request's values,
+    page and page size are bound at its execution, whatever request built the statement."""
+    bid = market.bid(artist, board["b"], "400.00")
+    client.simulate_post(f"/api/jobs/{board['b']}/hire/", headers=buyer.headers,
+                         json={"bid_id": bid["id"]})
+
+    def listed(query: str) -> tuple[str, int]:
+        response = client.simulate_get("/api/jobs/", query_string=query)
+        names = {board[name]: name for name in "abc"}
+        return "".join(names[job_id] for job_id in ids(response)), response.json["count"]
+
+    # One shape, each value its own answer (the first request built the statement).
+    assert listed("status=open") == ("ca", 2)
+    assert listed("status=in_progress") == ("b", 1)
+    assert listed(f"category={board['music']}") == ("b", 1)
+    assert listed(f"category={board['design']}") == ("ca", 2)
+    # Two filters: counted by the statement, not a counter; values bound to both.
+    assert listed(f"status=open&category={board['design']}") == ("ca", 2)
+    assert listed(f"status=open&category={board['music']}") == ("", 0)
+    assert listed("min_budget=500.01") == ("c", 1)
+    assert listed("min_budget=400") == ("cb", 2)
+    assert listed("min_budget=150&max_budget=350") == ("ba", 2)
+    assert listed("min_budget=250&max_budget=550") == ("b", 1)
+    assert listed("search=job b") == ("b", 1)
+    assert listed("search=job c") == ("c", 1)
+    assert listed("search=zzz") == ("", 0)
+    # The page and its size are bound too.
+    assert listed("ordering=budget_min&page_size=1&page=2") == ("b", 3)
+    assert listed("ordering=budget_min&page_size=1&page=3") == ("c", 3)
+    assert listed("ordering=budget_min&page_size=2&page=1") == ("ab", 3)
+    assert listed("") == ("cba", 3)

@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import attrs
 from sqlalchemy import (
     ColumnElement,
     Engine,
+    Integer,
     Select,
     and_,
+    bindparam,
     func,
     literal,
     or_,
     select,
 )
 
-from cultureup.adapters.sqlalchemy.catalog.search_queries import indexed_search
+from cultureup.adapters.sqlalchemy.catalog.search_queries import (
+    indexed_search,
+    search_parameters,
+)
 from cultureup.adapters.sqlalchemy.counts import (
     CursorSeal,
     Seek,
@@ -29,9 +36,11 @@ from cultureup.adapters.sqlalchemy.counts import (
     keyed_page,
     order_clauses,
     ordered_seek,
+    read_count,
     window,
 )
 from cultureup.adapters.sqlalchemy.tables import audit_log, bids, categories, jobs, users
+from cultureup.application.catalog.search import parse_search_query
 from cultureup.application.views import (
     AuditFilters,
     BidFilters,
@@ -99,6 +108,12 @@ class SqlAlchemyJobQueries:
         # column and FROM bookkeeping on first compile, and threads racing through that first
         # compile can see it half-built ("Can't determine which FROM clause to join from").
         self._job_select().compile(dialect=engine.dialect)
+        # Numbered job pages' statements by shape of filters (`_numbered_jobs`), and the
+        # job detail's statement.
+        self._job_pages: dict[tuple[Any, ...], tuple[Select[Any], Select[Any] | None]] = {}
+        self._building = threading.Lock()
+        self._one_job = self._job_select().where(jobs.c.id == bindparam("job_id"))
+        self._one_job.compile(dialect=engine.dialect)
 
     # -- jobs ------------------------------------------------------------------------------
 
@@ -129,16 +144,13 @@ class SqlAlchemyJobQueries:
         )
 
     def list_jobs(self, filters: JobFilters, page: PageRequest) -> Page[JobView]:
+        if page.cursor is None:
+            return self._numbered_jobs(filters, page)
         dialect = self._engine.dialect.name
-        order = order_clauses(filters.ordering, JOB_ORDERINGS,
-                              (jobs.c.created_at.desc(), jobs.c.id.desc()), jobs.c.id)
+        order = _job_order(filters)
         conditions, equalities = _job_conditions(filters, dialect, walk=True)
         counted, _ = _job_conditions(filters, dialect, walk=False)
-        ranged = (filters.min_budget, filters.max_budget, filters.search)
-        # The `jobs` counters count the jobs the public sees (not removed).
-        scope = None if filters.include_removed or any(
-            value is not None for value in ranged) else counted_scope(
-            "jobs", equalities, JOB_COUNTED_FACETS)
+        scope = _job_counted_scope(filters, equalities)
         return keyed_page(
             self._engine,
             keys=select(jobs.c.id).where(*conditions).order_by(*order),
@@ -148,10 +160,53 @@ class SqlAlchemyJobQueries:
             seek=ordered_seek(filters.ordering, "-created_at", JOB_ORDERINGS, jobs.c.id,
                               self._seal))
 
+    def _numbered_jobs(self, filters: JobFilters, page: PageRequest) -> Page[JobView]:
+        """A page by number, as `list_jobs` reads it, by the statements of this shape of
+        filters built on first use; the filters' values and the page's bounds are bound at
+        each execution (building the statements per request cost more Python than the rest
+        of the request)."""
+        key = _job_shape(filters)
+        built = self._job_pages.get(key)
+        if built is None:
+            with self._building:
+                built = self._job_pages.get(key) or self._build_jobs_page(filters)
+                self._job_pages[key] = built
+        rows, count = built
+        parameters = _job_parameters(filters, self._engine.dialect.name)
+        parameters.update(page_limit=page.page_size, page_offset=page.offset)
+        with self._engine.connect() as connection:
+            if count is None:
+                scope = _job_counted_scope(filters, _job_equalities(filters))
+                assert scope is not None  # the shape has a counter (`_build_jobs_page`)
+                total = read_count(connection, scope)
+            else:
+                total = int(connection.execute(count, parameters).scalar_one())
+            found = connection.execute(rows, parameters).mappings().all()
+        return finish(found, total, page, _job_view, None)
+
+    def _build_jobs_page(self, filters: JobFilters
+                         ) -> tuple[Select[Any], Select[Any] | None]:
+        """The rows statement of a numbered job page and, when no counter holds the count,
+        the count statement; compiled here, under the lock (see `__init__`)."""
+        dialect = self._engine.dialect.name
+        order = _job_order(filters)
+        conditions, equalities = _job_conditions(filters, dialect, walk=True)
+        counted, _ = _job_conditions(filters, dialect, walk=False)
+        keys = (select(jobs.c.id).where(*conditions).order_by(*order)
+                .limit(bindparam("page_limit", type_=Integer))
+                .offset(bindparam("page_offset", type_=Integer)).subquery("page_keys"))
+        rows = self._job_select(keys).order_by(*order)
+        count = None
+        if _job_counted_scope(filters, equalities) is None:
+            count = select(func.count()).select_from(jobs).where(*counted)
+        for statement in (rows, count):
+            if statement is not None:
+                statement.compile(dialect=self._engine.dialect)
+        return rows, count
+
     def get_job(self, job_id: int) -> JobView:
         with self._engine.connect() as connection:
-            row = connection.execute(
-                self._job_select().where(jobs.c.id == job_id)).mappings().first()
+            row = connection.execute(self._one_job, {"job_id": job_id}).mappings().first()
         if row is None:
             raise NotFound("Job not found.")
         return _job_view(row)
@@ -221,13 +276,61 @@ JOB_COUNTED_FACETS = ("status", "category_id", "experience_level", "buyer_id")
 JOB_LEADING_FACETS = ("status", "buyer_id", "category_id", "experience_level")
 
 
+# The job filters whose values are bound parameters of the list's statements, named
+# `filter_<name>` (`include_removed` is written into the statement, `search` binds
+# `search_terms`).
+JOB_BOUND_FILTERS = (*JOB_COUNTED_FACETS, "min_budget", "max_budget")
+
+
+def _job_order(filters: JobFilters) -> list[Any]:
+    return order_clauses(filters.ordering, JOB_ORDERINGS,
+                         (jobs.c.created_at.desc(), jobs.c.id.desc()), jobs.c.id)
+
+
+def _job_equalities(filters: JobFilters) -> dict[str, Any]:
+    return {name: getattr(filters, name) for name in JOB_COUNTED_FACETS
+            if getattr(filters, name) is not None}
+
+
+def _job_counted_scope(filters: JobFilters, equalities: dict[str, Any]) -> str | None:
+    """The counter holding the count of these filters, if one does: the `jobs` counters
+    count the jobs the public sees (not removed), under one equality filter at most."""
+    if filters.include_removed or any(value is not None for value in (
+            filters.min_budget, filters.max_budget, filters.search)):
+        return None
+    return counted_scope("jobs", equalities, JOB_COUNTED_FACETS)
+
+
+def _job_shape(filters: JobFilters) -> tuple[Any, ...]:
+    """What the job list's statements depend on: which filters are given, the ordering,
+    `include_removed`, and whether the search has words."""
+    values = attrs.asdict(filters, recurse=False)
+    search = values.pop("search")
+    return (*((name, value if value is None or isinstance(value, bool) or name == "ordering"
+               else "given") for name, value in values.items()),
+            None if search is None else bool(parse_search_query(search)))
+
+
+def _job_parameters(filters: JobFilters, dialect: str) -> dict[str, Any]:
+    """The values of the job list statements' bound parameters (`_job_conditions`)."""
+    values = {f"filter_{name}": getattr(filters, name) for name in JOB_BOUND_FILTERS
+              if getattr(filters, name) is not None}
+    if filters.search:
+        values.update(search_parameters(dialect, "job", filters.search))
+    return values
+
+
+def _job_bound(name: str, value: Any) -> Any:
+    return bindparam(f"filter_{name}", value, type_=jobs.c[name].type)
+
+
 def _job_conditions(filters: JobFilters, dialect: str, *,
                     walk: bool) -> tuple[list[ColumnElement[bool]], dict[str, Any]]:
     """The WHERE terms and the equality filters given; for the page (`walk`) one column
-    leads the index walk and the others are checked on the way (see counts.Unindexed)."""
+    leads the index walk and the others are checked on the way (see counts.Unindexed).
+    The filters' values are bound parameters (`_job_parameters` gives them)."""
     order_name = (filters.ordering or "created_at").lstrip("-")
-    equalities = {name: getattr(filters, name) for name in JOB_COUNTED_FACETS
-                  if getattr(filters, name) is not None}
+    equalities = _job_equalities(filters)
     lead = next((name for name in JOB_LEADING_FACETS if name in equalities
                  and (name == "status" or order_name == "created_at")), None)
 
@@ -237,14 +340,16 @@ def _job_conditions(filters: JobFilters, dialect: str, *,
         return Unindexed(jobs.c[name])
 
     conditions: list[ColumnElement[bool]] = [
-        column(name) == value for name, value in equalities.items()]
+        column(name) == _job_bound(name, value) for name, value in equalities.items()]
     if not filters.include_removed:
         conditions.append(jobs.c.removed_at.is_(None))
     # Budgets are ranges: keep jobs whose range reaches the caller's bounds.
     if filters.min_budget is not None:
-        conditions.append(column("budget_max") >= filters.min_budget)
+        conditions.append(column("budget_max") >= bindparam(
+            "filter_min_budget", filters.min_budget, type_=jobs.c.budget_max.type))
     if filters.max_budget is not None:
-        conditions.append(column("budget_min") <= filters.max_budget)
+        conditions.append(column("budget_min") <= bindparam(
+            "filter_max_budget", filters.max_budget, type_=jobs.c.budget_min.type))
     if filters.search:
         conditions.append(indexed_search(dialect, "job", jobs.c.id, filters.search))
     return conditions, equalities
