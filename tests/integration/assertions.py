@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import falcon.testing
+import jsonschema
 
 ENVELOPE_KEYS = {"success", "error", "detail", "details"}
 
@@ -27,3 +28,16 @@ def assert_error(response: falcon.testing.Result, status: int,
     if status == 401:
         assert response.headers.get("WWW-Authenticate") == "Token"
     return body
+
+
+def documented_body_is_valid(client: falcon.testing.TestClient, operation: str,
+                             body: dict[str, Any], media_type: str = "application/json"
+                             ) -> bool:
+    """Whether /api/openapi.json calls `body` a valid request body of `operation`
+    ("METHOD /path/" as the document spells it) sent as `media_type`."""
+    document = client.simulate_get("/api/openapi.json").json
+    method, path = operation.split(" ", 1)
+    schema = document["paths"][path][method.lower()]["requestBody"]["content"][media_type][
+        "schema"]
+    resolver = {"$ref": schema["$ref"], "components": document["components"]}
+    return jsonschema.Draft202012Validator(resolver).is_valid(body)

@@ -25,6 +25,7 @@ from cultureup.domain.catalog.equipment import EquipmentTerms
 from cultureup.domain.money import Money
 from cultureup.entrypoints.cli.app import app as cli_app
 from tests.integration.assertions import assert_error as refused
+from tests.integration.assertions import documented_body_is_valid
 from tests.integration.commerce_support import Commerce
 from tests.integration.conftest import STRONG_PASSWORD, ApiUser, Marketplace, QueryCounter
 
@@ -526,6 +527,42 @@ def test_stock_is_set_or_adjusted_never_below_zero(market: Marketplace, admin: A
     assert stock == [('{"stock_quantity": 10}', '{"stock_quantity": 75}', None),
                      ('{"stock_quantity": 75}', '{"stock_quantity": 50}',
                       "damaged in transit")]
+
+
+def test_the_document_states_the_rules_across_fields_the_server_checks(
+        market: Marketplace, admin: ApiUser) -> None:
+    """A rejection without a reason, a bulk action outside the list and a stock change with
+    both or neither of its fields are invalid in /api/openapi.json as on the server: each
+    body the document calls valid is accepted, each it calls invalid is a 400."""
+    client, services = market.client, market.services
+    work = artwork(market, market.user("artist"), market.category())
+    item = services.equipment.add_equipment(market.admin_actor(), EquipmentTerms(
+        name="Easel", equipment_type="other", price=Money("45.99"), stock_quantity=10)).id
+    cases = [
+        ("POST /api/admin/artworks/{artwork_id}/approve/", f"/api/admin/artworks/{work}/approve/",
+         [({}, True), ({"action": "approve"}, True), ({"action": "reject"}, False),
+          ({"action": "reject", "reason": " "}, False),
+          ({"action": "reject", "reason": "Blurry"}, True)]),
+        ("POST /api/admin/bulk/artworks/", "/api/admin/bulk/artworks/",
+         [({"artwork_ids": [work], "action": "0"}, False),
+          ({"artwork_ids": [work], "action": "reject"}, False),
+          ({"artwork_ids": [work], "action": "reject", "reason": ""}, False),
+          ({"artwork_ids": [work], "action": "reject", "reason": "Blurry"}, True),
+          ({"artwork_ids": [work], "action": "feature"}, True)]),
+        ("POST /api/admin/equipment/{equipment_id}/update-stock/",
+         f"/api/admin/equipment/{item}/update-stock/",
+         [({}, False), ({"stock_quantity": 4, "adjustment": 1}, False),
+          ({"reason": "count"}, False), ({"stock_quantity": 4}, True),
+          ({"adjustment": 1, "reason": "count"}, True)]),
+    ]
+    for operation, path, bodies in cases:
+        for body, valid in bodies:
+            assert documented_body_is_valid(client, operation, body) is valid, (operation, body)
+            response = client.simulate_post(path, headers=admin.headers, json=body)
+            if valid:
+                assert response.status_code == 200, (operation, body, response.text)
+            else:
+                assert response.status_code == 400, (operation, body, response.text)
 
 
 # -- the command line gives what the API gives -------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 from cultureup.application.views import AuditFilters, PageRequest
 from cultureup.domain.accounts.users import StaffRole
 from tests.integration.artwork_images import jpeg
+from tests.integration.assertions import documented_body_is_valid
 from tests.integration.conftest import ApiUser, Marketplace
 from tests.integration.moderation_support import staff_user
 
@@ -185,3 +186,38 @@ def test_bad_applications_and_strangers_change_nothing(market: Marketplace) -> N
     as_json = post("/api/verification-applications/", json={"documents": ["a"]},
                    headers=buyer.headers)
     assert as_json.status_code == 400 and "documents" in as_json.json["details"]
+
+
+def test_documents_are_files_sent_as_multipart_as_the_document_says(
+        market: Marketplace) -> None:
+    """The JSON and form bodies the document describes carry notes only and say a
+    `documents` key is invalid, as the server does (400); the multipart one lists the
+    documents as binary files."""
+    client, operation = market.client, "POST /api/verification-applications/"
+    document = client.simulate_get("/api/openapi.json").json
+    content = document["paths"]["/api/verification-applications/"]["post"]["requestBody"][
+        "content"]
+
+    def schema(media_type: str) -> dict[str, Any]:
+        name = content[media_type]["schema"]["$ref"].rsplit("/", 1)[1]
+        return document["components"]["schemas"][name]
+
+    for media_type in ("application/json", "application/x-www-form-urlencoded"):
+        assert set(schema(media_type)["properties"]) == {"notes"}
+        assert schema(media_type)["not"] == {"required": ["documents"]}
+    assert schema("multipart/form-data")["properties"]["documents"]["items"]["format"] == (
+        "binary")
+    artist = market.user("artist")
+    with_documents = {"notes": "My portfolio", "documents": ["not a file"]}
+    assert not documented_body_is_valid(client, operation, with_documents)
+    response = client.simulate_post("/api/verification-applications/", json=with_documents,
+                                    headers=artist.headers)
+    assert response.status_code == 400 and "documents" in response.json["details"]
+    assert client.simulate_get("/api/verification-applications/",
+                               headers=artist.headers).json["count"] == 0
+    notes_only = {"notes": "My portfolio"}
+    assert documented_body_is_valid(client, operation, notes_only)
+    response = client.simulate_post("/api/verification-applications/", json=notes_only,
+                                    headers=artist.headers)
+    assert response.status_code == 201, response.text
+    assert response.json["documents"] == []

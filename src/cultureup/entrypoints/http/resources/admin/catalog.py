@@ -4,8 +4,10 @@ staff. Permissions are the use cases' (domain/accounts/roles.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import falcon
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from cultureup.application.admin.artworks import (
     BULK_ACTIONS,
@@ -158,7 +160,20 @@ class AdminArtworkListResource:
         return AdminArtworkPage.of(req, page, lambda view: AdminArtwork.of(req, view))
 
 
+# A rejection needs a reason (told to the artist): a rule across two fields that the
+# document states, so that a request it calls valid is one the use case accepts.
+_REJECT_WITH_REASON: dict[str, Any] = {
+    "required": ["action", "reason"],
+    "properties": {"action": {"enum": ["reject"]}, "reason": {
+        "minLength": 1, "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"}}}
+
+
 class ModerationInput(Shape):
+    """Approve when `action` is absent or "approve"; "reject" needs a non-blank reason."""
+
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"properties": {"action": {"enum": ["approve"]}}}, _REJECT_WITH_REASON]})
+
     action: Choice(["approve", "reject"]) = None
     reason: Reason = None
 
@@ -272,10 +287,19 @@ class ArtworkStatsResource:
 
 
 class BulkArtworkInput(Shape):
+    """`action` one of BULK_ACTIONS; "reject" needs a non-blank reason."""
+
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"properties": {"action": {"enum": [a for a in BULK_ACTIONS if a != "reject"]}}},
+        _REJECT_WITH_REASON]})
+
     artwork_ids: list[Id] = Field(description=f"At least one id, at most {BULK_MAX_IDS} "
                                   "(repeats counted)",
                                   json_schema_extra={"minItems": 1, "maxItems": BULK_MAX_IDS})
-    action: Text(32, description="One of: " + ", ".join(BULK_ACTIONS))
+    # The pattern documents the choice; the use case answers an unknown one with the panel's
+    # own message ("Invalid action specified").
+    action: Text(32, description="One of: " + ", ".join(BULK_ACTIONS),
+                 pattern=f"^({'|'.join(BULK_ACTIONS)})$")
     reason: Reason = None
 
 
@@ -541,6 +565,11 @@ class DeactivateCategoryResource(_CategoryStateResource):
 
 
 class StockInput(Shape):
+    """Exactly one of `stock_quantity` and `adjustment` (the document says so with oneOf)."""
+
+    model_config = ConfigDict(json_schema_extra={"oneOf": [
+        {"required": ["stock_quantity"]}, {"required": ["adjustment"]}]})
+
     stock_quantity: Integer(0, MAX_STOCK, description="Set the stock to this") = None
     adjustment: Integer(-MAX_STOCK, MAX_STOCK, description="Add this (negative removes); "
                         "the stock never goes below zero") = None

@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import falcon
-from pydantic import Field, PlainValidator, WithJsonSchema
+from pydantic import ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic.json_schema import SkipJsonSchema
 
 from cultureup.application.collaboration.messages import Upload
 from cultureup.application.moderation.ports import ApplicationFilters, ApplicationView
@@ -49,6 +50,20 @@ Documents = Annotated[list[bytes], PlainValidator(_files),
                       WithJsonSchema({"type": "array", "maxItems": DOCUMENTS_MAX, "items": {
                           "type": "string", "format": "binary",
                           "description": "An image, a PDF, a ZIP archive or plain text"}})]
+
+
+def _not_files(value: Any) -> None:
+    raise invalid("Send the documents as files, in a multipart body.")
+
+
+class ApplicationNotes(Shape):
+    """A JSON or form application: notes only. Documents are files, sent as multipart; a
+    `documents` key here is a 400 (and invalid in the document: "not required")."""
+
+    model_config = ConfigDict(json_schema_extra={"not": {"required": ["documents"]}})
+
+    notes: Notes = ""
+    documents: SkipJsonSchema[Annotated[None, PlainValidator(_not_files)]] = None
 
 
 class ApplicationInput(Shape):
@@ -141,13 +156,14 @@ class OwnApplicationsResource:
 
     @endpoint("Apply for the verified badge (artists; notes and up to 5 documents, sent as "
               "multipart; a JSON or form body carries notes only)", TAG,
-              auth=True, body=ApplicationInput, response=Application, status=201, errors=(403, 409))
-    def on_post(self, req: falcon.Request, resp: falcon.Response, body: ApplicationInput
-                ) -> Application:
+              auth=True, body=ApplicationInput, text_body=ApplicationNotes,
+              response=Application, status=201, errors=(403, 409))
+    def on_post(self, req: falcon.Request, resp: falcon.Response,
+                body: ApplicationInput | ApplicationNotes) -> Application:
         actor = require_actor(req)
         names = getattr(req.context, "filenames", {}).get("documents", [])
         uploads = [Upload(filename=names[i] if i < len(names) else "", data=data)
-                   for i, data in enumerate(body.documents)]
+                   for i, data in enumerate(body.documents or [])]
         view = self._verification.apply(actor, notes=body.notes, documents=uploads,
                                         ip=req.context.ip)
         return Application.of(req, view, actor)
