@@ -360,21 +360,26 @@ def test_an_appeal_after_twenty_days_is_refused(
 
 
 class RecordingContent:
-    """Stands in for the content use case: records each step it is asked to take inside
-    the caller's transaction."""
+    """Wraps the content use case: records each step it is asked to take inside the
+    caller's transaction, and takes it."""
 
-    def __init__(self) -> None:
+    def __init__(self, real: Any) -> None:
         self.calls: list[tuple[Any, ...]] = []
+        self._real = real
 
     def remove_within(self, uow: Any, actor: Any, content_type: str, object_id: int,
                       reason: str | None, *, report_id: int | None = None,
-                      ip: str | None = None) -> None:
+                      ip: str | None = None) -> Any:
         self.calls.append(("remove", actor.id, content_type, object_id, reason, report_id))
+        return self._real.remove_within(uow, actor, content_type, object_id, reason,
+                                        report_id=report_id, ip=ip)
 
     def restore_within(self, uow: Any, actor: Any, content_type: str, object_id: int,
                        reason: str | None, *, report_id: int | None = None,
-                       ip: str | None = None) -> None:
+                       ip: str | None = None) -> Any:
         self.calls.append(("restore", actor.id, content_type, object_id, reason, report_id))
+        return self._real.restore_within(uow, actor, content_type, object_id, reason,
+                                         report_id=report_id, ip=ip)
 
 
 def test_removed_content_goes_through_the_content_use_case_and_an_approved_appeal_restores(
@@ -388,7 +393,7 @@ def test_removed_content_goes_through_the_content_use_case_and_an_approved_appea
     on_user = post(client, "/api/reports/", buyer, {
         "content_type": "user", "object_id": artist.id, "reason": "offensive"}).json["id"]
     body = {"status": "resolved", "action": "removed_content", "reason": "Hateful imagery"}
-    content = RecordingContent()
+    content = RecordingContent(services.moderation_reports.content)
     services.moderation_reports.content = content
     services.sanctions.content = content
     wrong = client.simulate_patch(f"/api/admin/reports/{on_user}/update/",

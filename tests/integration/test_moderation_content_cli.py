@@ -49,6 +49,11 @@ def test_remove_and_restore_match_the_http_answers(market: Marketplace,
     assert {k: by_cli[k] for k in same} == {k: by_http[k] for k in same}
     assert by_cli["removed_by"] == by_http["removed_by"]["username"] == "mod_jamal"
     assert market.client.simulate_get(f"/api/jobs/{first['id']}/").status_code == 404
+    # Each removal, by the CLI or HTTP, is a moderation action the owner reads and may appeal.
+    actions = market.client.simulate_get("/api/moderation/actions/",
+                                         headers=buyer.headers).json["results"]
+    assert sorted((each["action"], each["target_id"]) for each in actions) == sorted(
+        [("content_removal", first["id"]), ("content_removal", second["id"])])
 
     code, out = cli(env, "moderation", "remove", str(first["id"]), "--as", "mod_jamal",
                     "--type", "job", "--reason", "Again")

@@ -220,3 +220,112 @@ def test_a_sanction_is_undone_or_its_appeal_decided_only_by_a_rank_at_least_its_
                 {"reason": "Spam", "duration_days": 3}).status_code == 200
     assert post(market, f"/api/admin/users/{other.id}/unsuspend/", peer,
                 {"reason": "Ok"}).status_code == 200
+
+
+# -- 2. every removal is a moderation action on the owner, every restoration a lifting -------
+
+def _actions(market: Marketplace, user: ApiUser) -> list[dict[str, Any]]:
+    answer = market.client.simulate_get("/api/moderation/actions/", headers=user.headers)
+    assert answer.status_code == 200, answer.text
+    return list(answer.json["results"])
+
+
+def test_a_direct_removal_is_the_owners_action_to_read_and_appeal_and_approval_restores(
+        market: Marketplace, services: Services) -> None:
+    artist = market.user("artist")
+    moderator, other = staff_user(market, "mod_rm"), staff_user(market, "mod_rm2")
+    artwork_id = _artwork(market, artist)
+    removed = post(market, f"/api/admin/content/{artwork_id}/remove/", moderator,
+                   {"content_type": "product", "reason": "Stolen image"})
+    assert removed.status_code == 200, removed.text
+    [action] = _actions(market, artist)
+    assert {key: action[key] for key in ("action", "target_type", "target_id", "reason",
+                                         "report_id", "reversed_at")} == {
+        "action": "content_removal", "target_type": "artwork", "target_id": artwork_id,
+        "reason": "Stolen image", "report_id": None, "reversed_at": None}
+    assert action["moderator"] == {"id": moderator.id, "username": "mod_rm"}
+    assert post(market, f"/api/moderation/actions/{action['id']}/appeal/", artist,
+                {"reason": "I painted it"}).status_code == 201
+    assert post(market, f"/api/admin/appeals/{action['id']}/decide/", moderator,
+                {"decision": "approve", "reason": "Mine"}).status_code == 403
+    approved = post(market, f"/api/admin/appeals/{action['id']}/decide/", other,
+                    {"decision": "approve", "reason": "Provenance shown"})
+    assert approved.status_code == 200, approved.text
+    assert market.client.simulate_get(f"/api/artworks/{artwork_id}/").status_code == 200
+    lifting, appealed = _actions(market, artist)
+    assert (lifting["action"], lifting["target_id"]) == ("content_restoration", artwork_id)
+    assert appealed["reversed_at"] is not None
+    assert appealed["appeal"]["status"] == "approved"
+
+
+def test_a_direct_restore_lifts_the_removal_and_is_recorded_and_the_removal_is_not_appealable(
+        market: Marketplace, services: Services) -> None:
+    buyer = market.user("buyer")
+    moderator = staff_user(market, "mod_job")
+    job = market.job(buyer)
+    assert post(market, f"/api/admin/content/{job['id']}/remove/", moderator,
+                {"content_type": "job", "reason": "Off-platform payment"}).status_code == 200
+    [removal] = _actions(market, buyer)
+    assert (removal["action"], removal["target_type"]) == ("content_removal", "job")
+    restored = post(market, f"/api/admin/content/{job['id']}/restore/", moderator,
+                    {"content_type": "job", "reason": "Edited"})
+    assert restored.status_code == 200, restored.text
+    lifting, removal = _actions(market, buyer)
+    assert (lifting["action"], lifting["reason"]) == ("content_restoration", "Edited")
+    assert removal["reversed_at"] is not None
+    late = post(market, f"/api/moderation/actions/{removal['id']}/appeal/", buyer,
+                {"reason": "Please"})
+    assert late.status_code == 409
+    # A lifting is a record, not a sanction: no appeal.
+    assert post(market, f"/api/moderation/actions/{lifting['id']}/appeal/", buyer,
+                {"reason": "Please"}).status_code == 409
+
+
+def test_a_report_driven_removal_is_one_action_linked_to_the_report(
+        market: Marketplace, services: Services) -> None:
+    artist, buyer = market.user("artist"), market.user("buyer")
+    moderator = staff_user(market, "mod_rep")
+    artwork_id = _artwork(market, artist)
+    report = post(market, "/api/reports/", buyer, {
+        "content_type": "artwork", "object_id": artwork_id, "reason": "plagiarism"})
+    done = patch_report(market, report.json["id"], moderator, {
+        "status": "resolved", "action": "removed_content", "reason": "Copied"})
+    assert done.status_code == 200, done.text
+    [action] = _actions(market, artist)
+    assert (action["action"], action["report_id"]) == ("content_removal", report.json["id"])
+    assert rows(services, moderation_actions) == 1
+
+
+def test_equipment_removal_has_no_owner_action_and_no_appeal_but_is_audited(
+        market: Marketplace, services: Services) -> None:
+    from cultureup.application.views import AuditFilters, PageRequest
+    from cultureup.domain.catalog.equipment import EquipmentTerms
+    from cultureup.domain.money import Money
+    moderator = staff_user(market, "mod_eq")
+    item = market.services.equipment.add_equipment(market.admin_actor(), EquipmentTerms(
+        name="Easel", equipment_type="other", price=Money("40.00"), stock_quantity=3))
+    for verb in ("remove", "restore"):
+        answer = post(market, f"/api/admin/content/{item.id}/{verb}/", moderator,
+                      {"content_type": "equipment", "reason": "Recall"})
+        assert answer.status_code == 200, answer.text
+    assert rows(services, moderation_actions) == 0
+    audited = services.audit.list_entries(None, AuditFilters(
+        action="moderation.content_removed"), PageRequest.of(1, 10))
+    assert audited.total == 1
+
+
+def test_a_removal_by_a_higher_role_is_restored_only_by_that_rank_or_above(
+        market: Marketplace) -> None:
+    artist = market.user("artist")
+    admin = staff_user(market, "admin_rm", StaffRole.ADMIN)
+    moderator = staff_user(market, "mod_under")
+    artwork_id = _artwork(market, artist)
+    assert post(market, f"/api/admin/content/{artwork_id}/remove/", admin,
+                {"content_type": "artwork", "reason": "Illegal"}).status_code == 200
+    refused = post(market, f"/api/admin/content/{artwork_id}/restore/", moderator,
+                   {"content_type": "artwork", "reason": "Looks fine"})
+    assert refused.status_code == 403, refused.text
+    assert market.client.simulate_get(f"/api/artworks/{artwork_id}/").status_code == 404
+    assert len(_actions(market, artist)) == 1
+    assert post(market, f"/api/admin/content/{artwork_id}/restore/", admin,
+                {"content_type": "artwork", "reason": "Cleared"}).status_code == 200

@@ -65,6 +65,7 @@ from cultureup.domain.hiring.jobs import ExperienceLevel, Job, JobStatus
 from cultureup.domain.moderation.content import ContentItem, ContentType, Removal
 from cultureup.domain.money import Money
 from tests.unit.fakes import FakeClock, RecordingEventPublisher
+from tests.unit.sanction_fakes import InMemoryModerationActions, ModerationState
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -90,6 +91,7 @@ class State:
 class CommerceStore:
     def __init__(self) -> None:
         self.state = State()
+        self.moderation = ModerationState()
         self._ids = itertools.count(1)
 
     def next_id(self) -> int:
@@ -297,6 +299,14 @@ class FakeProcessedEvents(_Repo):
         return True
 
 
+class FakeUsers(_Repo):
+    def get(self, user_id: int) -> User:
+        user = self.s.users.get(user_id)
+        if user is None:
+            raise NotFound("User not found.")
+        return user
+
+
 class FakeAudit(_Repo):
     def add(self, entry: AuditEntry) -> None:
         self.s.audit.append(entry)
@@ -324,9 +334,12 @@ class CommerceUnitOfWork:
         self.processed_events = FakeProcessedEvents(self)
         self.audit = FakeAudit(self)
         self.notifications = FakeNotifications(self)
+        self.users = FakeUsers(self)
+        self.moderation_actions = InMemoryModerationActions(store.moderation)
 
     def __enter__(self) -> Self:
         self.state = copy.deepcopy(self.store.state)
+        self.moderation_actions.pending.clear()
         self._after_commit: list[Callable[[], None]] = []
         return self
 
@@ -335,6 +348,7 @@ class CommerceUnitOfWork:
 
     def commit(self) -> None:
         self.store.state = self.state
+        self.moderation_actions.commit()
         self.state = copy.deepcopy(self.state)
         run_after_commit(self._after_commit)
 

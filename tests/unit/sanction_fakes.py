@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from cultureup.domain.errors import NotFound
-from cultureup.domain.moderation.actions import RESTRICTING, ModerationAction
+from cultureup.domain.moderation.actions import RESTRICTING, ActionKind, ModerationAction
 from cultureup.domain.moderation.reports import ContentType, Report
 
 
@@ -50,6 +50,14 @@ class _Buffered:
 class InMemoryModerationActions(_Buffered):
     def __init__(self, state: ModerationState) -> None:
         super().__init__(state, "actions")
+
+    def unreversed_removal(self, user_id: int, target_type: str, target_id: int
+                           ) -> ModerationAction | None:
+        found = [action for action in self._rows().values()
+                 if action.user_id == user_id and action.kind is ActionKind.CONTENT_REMOVAL
+                 and action.reversed_at is None and action.target_type == target_type
+                 and action.target_id == target_id]
+        return copy.deepcopy(max(found, key=lambda action: action.id or 0)) if found else None
 
     def unreversed_restrictions(self, user_id: int) -> list[ModerationAction]:
         return [copy.deepcopy(action) for action in self._rows().values()

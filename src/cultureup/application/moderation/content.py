@@ -17,6 +17,7 @@ from cultureup.application.audit import record
 from cultureup.application.catalog.artwork_images import ArtworkImages
 from cultureup.application.collaboration.ports import Notifier
 from cultureup.application.moderation.ports import ContentFilters, ContentQueries, ContentRow
+from cultureup.application.moderation.sanctions import ensure_may_undo
 from cultureup.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from cultureup.application.views import Page, PageRequest, UserRef
 from cultureup.domain.accounts.roles import Permission, require
@@ -28,6 +29,7 @@ from cultureup.domain.collaboration.notifications import (
     NotificationType,
 )
 from cultureup.domain.errors import InvalidState, NotFound
+from cultureup.domain.moderation.actions import ActionKind, ModerationAction
 from cultureup.domain.moderation.content import (
     ContentItem,
     ContentType,
@@ -112,9 +114,12 @@ class ModerationContentService:
         if not uow.content.mark_removed(item, removal):
             raise InvalidState(f"This {kind.value} is already removed.")
         self._files_follow(uow, kind, object_id)
+        action = self._record_action(uow, actor, ActionKind.CONTENT_REMOVAL, item, reason,
+                                     now=now, report_id=report_id)
         record(uow, now=now, action=AuditAction.CONTENT_REMOVED, actor_id=actor.id,
                actor_username=actor.username, target_type=kind.value, target_id=object_id,
-               ip_address=ip, reason=reason, report_id=report_id, title=item.title)
+               ip_address=ip, reason=reason, report_id=report_id, title=item.title,
+               moderation_action_id=action.id if action else None)
         self._tell_owner(uow, item, NotificationType.CONTENT_REMOVED,
                          f"Your {_noun(kind)} '{item.title}' was removed by a moderator. "
                          f"Reason: {reason}", now)
@@ -131,14 +136,26 @@ class ModerationContentService:
         now = self._clock.now()
         item = self._find(uow, kind, object_id)
         item.ensure_restorable()
+        removal_action = None
+        if item.owner_id is not None:
+            removal_action = uow.moderation_actions.unreversed_removal(
+                item.owner_id, kind.value, object_id)
+        if removal_action is not None:
+            ensure_may_undo(uow, actor, removal_action)
         if not uow.content.clear_removal(item, now=now):
             raise InvalidState(f"This {kind.value} is not removed.")
         self._files_follow(uow, kind, object_id)
         assert item.removal is not None
+        if removal_action is not None:
+            removal_action.reverse(by=actor, now=now)
+            uow.moderation_actions.save(removal_action)
+        action = self._record_action(uow, actor, ActionKind.CONTENT_RESTORATION, item, reason,
+                                     now=now, report_id=report_id)
         record(uow, now=now, action=AuditAction.CONTENT_RESTORED, actor_id=actor.id,
                actor_username=actor.username, target_type=kind.value, target_id=object_id,
                ip_address=ip, reason=reason, report_id=report_id, title=item.title,
-               removal_reason=item.removal.reason)
+               removal_reason=item.removal.reason,
+               moderation_action_id=action.id if action else None)
         self._tell_owner(uow, item, NotificationType.CONTENT_RESTORED,
                          f"Your {_noun(kind)} '{item.title}' was restored by a moderator. "
                          f"Reason: {reason}", now)
@@ -148,6 +165,22 @@ class ModerationContentService:
                                  removed_at=None, reason=reason, acted_by=me, acted_at=now)
 
     # -- helpers ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _record_action(uow: UnitOfWork, actor: Actor, kind: ActionKind, item: ContentItem,
+                       reason: str, *, now: datetime, report_id: int | None
+                       ) -> ModerationAction | None:
+        """The moderation action on the listing's owner, which they read and may appeal (a
+        removal; a restoration is a lifting, recorded only). Equipment is the platform's own
+        stock, with no user to read or appeal it: none (the audit entry records it)."""
+        if item.owner_id is None:
+            return None
+        action = ModerationAction.record(kind=kind, user_id=item.owner_id, moderator=actor,
+                                         reason=reason, now=now, report_id=report_id,
+                                         target_type=item.content_type.value,
+                                         target_id=item.id)
+        uow.moderation_actions.add(action)
+        return action
 
     def _files_follow(self, uow: UnitOfWork, kind: ContentType, object_id: int) -> None:
         # An artwork's public image follows its visibility once the change is committed

@@ -230,17 +230,14 @@ class ReportService:
                 self.content.remove_within(uow, actor, report.content_type.value,
                                            report.object_id, reason, report_id=report.id,
                                            ip=ip)
-            if chosen in (ReportAction.BANNED_USER, ReportAction.WARNED_USER,
-                          ReportAction.REMOVED_CONTENT):
+            if chosen in (ReportAction.BANNED_USER, ReportAction.WARNED_USER):
+                # (A removal's moderation action is recorded by the content use case, as
+                # for every removal.)
                 assert reason is not None
                 target = uow.users.get(report.reported_user_id)
                 kind = {ReportAction.BANNED_USER: ActionKind.BAN,
-                        ReportAction.WARNED_USER: ActionKind.WARNING,
-                        ReportAction.REMOVED_CONTENT: ActionKind.CONTENT_REMOVAL}[chosen]
+                        ReportAction.WARNED_USER: ActionKind.WARNING}[chosen]
                 impose(uow, actor, kind, target, reason=reason, now=now, report_id=report.id,
-                       ip=ip, target_type=report.content_type.value
-                       if kind is ActionKind.CONTENT_REMOVAL else "user",
-                       target_id=report.object_id if kind is ActionKind.CONTENT_REMOVAL
-                       else None)
+                       ip=ip)
             uow.commit()
         return self._queries.get_report(report_id)

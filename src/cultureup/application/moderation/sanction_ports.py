@@ -28,6 +28,11 @@ class ModerationActionRepository(Protocol):
         """Write the reversal and appeal fields of a loaded action."""
         ...
 
+    def unreversed_removal(self, user_id: int, target_type: str, target_id: int
+                           ) -> ModerationAction | None:
+        """The content removal of the user's listing that nobody reversed, if any."""
+        ...
+
     def unreversed_restrictions(self, user_id: int) -> list[ModerationAction]:
         """The user's suspensions and bans that nobody lifted (expired ones included: the
         domain compares them with the clock)."""

@@ -35,9 +35,11 @@ class ActionKind(enum.StrEnum):
     CONTENT_REMOVAL = "content_removal"
     UNSUSPENSION = "unsuspension"
     UNBAN = "unban"
+    CONTENT_RESTORATION = "content_restoration"
 
 
-# The sanctions a user may appeal; liftings are records only.
+# The sanctions a user may appeal; liftings (unsuspension, unban, content restoration) are
+# records only.
 APPEALABLE = frozenset({ActionKind.SUSPENSION, ActionKind.BAN, ActionKind.WARNING,
                         ActionKind.CONTENT_REMOVAL})
 RESTRICTING = frozenset({ActionKind.SUSPENSION, ActionKind.BAN})

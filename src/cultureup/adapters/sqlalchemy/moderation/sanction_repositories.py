@@ -72,6 +72,19 @@ class SqlAlchemyModerationActionRepository:
         self._c.execute(update(moderation_actions)
                         .where(moderation_actions.c.id == action.id).values(**values))
 
+    def unreversed_removal(self, user_id: int, target_type: str, target_id: int
+                           ) -> ModerationAction | None:
+        # The (user_id, kind) index of actions not reversed, then the few of that user.
+        row = self._c.execute(select(moderation_actions).where(
+            moderation_actions.c.user_id == user_id,
+            moderation_actions.c.kind == ActionKind.CONTENT_REMOVAL.value,
+            moderation_actions.c.reversed_at.is_(None),
+            moderation_actions.c.target_type == target_type,
+            moderation_actions.c.target_id == target_id)
+            .order_by(moderation_actions.c.id.desc()).limit(1)
+            .with_for_update()).mappings().first()
+        return None if row is None else action_of(row)
+
     def unreversed_restrictions(self, user_id: int) -> list[ModerationAction]:
         rows = self._c.execute(select(moderation_actions).where(
             moderation_actions.c.user_id == user_id,
