@@ -56,11 +56,14 @@ class JobService:
     def list_jobs(self, filters: JobFilters, page: PageRequest) -> Page[JobView]:
         _check_job_filters(filters)
         result = self._queries.list_jobs(filters, page)
-        return attrs.evolve(result, items=[self._with_computed(job) for job in result.items])
+        now = self._clock.now()
+        return attrs.evolve(result, items=[self._with_computed(job, now)
+                                           for job in result.items])
 
     def get_job(self, job_id: int, *, actor: Actor | None = None) -> JobView:
         """A job; one a moderator removed is NotFound to all but its buyer and staff."""
-        return self._with_computed(visible_job(self._queries.get_job(job_id), actor))
+        return self._with_computed(visible_job(self._queries.get_job(job_id), actor),
+                                   self._clock.now())
 
     def list_job_bids(self, actor: Actor, job_id: int, filters: BidFilters,
                       page: PageRequest) -> Page[BidView]:
@@ -186,9 +189,16 @@ class JobService:
             uow.contracts.save(contract)
         notify(self._notifier, uow, job.events, now)
 
-    def _with_computed(self, job: JobView) -> JobView:
-        return attrs.evolve(job, deadline_approaching=is_deadline_approaching(
-            status=job.status, deadline=job.deadline, now=self._clock.now()))
+    @staticmethod
+    def _with_computed(job: JobView, now: datetime) -> JobView:
+        """`job` with `deadline_approaching` as of `now` (one instant for a whole page); the
+        view itself when it already holds that value (copying a view per row cost more than
+        the rest of the use case, and most jobs are not near their deadline)."""
+        approaching = is_deadline_approaching(status=job.status, deadline=job.deadline,
+                                              now=now)
+        if approaching == job.deadline_approaching:
+            return job
+        return attrs.evolve(job, deadline_approaching=approaching)
 
 
 def visible_job(job: JobView, actor: Actor | None) -> JobView:
