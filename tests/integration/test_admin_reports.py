@@ -364,6 +364,11 @@ def test_charts_and_overview(market: Marketplace, history: dict[str, Any]) -> No
     ({"start_date": "2026-02-30"}, "start_date"),
     ({"end_date": "01/03/2026"}, "end_date"),
     ({"start_date": "\uff12\uff10\uff12\uff16-03-01"}, "start_date"),  # fullwidth digits
+    # far dates: outside the report range (1970-01-01 to 9998-12-31), never an overflow
+    ({"start_date": "9999-12-30", "end_date": "9999-12-31"}, "start_date"),
+    ({"start_date": "9999-12-31"}, "start_date"),
+    ({"end_date": "0001-01-01"}, "end_date"),
+    ({"start_date": "0001-01-01", "end_date": "0001-12-31"}, "start_date"),
 ])
 def test_a_bad_period_is_a_400_naming_the_field(market: Marketplace, params: dict[str, str],
                                                 field: str) -> None:
@@ -430,6 +435,14 @@ def test_the_command_line_answers_what_the_api_does(market: Marketplace,
     result = runner.invoke(app, ["reports", "revenue", "--as", "cli_root", "--from", end,
                                  "--to", start], env=env)
     assert result.exit_code == 1 and "start date must not be after" in result.output
+    for far in (["--from", "9999-12-31"], ["--to", "0001-01-01"],
+                ["--from", "9999-12-30", "--to", "9999-12-31"]):
+        result = runner.invoke(app, ["reports", "revenue", "--as", "cli_root", *far], env=env)
+        assert result.exit_code == 1 and "between 1970-01-01 and 9998-12-31" in result.output
+        assert "Traceback" not in result.output
+    result = runner.invoke(app, ["reports", "revenue", "--as", "cli_root", "--from",
+                                 "9998-12-01", "--to", "9998-12-31", "--json"], env=env)
+    assert result.exit_code == 0 and json.loads(result.output)["total_revenue"] == "0.00"
     buyer = market.user("buyer")
     result = runner.invoke(app, ["reports", "revenue", "--as", buyer.username], env=env)
     assert result.exit_code == 1 and "not a staff account" in result.output

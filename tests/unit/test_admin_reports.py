@@ -17,6 +17,8 @@ from cultureup.application.admin.report_views import (
     RevenueRow,
 )
 from cultureup.application.admin.reports import (
+    FIRST_REPORT_DAY,
+    LAST_REPORT_DAY,
     MAX_REPORT_DAYS,
     AdminReportService,
     next_month,
@@ -214,3 +216,43 @@ def test_staff_may_read_the_charts_and_days_are_bounded() -> None:
     for days in (0, 367):
         with pytest.raises(ValidationFailed):
             reports.charts(STAFF, days)
+
+
+@settings(max_examples=300, deadline=None)
+@given(start=st.none() | st.dates(), end=st.none() | st.dates())
+def test_any_pair_of_dates_gives_a_report_or_a_400_naming_the_date(
+        start: date | None, end: date | None) -> None:
+    """Any dates at all, date.min to date.max: an answer, or a ValidationFailed naming a
+    field; never an arithmetic error (the far ends once overflowed)."""
+    reports = service(Ledger({(TODAY, "stripe"): (1000, 1)}, set()))
+    try:
+        report = reports.revenue_report(ADMIN, start, end)
+    except ValidationFailed as refused:
+        assert set(refused.details) <= {"start_date", "end_date"}
+        assert refused.details
+        return
+    assert FIRST_REPORT_DAY <= report.start_date <= report.end_date <= LAST_REPORT_DAY
+    assert report.total_revenue.cents == (1000 if report.start_date <= TODAY
+                                          <= report.end_date else 0)
+
+
+@pytest.mark.parametrize(("start", "end", "field"), [
+    (date(9999, 12, 30), date(9999, 12, 31), "start_date"),
+    (date.max, None, "start_date"),
+    (None, date.min, "end_date"),
+    (FIRST_REPORT_DAY - timedelta(days=1), TODAY, "start_date"),
+    (None, LAST_REPORT_DAY + timedelta(days=1), "end_date"),
+])
+def test_a_date_outside_the_report_range_names_it(start: date | None, end: date | None,
+                                                  field: str) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        service(Ledger({}, set())).revenue_report(ADMIN, start, end)
+    assert field in caught.value.details
+
+
+def test_the_ends_of_the_report_range_are_answered() -> None:
+    reports = service(Ledger({}, set()))
+    last = reports.revenue_report(ADMIN, LAST_REPORT_DAY - timedelta(days=40), LAST_REPORT_DAY)
+    assert last.end_date == LAST_REPORT_DAY and last.daily_revenue == []
+    first = reports.revenue_report(ADMIN, None, FIRST_REPORT_DAY)
+    assert first.start_date == first.end_date == FIRST_REPORT_DAY

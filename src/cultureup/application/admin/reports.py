@@ -39,6 +39,11 @@ from cultureup.domain.money import Money
 # A report covers at most two years (731 days: any two calendar years, leap day included).
 MAX_REPORT_DAYS = 731
 # Without dates a report covers the last 30 days, today included.
+# A report's dates lie in this range (a 400 naming the date otherwise): the period is read as
+# half-open UTC intervals whose end is the day after its last day and the first day of the
+# month after it, which must themselves be dates; 1970-01-01 is before any CultureUp record.
+FIRST_REPORT_DAY = date(1970, 1, 1)
+LAST_REPORT_DAY = date(9998, 12, 31)
 DEFAULT_REPORT_DAYS = 30
 MAX_CHART_DAYS = 366
 DEFAULT_CHART_DAYS = 30
@@ -93,14 +98,20 @@ class AdminReportService:
 
         Without dates, the last 30 days up to today; with only `start_date`, up to today; with
         only `end_date`, the 30 days ending then. `start_date` after `end_date`, or more than
-        MAX_REPORT_DAYS days, is a ValidationFailed (400) naming the field.
+        MAX_REPORT_DAYS days, or a date outside FIRST_REPORT_DAY..LAST_REPORT_DAY, is a
+        ValidationFailed (400) naming the field.
         """
+        errors = FieldErrors()
+        for field, day in (("start_date", start), ("end_date", end)):
+            if day is not None and not FIRST_REPORT_DAY <= day <= LAST_REPORT_DAY:
+                errors.add(field, f"A report date lies between {FIRST_REPORT_DAY.isoformat()} "
+                                  f"and {LAST_REPORT_DAY.isoformat()}.")
+        errors.raise_if_any()
         today = self._clock.now().date()
         if end is None:
             end = max(today, start) if start is not None else today
         if start is None:
-            start = end - timedelta(days=DEFAULT_REPORT_DAYS - 1)
-        errors = FieldErrors()
+            start = max(end - timedelta(days=DEFAULT_REPORT_DAYS - 1), FIRST_REPORT_DAY)
         if start > end:
             errors.add("start_date", "The start date must not be after the end date.")
         elif (end - start).days + 1 > MAX_REPORT_DAYS:

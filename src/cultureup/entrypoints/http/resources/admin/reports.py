@@ -13,6 +13,8 @@ from pydantic import Field
 from cultureup.application.admin.report_views import AdminDashboard, Charts, Overview, RevenueReport
 from cultureup.application.admin.reports import (
     DEFAULT_CHART_DAYS,
+    FIRST_REPORT_DAY,
+    LAST_REPORT_DAY,
     MAX_CHART_DAYS,
     MAX_REPORT_DAYS,
     AdminReportService,
@@ -166,7 +168,8 @@ class RevenueQuery(Shape):
     start_date: DateIn = Field(default=None, description=(
         "First day (UTC), inclusive; default: 29 days before end_date"))
     end_date: DateIn = Field(default=None, description=(
-        f"Last day (UTC), inclusive; default today. At most {MAX_REPORT_DAYS} days in all"))
+        f"Last day (UTC), inclusive; default today. At most {MAX_REPORT_DAYS} days in all; "
+        f"both dates from {FIRST_REPORT_DAY} to {LAST_REPORT_DAY}"))
 
 
 class DateRange(Answer):
