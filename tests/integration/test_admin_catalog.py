@@ -563,6 +563,10 @@ def test_the_document_states_the_rules_across_fields_the_server_checks(
                 assert response.status_code == 200, (operation, body, response.text)
             else:
                 assert response.status_code == 400, (operation, body, response.text)
+    form = client.simulate_post(
+        "/api/admin/bulk/artworks/", body=f"artwork_ids={work}&action=feature",
+        headers={**admin.headers, "Content-Type": "application/x-www-form-urlencoded"})
+    refused(form, 415)
 
 
 # -- the command line gives what the API gives -------------------------------------------------

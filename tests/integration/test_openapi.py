@@ -77,3 +77,16 @@ def _allowance_matches(entry: dict, name: str) -> bool:
     if "include-path" in entry:
         return path == entry["include-path"]
     return re.search(entry["include-path-regex"], path) is not None
+
+
+def test_bodies_with_lists_of_ids_or_items_are_json_only(
+        client: falcon.testing.TestClient) -> None:
+    """Orders and the artworks bulk action carry lists (items, ids) that a form cannot: the
+    document offers application/json only and names the 415 another media type gets."""
+    document = client.simulate_get("/api/openapi.json").json
+    operations = [("post", "/api/orders/"), ("put", "/api/orders/{order_id}/"),
+                  ("patch", "/api/orders/{order_id}/"), ("post", "/api/admin/bulk/artworks/")]
+    for method, path in operations:
+        content = document["paths"][path][method]["requestBody"]["content"]
+        assert list(content) == ["application/json"], (method, path)
+        assert "415" in document["paths"][path][method]["responses"], (method, path)

@@ -319,7 +319,8 @@ class BulkArtworksResource:
     @endpoint(f"Approve, reject (with a reason), feature or unfeature up to {BULK_MAX_IDS} "
               "artworks in one transaction (staff)", TAG,
               permission=Permission.MODERATE_CONTENT, body=BulkArtworkInput,
-              response=BulkArtworkAnswer, errors=(403,))
+              body_types=(falcon.MEDIA_JSON,), response=BulkArtworkAnswer, errors=(403,),
+              description="A JSON body: a form cannot carry the list of ids.")
     def on_post(self, req: falcon.Request, resp: falcon.Response, body: BulkArtworkInput
                 ) -> BulkArtworkAnswer:
         result = self._moderation.bulk(require_actor(req), body.artwork_ids, body.action,

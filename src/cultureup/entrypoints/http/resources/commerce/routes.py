@@ -61,6 +61,10 @@ class EquipmentItemIn(Shape):
     quantity: Quantity = None
 
 
+# Orders are JSON: a form cannot carry the lists of items.
+JSON_BODY = (falcon.MEDIA_JSON,)
+
+
 class OrderInput(Shape):
     order_type: Choice(TYPES)
     shipping_address: Address
@@ -294,7 +298,8 @@ class OrderListResource:
         return OrderPage.of(req, page, Order.of)
 
     @endpoint("Place an order (buyers); prices come from the catalogue", ORDERS, auth=True,
-              body=OrderInput, response=Order, status=201, errors=(403, 404, 409),
+              body_types=JSON_BODY, body=OrderInput, response=Order, status=201,
+              errors=(403, 404, 409),
               idempotent=True)
     def on_post(self, req: falcon.Request, resp: falcon.Response, body: OrderInput) -> Order:
         return Order.of(self._orders.place_order(require_actor(req), body.request()))
@@ -308,7 +313,8 @@ class OrderResource:
     def on_get(self, req: falcon.Request, resp: falcon.Response, order_id: int) -> Order:
         return Order.of(self._orders.get_order(require_actor(req), order_id))
 
-    @endpoint("Replace a pending order", ORDERS, auth=True, body=OrderInput, response=Order,
+    @endpoint("Replace a pending order", ORDERS, auth=True, body_types=JSON_BODY,
+              body=OrderInput, response=Order,
               errors=(403, 409))
     def on_put(self, req: falcon.Request, resp: falcon.Response, order_id: int,
                body: OrderInput) -> Order:
@@ -318,7 +324,8 @@ class OrderResource:
             artwork_items=list(body.request().artwork_items),
             equipment_items=list(body.request().equipment_items)))
 
-    @endpoint("Change a pending order", ORDERS, auth=True, body=OrderUpdate, response=Order,
+    @endpoint("Change a pending order", ORDERS, auth=True, body_types=JSON_BODY,
+              body=OrderUpdate, response=Order,
               errors=(403, 409))
     def on_patch(self, req: falcon.Request, resp: falcon.Response, order_id: int,
                  body: OrderUpdate) -> Order:
