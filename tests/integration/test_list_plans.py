@@ -329,10 +329,14 @@ ADMIN_USER_FIGURES = {"artworks", "jobs", "bids", "ledger_entries", "audit_log",
                       "artist_profiles", "moderation_actions"}
 
 
+# is_active is judged at a moment (no suspension or ban in force then).
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
 def admin_user_shapes() -> Iterator[AdminUserFilters]:
     facets: list[dict[str, Any]] = [
-        {}, {"user_type": "artist"}, {"user_type": "buyer", "is_active": False},
-        {"is_verified": False}, {"is_active": True}, {"is_staff": True},
+        {}, {"user_type": "artist"}, {"user_type": "buyer", "is_active": False, "now": NOW},
+        {"is_verified": False}, {"is_active": True, "now": NOW}, {"is_staff": True},
     ]
     # `search` is a substring filter: left out, as for the public lists.
     for facet, ordering in itertools.product(

@@ -329,3 +329,60 @@ def test_a_removal_by_a_higher_role_is_restored_only_by_that_rank_or_above(
     assert len(_actions(market, artist)) == 1
     assert post(market, f"/api/admin/content/{artwork_id}/restore/", admin,
                 {"content_type": "artwork", "reason": "Cleared"}).status_code == 200
+
+
+# -- 6. is_active: whether the account may be used now, in every answer and filter -----------
+
+def test_is_active_has_one_meaning_in_sanction_answers_user_rows_filters_and_stats(
+        market: Marketplace, clock: SteppingClock) -> None:
+    admin = staff_user(market, "admin_act", StaffRole.ADMIN)
+    suspended, banned, deactivated, fine = (market.user("artist") for _ in range(4))
+    get = market.client.simulate_get
+
+    def row(user: ApiUser) -> dict[str, Any]:
+        answer = get("/api/admin/users/", headers=admin.headers,
+                     params={"search": user.username})
+        [found] = [each for each in answer.json["results"] if each["id"] == user.id]
+        return dict(found)
+
+    def listed(is_active: str) -> set[int]:
+        answer = get("/api/admin/users/", headers=admin.headers,
+                     params={"is_active": is_active, "page_size": 100})
+        assert answer.status_code == 200, answer.text
+        return {each["id"] for each in answer.json["results"]}
+
+    def active_users() -> int:
+        answer = get("/api/admin/users/stats/", headers=admin.headers)
+        assert answer.status_code == 200, answer.text
+        dashboard = get("/api/admin/dashboard/", headers=admin.headers)
+        assert dashboard.status_code == 200, dashboard.text
+        assert dashboard.json["user_stats"]["active_users"] == answer.json["active_users"]
+        return int(answer.json["active_users"])
+
+    everyone = active_users()
+    answers = [post(market, f"/api/admin/users/{suspended.id}/suspend/", admin,
+                    {"reason": "Spam", "duration_days": 7}),
+               post(market, f"/api/admin/users/{banned.id}/ban/", admin, {"reason": "Fraud"}),
+               post(market, f"/api/admin/users/{deactivated.id}/deactivate/", admin,
+                    {"reason": "Closed"})]
+    assert [each.status_code for each in answers] == [200, 200, 200]
+    assert answers[0].json["is_active"] is answers[1].json["is_active"] is False
+    assert answers[2].json["user"]["is_active"] is False
+    assert (row(suspended)["is_active"], row(suspended)["suspended"]) == (False, True)
+    assert (row(banned)["is_active"], row(banned)["banned"]) == (False, True)
+    assert (row(deactivated)["is_active"], row(deactivated)["banned"]) == (False, False)
+    assert row(fine)["is_active"] is True
+    assert {suspended.id, banned.id, deactivated.id} <= listed("false")
+    assert fine.id not in listed("false")
+    assert not {suspended.id, banned.id, deactivated.id} & listed("true")
+    assert active_users() == everyone - 3
+    # Activating a banned account does not make it usable; the answer says so.
+    activated = post(market, f"/api/admin/users/{banned.id}/activate/", admin,
+                     {"reason": "Reopened"})
+    assert activated.status_code == 200, activated.text
+    assert activated.json["user"]["is_active"] is False
+    # The suspension ends by itself: the same account is active again in rows and filters.
+    clock.advance(days=7, seconds=1)
+    assert row(suspended)["is_active"] is True
+    assert suspended.id in listed("true") and suspended.id not in listed("false")
+    assert active_users() == everyone - 2

@@ -55,9 +55,11 @@ class ReportQueries(Protocol):
         """The same for buyers by net spending (payments captured less refunds)."""
         ...
 
-    def platform_counts(self, *, today: datetime, week: datetime, month: datetime
-                        ) -> PlatformCounts:
-        """Every dashboard count; users created since each of the three instants."""
+    def platform_counts(self, *, today: datetime, week: datetime, month: datetime,
+                        now: datetime | None = None) -> PlatformCounts:
+        """Every dashboard count; users created since each of the three instants;
+        `active_users` the accounts that may be used at `now` (activated, no suspension or
+        ban in force; the activation flag alone when None)."""
         ...
 
     def recent_activity(self, limit: int) -> RecentActivity:

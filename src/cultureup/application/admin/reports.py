@@ -204,7 +204,7 @@ class AdminReportService:
         today = now.date()
         week, month = today - timedelta(days=6), today - timedelta(days=29)
         counts = self._queries.platform_counts(today=day_start(today), week=day_start(week),
-                                               month=day_start(month))
+                                               month=day_start(month), now=now)
         first = self._queries.first_revenue_day()
         rows = self._revenue_rows(first, today) if first is not None else []
 

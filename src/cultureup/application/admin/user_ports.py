@@ -20,8 +20,9 @@ class AdminUserQueries(Protocol):
         """One row; NotFound("User not found") when there is none."""
         ...
 
-    def user_stats(self, *, recent_since: datetime) -> UserStats:
-        """The counts of every account; one statement."""
+    def user_stats(self, *, recent_since: datetime, now: datetime) -> UserStats:
+        """The counts of every account; one statement. `active_users` counts the accounts
+        that may be used at `now`: activated, with no suspension or ban in force."""
         ...
 
     def restricting_actions(self, user_ids: Sequence[int] | None

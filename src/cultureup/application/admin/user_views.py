@@ -17,10 +17,13 @@ ADMIN_USERS_MAX_PAGE_SIZE = 200
 class AdminUserFilters:
     user_type: str | None = None
     is_verified: bool | None = None
+    # Whether the account may be used at `now`: activated and neither suspended nor banned
+    # (the one meaning of is_active, docs/decisions.md "Trust and safety").
     is_active: bool | None = None
     is_staff: bool | None = None
     search: str | None = None  # in username, e-mail, first and last name
     ordering: str | None = None  # ADMIN_USER_ORDERING_FIELDS, "-" for descending
+    now: datetime | None = None  # the moment is_active is judged at (the service sets it)
 
 
 @attrs.frozen(kw_only=True)

@@ -81,6 +81,7 @@ class UserAdminService:
         if errors:
             raise ValidationFailed(errors)
         check_ordering(filters.ordering, ADMIN_USER_ORDERING_FIELDS)
+        filters = attrs.evolve(filters, now=self._clock.now())
         found = self._queries.list_users(filters, page)
         return attrs.evolve(found, items=self._restricted(found.items))
 
@@ -95,7 +96,8 @@ class UserAdminService:
         account counts as banned only)."""
         require(actor, Permission.VIEW_USERS)
         now = self._clock.now()
-        stats = self._queries.user_stats(recent_since=now - timedelta(days=RECENT_DAYS))
+        stats = self._queries.user_stats(recent_since=now - timedelta(days=RECENT_DAYS),
+                                         now=now)
         restrictions = [restriction_of(actions, now)
                         for actions in self._queries.restricting_actions(None).values()]
         return attrs.evolve(
@@ -113,7 +115,7 @@ class UserAdminService:
         for row in rows:
             restriction = restriction_of(actions.get(row.id, ()), now)
             if restriction is not None:
-                row = attrs.evolve(row, banned=restriction.banned,
+                row = attrs.evolve(row, banned=restriction.banned, is_active=False,
                                    suspended=not restriction.banned,
                                    suspension_until=None if restriction.banned
                                    else restriction.until)
@@ -163,8 +165,10 @@ class UserAdminService:
             ensure_may(actor, action, user, granted)
             changed = self._apply(uow, actor, action, user, role=granted, reason=reason,
                                   ip=ip, bulk=False, now=now)
+            restricted = restriction_of(
+                uow.moderation_actions.unreversed_restrictions(user_id), now) is not None
             uow.commit()
-        return _change(user, changed=changed)
+        return _change(user, changed=changed, restricted=restricted)
 
     # -- many accounts -----------------------------------------------------------------------
 
@@ -232,10 +236,12 @@ class UserAdminService:
         return True
 
 
-def _change(user: User, *, changed: bool) -> UserChange:
+def _change(user: User, *, changed: bool, restricted: bool) -> UserChange:
+    """The account after an action; `is_active` is whether it may be used now (activated,
+    and not `restricted` by a suspension or ban in force)."""
     assert user.id is not None
     return UserChange(id=user.id, username=user.username, is_verified=user.is_verified,
-                      is_active=user.is_active, is_staff=user.is_staff,
+                      is_active=user.is_active and not restricted, is_staff=user.is_staff,
                       staff_role=user.staff_role.value if user.staff_role else None,
                       updated_at=user.updated_at, changed=changed)
 

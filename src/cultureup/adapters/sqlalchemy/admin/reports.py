@@ -32,6 +32,7 @@ from cultureup.adapters.sqlalchemy.admin.tables import (
     revenue_rollup_months,
     user_monthly_revenue,
 )
+from cultureup.adapters.sqlalchemy.admin.user_queries import usable_at
 from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks
 from cultureup.adapters.sqlalchemy.catalog.tables import artist_profiles, equipment
 from cultureup.adapters.sqlalchemy.collaboration.tables import (
@@ -275,8 +276,8 @@ class SqlAlchemyReportQueries:
 
     # -- dashboard -------------------------------------------------------------------------
 
-    def platform_counts(self, *, today: datetime, week: datetime, month: datetime
-                        ) -> PlatformCounts:
+    def platform_counts(self, *, today: datetime, week: datetime, month: datetime,
+                        now: datetime | None = None) -> PlatformCounts:
         rating = (select(func.coalesce(func.avg(reviews.c.rating), 0))
                   .scalar_subquery())
         figures = {
@@ -285,7 +286,7 @@ class SqlAlchemyReportQueries:
             "new_users_week": _count(users, users.c.created_at >= week),
             "new_users_month": _count(users, users.c.created_at >= month),
             "verified_users": _count(users, users.c.is_verified.is_(True)),
-            "active_users": _count(users, users.c.is_active.is_(True)),
+            "active_users": _count(users, usable_at(now)),
             "artists": _count(users, users.c.user_type == UserType.ARTIST.value),
             "buyers": _count(users, users.c.user_type == UserType.BUYER.value),
             "total_artworks": _count(artworks),

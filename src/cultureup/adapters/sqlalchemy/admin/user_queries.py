@@ -75,6 +75,24 @@ def _columns() -> list[Any]:
     ]
 
 
+def restricted_at(now: datetime) -> ColumnElement[bool]:
+    """The account has a suspension or ban in force at `now` (the SQL of
+    domain.moderation.actions.ModerationAction.in_force), through
+    ix_moderation_actions_in_force (user_id, kind; not reversed)."""
+    return select(moderation_actions.c.id).where(
+        moderation_actions.c.user_id == users.c.id,
+        moderation_actions.c.kind.in_([kind.value for kind in RESTRICTING]),
+        moderation_actions.c.reversed_at.is_(None),
+        or_(moderation_actions.c.until.is_(None), moderation_actions.c.until > now)).exists()
+
+
+def usable_at(now: datetime | None) -> ColumnElement[bool]:
+    """is_active's one meaning: activated and, at `now`, neither suspended nor banned."""
+    if now is None:
+        return users.c.is_active.is_(True)
+    return and_(users.c.is_active.is_(True), ~restricted_at(now))
+
+
 def _conditions(filters: AdminUserFilters) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if filters.user_type is not None:
@@ -82,7 +100,8 @@ def _conditions(filters: AdminUserFilters) -> list[ColumnElement[bool]]:
     if filters.is_verified is not None:
         conditions.append(users.c.is_verified.is_(filters.is_verified))
     if filters.is_active is not None:
-        conditions.append(users.c.is_active.is_(filters.is_active))
+        usable = usable_at(filters.now)
+        conditions.append(usable if filters.is_active else ~usable)
     if filters.is_staff is not None:
         staff = or_(users.c.is_staff.is_(True), users.c.is_superuser.is_(True),
                     users.c.staff_role.is_not(None))
@@ -131,7 +150,7 @@ class SqlAlchemyAdminUserQueries:
             raise NotFound("User not found")
         return _row(row)
 
-    def user_stats(self, *, recent_since: datetime) -> UserStats:
+    def user_stats(self, *, recent_since: datetime, now: datetime) -> UserStats:
         def total(condition: ColumnElement[bool]) -> Any:
             return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
@@ -140,7 +159,7 @@ class SqlAlchemyAdminUserQueries:
         query = select(
             func.count().label("total_users"),
             total(users.c.is_verified.is_(True)).label("verified_users"),
-            total(users.c.is_active.is_(True)).label("active_users"),
+            total(usable_at(now)).label("active_users"),
             total(users.c.user_type == "artist").label("artists"),
             total(users.c.user_type == "buyer").label("buyers"),
             total(users.c.user_type == "admin").label("admins"),
