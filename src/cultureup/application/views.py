@@ -10,6 +10,7 @@ from typing import Generic, TypeVar
 import attrs
 
 from cultureup.domain.errors import FieldErrors, ValidationFailed
+from cultureup.domain.ids import id_of
 from cultureup.domain.money import Money
 
 T = TypeVar("T")
@@ -217,16 +218,10 @@ class AuditFilters:
         return user_id_of(self.actor or "")
 
 
-MAX_USER_ID = 2**31 - 1
-
-
 def user_id_of(text: str) -> int | None:
-    """The text as an account id when it is one (ASCII digits, at most 2^31-1), else None:
-    "²" or "١٢" are digits to Python but not ids."""
-    text = text.strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 10 or int(text) > MAX_USER_ID:
-        return None
-    return int(text)
+    """The text (surrounding spaces aside) as an account id when it is one (``domain/ids.py``:
+    ASCII digits, 1 to 2^31-1), else None: "²" or "١٢" are digits to Python but not ids."""
+    return id_of(text.strip())
 
 
 @attrs.frozen(kw_only=True)

@@ -26,7 +26,7 @@ from cultureup.entrypoints.cli.catalog import (
     jobs_app,
 )
 from cultureup.entrypoints.cli.commerce import orders_app, payments_app
-from cultureup.entrypoints.cli.common import fail, load_settings, open_services
+from cultureup.entrypoints.cli.common import fail, load_settings, open_services, whole_number
 from cultureup.entrypoints.cli.moderation import moderation_app
 from cultureup.entrypoints.cli.moderation_content import (  # noqa: F401  (adds its commands)
     moderation_json,
@@ -92,9 +92,11 @@ class _ServeCommand(TyperCommand):
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(
-        min=0, max=65535, help="Port to listen on; 0 takes any free port.")] = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes.")] = None,
-    threads: Annotated[int | None, typer.Option(min=1, help="Threads per worker.")] = None,
+        parser=whole_number(0, 65535), help="Port to listen on; 0 takes any free port.")] = None,
+    workers: Annotated[int | None, typer.Option(
+        parser=whole_number(1), help="Worker processes.")] = None,
+    threads: Annotated[int | None, typer.Option(
+        parser=whole_number(1), help="Threads per worker.")] = None,
 ) -> None:
     """Bring the schema up to date, then serve the HTTP API with gunicorn. The server keeps
     the terminal until Ctrl+C (or SIGTERM) stops it."""
@@ -170,6 +172,7 @@ def setup_admin(
     )] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
     scale: Annotated[int | None, typer.Option(
+        parser=whole_number(),
         help="With --create-sample-data: also a marketplace of about N users, with artworks, "
              "jobs, bids, orders, payments and daily snapshots over 12 months, in bulk.",
     )] = None,
@@ -308,7 +311,7 @@ def audit_list(
         help='An action such as login.failed, or a family ending in "." such as 2fa.')] = None,
     since: Annotated[str | None, typer.Option(
         help="ISO 8601 date or time, UTC unless it has an offset.")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=200, help="Entries to show.")] = 50,
+    limit: Annotated[int, typer.Option(parser=whole_number(1, 200), help="Entries to show.")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
 ) -> None:
     """Show audit entries, newest first."""
@@ -410,7 +413,7 @@ def _support_actor(services: Services, user: str) -> Actor:
 def messages_list(
     user: Annotated[str, typer.Option(help="Username, e-mail or user id.")],
     unread: Annotated[bool, typer.Option("--unread", help="Only unread messages.")] = False,
-    limit: Annotated[int, typer.Option(min=1, max=100, help="Messages to show.")] = 50,
+    limit: Annotated[int, typer.Option(parser=whole_number(1, 100), help="Messages to show.")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
 ) -> None:
     """Show the messages a user sent or received, newest first."""
@@ -440,7 +443,8 @@ def messages_list(
 def notifications_list(
     user: Annotated[str, typer.Option(help="Username, e-mail or user id.")],
     unread: Annotated[bool, typer.Option("--unread", help="Only unread ones.")] = False,
-    limit: Annotated[int, typer.Option(min=1, max=100, help="Notifications to show.")] = 50,
+    limit: Annotated[int, typer.Option(parser=whole_number(1, 100),
+        help="Notifications to show.")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
 ) -> None:
     """Show a user's notifications, newest first."""

@@ -19,12 +19,14 @@ from cultureup.domain.admin.bulk import BULK_MAX_IDS
 from cultureup.entrypoints.cli.common import (
     AsJson,
     AsUser,
+    IdArgument,
     Ids,
     IdsFile,
     Reason,
     in_batches,
     read_ids,
     run,
+    whole_number,
 )
 from cultureup.entrypoints.cli.output import iso
 
@@ -60,7 +62,7 @@ def _show(data: dict[str, Any], as_json: bool, message: str) -> None:
     typer.echo(json.dumps(data) if as_json else message)
 
 
-ArtworkId = Annotated[int, typer.Argument(help="The artwork's id.")]
+ArtworkId = Annotated[int, IdArgument("The artwork's id.")]
 
 
 def approve(artwork_id: ArtworkId, as_user: AsUser, as_json: AsJson = False) -> None:
@@ -130,7 +132,7 @@ def add_artwork_commands(artworks_app: typer.Typer) -> None:
 
 
 @jobs_app.command("close")
-def jobs_close(job_id: Annotated[int, typer.Argument(help="The job's id.")], as_user: AsUser,
+def jobs_close(job_id: Annotated[int, IdArgument("The job's id.")], as_user: AsUser,
                reason: Reason = "", as_json: AsJson = False) -> None:
     """Close a job: it is cancelled and its pending bids rejected."""
     view = run(lambda s: s.job_oversight.close(s.accounts.staff_actor(as_user), job_id,
@@ -160,7 +162,7 @@ def _set_active(category_id: int, as_user: str, active: bool, as_json: bool) -> 
     _show(category_json(view), as_json, f'Category "{view.name}" {verb} successfully.')
 
 
-CategoryId = Annotated[int, typer.Argument(help="The category's id.")]
+CategoryId = Annotated[int, IdArgument("The category's id.")]
 
 
 @categories_app.command("activate")
@@ -179,11 +181,13 @@ def categories_deactivate(category_id: CategoryId, as_user: AsUser,
 
 @equipment_app.command("stock")
 def equipment_stock(
-    equipment_id: Annotated[int, typer.Argument(help="The item's id.")],
+    equipment_id: Annotated[int, IdArgument("The item's id.")],
     as_user: AsUser,
-    set_to: Annotated[int | None, typer.Option("--set", help="Set the stock to this.")] = None,
+    set_to: Annotated[int | None, typer.Option("--set", parser=whole_number(),
+        help="Set the stock to this.")] = None,
     adjust: Annotated[int | None, typer.Option(
-        "--adjust", help="Add this (negative removes); never below zero.")] = None,
+        "--adjust", parser=whole_number(),
+        help="Add this (negative removes); never below zero.")] = None,
     reason: Reason = "", as_json: AsJson = False,
 ) -> None:
     """Set (--set N) or change (--adjust +/-N) an item's stock; exactly one of them."""

@@ -12,7 +12,7 @@ from cultureup.application.commerce.views import OrderView, PaymentFilters, Paym
 from cultureup.application.views import PageRequest
 from cultureup.bootstrap import Services
 from cultureup.domain.money import Money
-from cultureup.entrypoints.cli.common import AsJson, AsUser, Reason, run
+from cultureup.entrypoints.cli.common import AsJson, AsUser, IdArgument, Reason, run, whole_number
 from cultureup.entrypoints.cli.output import iso, print_table
 
 payments_app = typer.Typer(help="Payments: list, verify offline transfers, release escrow, "
@@ -60,7 +60,7 @@ def payments_list(
         help="pending, released or cancelled.")] = None,
     search: Annotated[str | None, typer.Option(
         help="Part of a transaction id, payer or payee username.")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=200, help="Payments to show.")] = 50,
+    limit: Annotated[int, typer.Option(parser=whole_number(1, 200), help="Payments to show.")] = 50,
     as_json: AsJson = False,
 ) -> None:
     """Show payments, newest first."""
@@ -86,7 +86,7 @@ def payments_list(
 
 @payments_app.command("verify")
 def payments_verify(
-    payment_id: Annotated[int, typer.Argument(help="The payment's id.")],
+    payment_id: Annotated[int, IdArgument("The payment's id.")],
     as_user: AsUser,
     reference: Annotated[str, typer.Option(
         help="The transaction id seen on the JazzCash or bank statement.")],
@@ -101,7 +101,7 @@ def payments_verify(
 
 @payments_app.command("release")
 def payments_release(
-    payment_id: Annotated[int, typer.Argument(help="The payment's id.")],
+    payment_id: Annotated[int, IdArgument("The payment's id.")],
     as_user: AsUser, reason: Reason = "", as_json: AsJson = False,
 ) -> None:
     """Release the artist's held earning of a paid payment."""
@@ -112,7 +112,7 @@ def payments_release(
 
 @payments_app.command("refund")
 def payments_refund(
-    payment_id: Annotated[int, typer.Argument(help="The payment's id.")],
+    payment_id: Annotated[int, IdArgument("The payment's id.")],
     as_user: AsUser,
     amount: Annotated[str | None, typer.Option(
         help="Refund only this much (two decimals at most); all that is left by default.")
@@ -153,7 +153,7 @@ def _show_order(order: OrderView, as_json: bool, message: str) -> None:
 
 @orders_app.command("cancel")
 def orders_cancel(
-    order_id: Annotated[int, typer.Argument(help="The order's id.")],
+    order_id: Annotated[int, IdArgument("The order's id.")],
     as_user: AsUser, reason: Reason = "", as_json: AsJson = False,
 ) -> None:
     """Cancel an order: items back in stock, a payment refunded or called off."""
@@ -164,7 +164,7 @@ def orders_cancel(
 
 @orders_app.command("force-complete")
 def orders_force_complete(
-    order_id: Annotated[int, typer.Argument(help="The order's id.")],
+    order_id: Annotated[int, IdArgument("The order's id.")],
     as_user: AsUser, reason: Reason = "", as_json: AsJson = False,
 ) -> None:
     """Mark a paid (or cash on delivery) order delivered."""

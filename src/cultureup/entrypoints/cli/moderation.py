@@ -12,7 +12,7 @@ import typer
 from cultureup.application.moderation.views import ActionView, ReportView, SanctionResult
 from cultureup.application.views import PageRequest
 from cultureup.bootstrap import Services
-from cultureup.entrypoints.cli.common import AsJson, AsUser, run
+from cultureup.entrypoints.cli.common import AsJson, AsUser, IdArgument, run, whole_number
 from cultureup.entrypoints.cli.output import iso, print_table
 
 moderation_app = typer.Typer(help="Trust and safety: reports, suspensions, bans, appeals.",
@@ -20,7 +20,7 @@ moderation_app = typer.Typer(help="Trust and safety: reports, suspensions, bans,
 
 Reason = Annotated[str, typer.Option(help="Why; the user is told it, and it is audited.")]
 User = Annotated[str, typer.Argument(help="The account: id, username or e-mail.")]
-Limit = Annotated[int, typer.Option(min=1, max=100, help="Rows to show.")]
+Limit = Annotated[int, typer.Option(parser=whole_number(1, 100), help="Rows to show.")]
 
 
 def report_json(view: ReportView) -> dict[str, Any]:
@@ -95,7 +95,7 @@ def reports(
 
 @moderation_app.command("resolve")
 def resolve(
-    report_id: Annotated[int, typer.Argument(help="The report's id.")],
+    report_id: Annotated[int, IdArgument("The report's id.")],
     as_user: AsUser,
     status: Annotated[str, typer.Option(
         help="pending, reviewed, resolved or dismissed.")] = "resolved",
@@ -136,7 +136,8 @@ def _show(result: SanctionResult, as_json: bool, message: str) -> None:
 def suspend(
     user: User, as_user: AsUser, reason: Reason,
     days: Annotated[int | None, typer.Option(
-        "--days", help="Whole days from now (1-3650); leave out for an indefinite "
+        "--days", parser=whole_number(),
+        help="Whole days from now (1-3650); leave out for an indefinite "
         "suspension.")] = None,
     as_json: AsJson = False,
 ) -> None:
@@ -216,7 +217,7 @@ def appeals(
 
 @moderation_app.command("decide")
 def decide(
-    action_id: Annotated[int, typer.Argument(help="The appealed action's id.")],
+    action_id: Annotated[int, IdArgument("The appealed action's id.")],
     as_user: AsUser,
     decision: Annotated[str, typer.Option(help="approve or reject.")],
     reason: Reason, as_json: AsJson = False,

@@ -13,14 +13,14 @@ from cultureup.application.moderation.content import ContentModeration
 from cultureup.application.moderation.ports import ApplicationFilters, ApplicationView
 from cultureup.application.views import PageRequest
 from cultureup.bootstrap import Services
-from cultureup.entrypoints.cli.common import AsJson, AsUser, run
+from cultureup.entrypoints.cli.common import AsJson, AsUser, IdArgument, run, whole_number
 from cultureup.entrypoints.cli.moderation import moderation_app
 from cultureup.entrypoints.cli.output import iso, print_table, printable
 
 ContentTypeOption = Annotated[str, typer.Option(
     "--type", help="artwork, job or equipment (product, service, property are read as those).")]
 Reason = Annotated[str, typer.Option(help="Why; told to the owner and kept in the audit log.")]
-ContentId = Annotated[int, typer.Argument(help="The listing's id.")]
+ContentId = Annotated[int, IdArgument("The listing's id.")]
 
 
 def moderation_json(done: ContentModeration) -> dict[str, Any]:
@@ -73,7 +73,8 @@ def moderation_applications(
     as_user: AsUser,
     status: Annotated[str | None, typer.Option(
         help="pending, approved or rejected (all by default).")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=100, help="Applications to show.")] = 50,
+    limit: Annotated[int, typer.Option(parser=whole_number(1, 100),
+        help="Applications to show.")] = 50,
     as_json: AsJson = False,
 ) -> None:
     """Show verification applications, oldest first."""
@@ -96,7 +97,7 @@ def moderation_applications(
 
 @moderation_app.command("verify")
 def moderation_verify(
-    application_id: Annotated[int, typer.Argument(help="The application's id.")],
+    application_id: Annotated[int, IdArgument("The application's id.")],
     as_user: AsUser,
     action: Annotated[str, typer.Option(help="approve or reject.")],
     reason: Annotated[str, typer.Option(

@@ -17,19 +17,21 @@ from cultureup.domain.admin.users import PAST_TENSE, USER_ACTIONS, UserAction
 from cultureup.entrypoints.cli.common import (
     AsJson,
     AsUser,
+    IdArgument,
     Ids,
     IdsFile,
     Reason,
     in_batches,
     read_ids,
     run,
+    whole_number,
 )
 from cultureup.entrypoints.cli.output import iso, print_table
 
 users_app = typer.Typer(help="User accounts: list, verify, activate, deactivate, grant roles, "
                              "bulk actions.", no_args_is_help=True)
 
-UserId = Annotated[int, typer.Argument(help="The account's id.")]
+UserId = Annotated[int, IdArgument("The account's id.")]
 
 
 def row_json(row: AdminUserRow) -> dict[str, Any]:
@@ -75,8 +77,8 @@ def users_list(
         help="In username, e-mail, first or last name.")] = None,
     ordering: Annotated[str | None, typer.Option(
         help="created_at, username or last_login; - first for descending.")] = None,
-    page: Annotated[int, typer.Option(min=1, help="Page number.")] = 1,
-    page_size: Annotated[int, typer.Option(min=1, max=200, help="Rows a page.")] = 50,
+    page: Annotated[int, typer.Option(parser=whole_number(1), help="Page number.")] = 1,
+    page_size: Annotated[int, typer.Option(parser=whole_number(1, 200), help="Rows a page.")] = 50,
     as_json: AsJson = False,
 ) -> None:
     """Show accounts with their activity, newest first (the admin users list)."""

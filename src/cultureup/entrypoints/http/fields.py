@@ -17,11 +17,11 @@ from typing import Annotated, Any
 from pydantic import PlainSerializer, PlainValidator, ValidationInfo, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from cultureup.domain.ids import MAX_ID as MAX_ID
+from cultureup.domain.ids import id_of, integer_of
 from cultureup.domain.money import MAX_AMOUNT, Money
 
-MAX_ID = 2**31 - 1
 TEXT = "text"  # the validation context key: the value was read from text, not JSON
-_ASCII_INTEGER = re.compile(r"[+-]?[0-9]{1,20}")
 _NO_NUL = "[^\\u0000]"
 
 
@@ -129,7 +129,7 @@ def _integral(value: Any, info: ValidationInfo) -> bool:
     """A float without fraction (JSON 5.0), or, from text, ASCII digits with a sign."""
     if isinstance(value, float):
         return value.is_integer()
-    return isinstance(value, str) and _from_text(info) and bool(_ASCII_INTEGER.fullmatch(value))
+    return isinstance(value, str) and _from_text(info) and integer_of(value) is not None
 
 
 def Integer(minimum: int | None = None, maximum: int | None = None, *,
@@ -173,18 +173,14 @@ def Integer(minimum: int | None = None, maximum: int | None = None, *,
 
 
 Id = Integer(1, MAX_ID)
-_PATH_ID = re.compile(r"[0-9]{1,10}")
 
 
 class IdConverter:
     """Path ids (`{job_id:id}`): ASCII digits only, 1 to 2**31 - 1; anything else is no route
-    (404), so a fullwidth or Arabic-Indic "1" in a path is not job 1."""
+    (404), so a fullwidth or Arabic-Indic "1" in a path is not job 1 (``domain/ids.py``)."""
 
     def convert(self, value: str) -> int | None:
-        if not _PATH_ID.fullmatch(value):
-            return None
-        number = int(value)
-        return number if 1 <= number <= MAX_ID else None
+        return id_of(value)
 
 
 def _boolean(value: Any, info: ValidationInfo) -> bool:
