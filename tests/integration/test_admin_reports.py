@@ -461,6 +461,7 @@ def sampled(market: Marketplace) -> dict[str, Any]:
 
     shape = attrs.evolve(MarketShape.of(400), days=60)
     counts = market.services.sample_data.create_marketplace(market.admin_actor(), shape)
+    assert counts is not None
     market.clock.advance(hours=2)
     market.services.sample_data.create_sample_data(market.admin_actor())
     return {"counts": counts, "today": market.clock.now().date(), "days": 60}
@@ -548,6 +549,37 @@ def test_setup_admin_scale_is_checked_before_anything_is_written(market: Marketp
                                  "--scale", "5"], env=env)
     assert result.exit_code == 1 and "between 10 and" in result.output
     assert scalar(market, "SELECT COUNT(*) FROM users") == 0
+
+
+def test_setup_admin_with_a_scale_run_again_adds_nothing(market: Marketplace) -> None:
+    """The README's "safe to run again": the scaled sample is recognised and left alone."""
+    from typer.testing import CliRunner
+
+    from cultureup.entrypoints.cli.app import app
+
+    settings = market.services.settings
+    env = {"CULTUREUP_DATABASE_URL": settings.database_url,
+           "CULTUREUP_MEDIA_ROOT": settings.media_root,
+           "CULTUREUP_SECRET_KEY": settings.secret_key, "CULTUREUP_RATE_LIMIT_ENABLED": "false"}
+    tables = ("users", "artworks", "jobs", "bids", "orders", "payments", "ledger_entries",
+              "audit_log")
+    runner = CliRunner()
+    command = ["setup-admin", "--create-superuser", "--create-sample-data", "--scale", "60",
+               "--json"]
+    first = runner.invoke(app, command, env=env)
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout)["marketplace"]["users"] == 60
+    counts = {table: scalar(market, f"SELECT COUNT(*) FROM {table}") for table in tables}
+    again = runner.invoke(app, command, env=env)
+    assert again.exit_code == 0, again.output
+    report = json.loads(again.stdout)
+    assert "marketplace" not in report and report["created"] == []
+    assert "sample marketplace of 60 users" in report["skipped"]
+    assert {table: scalar(market, f"SELECT COUNT(*) FROM {table}") for table in tables} == {
+        **counts, "audit_log": counts["audit_log"] + 1}  # the small sample's run is audited
+    for_people = runner.invoke(app, command[:-1], env=env)
+    assert for_people.exit_code == 0 and "Traceback" not in for_people.output
+    assert "exists   sample marketplace of 60 users" in for_people.stdout
 
 
 def test_the_overview_counts_user_reports_by_status_and_reason(market: Marketplace) -> None:

@@ -79,6 +79,7 @@ def scaled(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     admin, _ = services.sample_data.ensure_superuser(
         username="scale_root", email="scale_root@example.com", password=STRONG_PASSWORD)
     counts = services.sample_data.create_marketplace(admin.as_actor(), MarketShape.of(SCALE))
+    assert counts is not None
     # This morning: the small sample (payments by every method, a refund), counted live.
     clock.advance(hours=2)
     services.sample_data.create_sample_data(admin.as_actor())

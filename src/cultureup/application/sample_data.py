@@ -187,17 +187,21 @@ class SampleDataService:
         return SetupReport(created=tuple(created), skipped=tuple(skipped))
 
     def create_marketplace(self, actor: Actor, shape: MarketShape,
-                           progress: Progress | None = None) -> MarketCounts:
+                           progress: Progress | None = None) -> MarketCounts | None:
         """A marketplace of about `shape.users` accounts over `shape.days` days (see
         MarketShape), written in bulk beside whatever exists, then the daily analytics
         snapshot (with its revenue per payment method) of every whole past day it covers, so
         that the dashboard and reports can be tried and measured on real volumes. Every
-        sample account's password is SAMPLE_PASSWORD. Superuser only (PermissionDenied);
-        audited as sample data created."""
+        sample account's password is SAMPLE_PASSWORD. None, writing nothing, when the
+        marketplace of this shape (scale and seed) is already there, so running it again is
+        safe; another scale adds another marketplace beside it. Superuser only
+        (PermissionDenied); audited as sample data created."""
         if not actor.is_superuser:
             raise PermissionDenied("Only a superuser can create sample data.")
         if self._market is None or self._hasher is None or self._analytics is None:
             raise PermissionDenied("Sample data at scale is not available here.")
+        if self._market.loaded(shape):
+            return None
         ids = self._ensure_categories(actor, [], [])
         now = self._clock.now()
         counts = self._market.load(shape, now=now, password_hash=self._hasher.hash(

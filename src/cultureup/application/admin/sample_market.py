@@ -67,3 +67,8 @@ class MarketLoader(Protocol):
         """Write the marketplace in bulk, every record created before `now` and after
         `now - shape.days`, payments with their shares and balanced ledger entries."""
         ...
+
+    def loaded(self, shape: MarketShape) -> bool:
+        """Whether the marketplace of this shape (its users and seed) is already written:
+        its accounts' names carry the shape, so loading it again would repeat them."""
+        ...

@@ -211,8 +211,11 @@ def setup_admin(
                 "content_moderator/moderator123); sample artists and buyers use "
                 f"'{services.sample_data.sample_password}'. Never keep them in production.")
             if shape is not None:
-                report["marketplace"] = _sample_marketplace(services, user.as_actor(), shape,
-                                                            quiet=as_json)
+                loaded = _sample_marketplace(services, user.as_actor(), shape, quiet=as_json)
+                if loaded is None:
+                    report["skipped"].append(f"sample marketplace of {shape.users} users")
+                else:
+                    report["marketplace"] = loaded
     except DomainError as error:
         raise fail(error) from error
     finally:
@@ -232,8 +235,9 @@ def setup_admin(
 
 
 def _sample_marketplace(services: Services, actor: Actor, shape: MarketShape, *,
-                        quiet: bool) -> dict[str, Any]:
-    """The bulk marketplace, with a progress bar per phase on standard error."""
+                        quiet: bool) -> dict[str, Any] | None:
+    """The bulk marketplace, with a progress bar per phase on standard error; None when
+    the marketplace of this shape is already there (nothing written)."""
     import time
 
     from rich.console import Console
@@ -249,6 +253,8 @@ def _sample_marketplace(services: Services, actor: Actor, shape: MarketShape, *,
             bar.update(tasks[what], completed=done, total=total)
 
         counts = services.sample_data.create_marketplace(actor, shape, progress=progress)
+    if counts is None:
+        return None
     return {**attrs.asdict(counts), "seconds": round(time.perf_counter() - started, 1)}
 
 

@@ -79,6 +79,13 @@ class SqlAlchemyMarketLoader:
         return _Load(self._engine, self._rate, shape, now, password_hash, category_ids,
                      progress).run()
 
+    def loaded(self, shape: MarketShape) -> bool:
+        """Looks up the shape's first account by its unique username key (one index read)."""
+        with self._engine.connect() as connection:
+            return connection.execute(select(users.c.id).where(
+                users.c.username_key == identity_key(_Load.first_username(shape)))
+            ).first() is not None
+
 
 class _Load:
     def __init__(self, engine: Engine, rate: FeeRate, shape: MarketShape, now: datetime,
@@ -148,6 +155,14 @@ class _Load:
             orders=count.get("orders", 0), payments=count.get("payments", 0),
             ledger_entries=count.get("ledger_entries", 0), reviews=count.get("reviews", 0),
             messages=count.get("messages", 0))
+
+    @staticmethod
+    def first_username(shape: MarketShape) -> str:
+        """The first sample account's username, as `_users` draws it from the seed's first
+        draws (the marker `SqlAlchemyMarketLoader.loaded` looks for)."""
+        rng = random.Random(shape.seed)  # noqa: S311 - reproducible sample data
+        rng.random()
+        return f"{rng.choice(FIRST)}_{rng.choice(LAST)}_s{shape.seed}x{shape.users}_0"
 
     def _users(self) -> tuple[list[tuple[int, datetime]], list[tuple[int, datetime]]]:
         artists: list[tuple[int, datetime]] = []
