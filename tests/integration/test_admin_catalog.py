@@ -210,6 +210,13 @@ def test_approve_reject_and_feature_one_artwork(market: Marketplace, moderator: 
         ("artwork_rejected", "Your artwork 'Digital Masterpiece' was rejected: "
                              "Traced from a photo")]
 
+    # Only an artwork the public sees can be featured: a rejected one is a 409 saying why.
+    refused(client.simulate_post(f"/api/admin/artworks/{work}/feature/",
+                                 headers=moderator.headers), 409)
+    assert "rejected" in client.simulate_post(f"/api/admin/artworks/{work}/feature/",
+                                              headers=moderator.headers).json["detail"]
+    assert status_of(services, work) == ("REJECTED", False)
+    client.simulate_post(f"/api/admin/artworks/{work}/approve/", headers=moderator.headers)
     response = client.simulate_post(f"/api/admin/artworks/{work}/feature/",
                                     headers=moderator.headers)
     assert response.status_code == 200 and response.json["artwork"]["is_featured"] is True
@@ -229,7 +236,7 @@ def test_approve_reject_and_feature_one_artwork(market: Marketplace, moderator: 
     refused(client.simulate_post(f"/api/admin/artworks/{work}/feature/",
                                  headers=moderator.headers, json={"is_featured": "maybe"}),
             400, "is_featured")
-    assert status_of(services, work) == ("REJECTED", False)
+    assert status_of(services, work) == ("APPROVED", False)
 
     entries = [(action, target, details.get("before"), details.get("after"),
                 details.get("reason"))
@@ -239,16 +246,12 @@ def test_approve_reject_and_feature_one_artwork(market: Marketplace, moderator: 
          '{"moderation_status": "APPROVED"}', None),
         ("admin.artwork_rejected", str(work), '{"moderation_status": "APPROVED"}',
          '{"moderation_status": "REJECTED"}', "Traced from a photo"),
+        ("admin.artwork_approved", str(work), '{"moderation_status": "REJECTED"}',
+         '{"moderation_status": "APPROVED"}', None),
         ("admin.artwork_featured", str(work), '{"is_featured": false}',
          '{"is_featured": true}', None),
-        # Each request is audited, a repeat with the value it found and left.
-        ("admin.artwork_featured", str(work), '{"is_featured": true}',
-         '{"is_featured": true}', None),
-        ("admin.artwork_featured", str(work), '{"is_featured": true}',
-         '{"is_featured": true}', None),
+        # A repeat changes nothing and is not audited; the refused feature neither.
         ("admin.artwork_unfeatured", str(work), '{"is_featured": true}',
-         '{"is_featured": false}', None),
-        ("admin.artwork_unfeatured", str(work), '{"is_featured": false}',
          '{"is_featured": false}', None),
     ]
     refused(client.simulate_post("/api/admin/artworks/999999/approve/",
@@ -324,6 +327,19 @@ def test_bulk_actions_apply_to_every_known_id_in_one_go(market: Marketplace,
                                     json={"artwork_ids": works[2:3], "action": "feature"})
     assert response.json["message"] == "1 artwork featured successfully"
     assert status_of(services, works[2]) == ("APPROVED", True)
+
+    # Featured again, rejected (not public) and one to feature: only that one changes.
+    response = client.simulate_post("/api/admin/bulk/artworks/", headers=moderator.headers,
+                                    json={"artwork_ids": works[:4], "action": "feature"})
+    body = response.json
+    assert (body["message"], body["affected_artworks"], body["affected_ids"],
+            body["unchanged_ids"], body["not_featurable_ids"]) == (
+        "1 artwork featured successfully", 1, [works[3]], [works[2]], works[:2])
+    assert [status_of(services, work) for work in works[:4]] == [
+        ("REJECTED", False), ("REJECTED", False), ("APPROVED", True), ("APPROVED", True)]
+    featured = [target for action, target, _ in audit_actions(services)
+                if action == "admin.artwork_featured"]
+    assert sorted(map(int, featured)) == [works[2], works[3]]
 
 
 def test_a_failing_bulk_action_changes_nothing(market: Marketplace, moderator: ApiUser
@@ -751,10 +767,12 @@ def test_bulk_from_the_cli_gives_what_the_api_gives(market: Marketplace, admin: 
                 if action == "admin.artwork_rejected"]
     assert sorted(map(int, rejected)) == sorted([*by_api, *by_cli])
 
+    # A rejected artwork is not featurable: named, left alone.
     code, out = cli(env, "artworks", "bulk", "--action", "feature", "--as", "root",
                     "--ids", str(by_cli[0]))
-    assert code == 0 and out.splitlines()[-1] == "1 artwork featured successfully"
-    assert status_of(services, by_cli[0]) == ("REJECTED", True)
+    assert code == 0 and out.splitlines()[-2:] == ["0 artworks featured successfully",
+                                                   f"Not featurable (not public): {by_cli[0]}"]
+    assert status_of(services, by_cli[0]) == ("REJECTED", False)
     # Refusals: the use case's, before anything changes; unknown ids are named.
     code, out = cli(env, "artworks", "bulk", "--action", "reject", "--as", "root",
                     "--ids", str(by_cli[1]))

@@ -236,7 +236,10 @@ def test_every_dashboard_block_equals_sql_counts(scaled: Scaled) -> None:
         },
         "content_stats": {
             "total_artworks": "SELECT COUNT(*) FROM artworks",
-            "featured_artworks": "SELECT COUNT(*) FROM artworks WHERE is_featured",
+            "featured_artworks": "SELECT COUNT(*) FROM artworks WHERE is_featured AND "
+                                 "removed_at IS NULL AND moderation_status <> 'REJECTED' AND "
+                                 "(moderation_status = 'APPROVED' OR "
+                                 "duplicate_candidate_id IS NULL)",
             "pending_artworks":
                 "SELECT COUNT(*) FROM artworks WHERE moderation_status = 'PENDING'",
             "total_jobs": "SELECT COUNT(*) FROM jobs",

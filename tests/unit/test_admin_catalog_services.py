@@ -43,14 +43,26 @@ def moderation(shop: Shop, notifier: RecordingNotifier) -> ArtworkModerationServ
                                     notifier=notifier)
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(picks=st.lists(st.integers(0, 9), max_size=30), action=st.sampled_from(
-    ["approve", "reject", "feature", "unfeature"]))
-def test_a_bulk_action_changes_exactly_the_known_ids(picks: list[int], action: str) -> None:
+    ["approve", "reject", "feature", "unfeature"]),
+    featured=st.lists(st.booleans(), min_size=5, max_size=5),
+    rejected=st.lists(st.booleans(), min_size=5, max_size=5))
+def test_a_bulk_action_changes_exactly_the_known_ids(picks: list[int], action: str,
+                                                     featured: list[bool],
+                                                     rejected: list[bool]) -> None:
+    """Every id asked for is named once: changed, already so, not featurable (feature only:
+    not public) or not found; only the changed ones change and are audited."""
     shop, notifier = Shop.create(), RecordingNotifier()
     artist = shop.user("artist", UserType.ARTIST)
     staff = shop.user("staff", UserType.ADMIN, staff=True)
     known = [shop.artwork(artist, "10.00", title=f"W{n}") for n in range(5)]
+    for artwork_id, on, off in zip(known, featured, rejected, strict=True):
+        work = shop.state.artworks[artwork_id]
+        work.is_featured = on
+        work.moderation_status = ModerationStatus.REJECTED if off else ModerationStatus.APPROVED
+    before = {i: (shop.state.artworks[i].is_featured, shop.state.artworks[i].moderation_status)
+              for i in known}
     unknown = [10_000 + n for n in range(5)]
     universe = known + unknown
     ids = [universe[pick] for pick in picks]
@@ -61,19 +73,27 @@ def test_a_bulk_action_changes_exactly_the_known_ids(picks: list[int], action: s
         return
     result = service.bulk(staff, ids, action, reason="Off-topic")
     distinct = list(dict.fromkeys(ids))
-    assert result.affected_ids == [i for i in distinct if i in known]
+    named = [*result.affected_ids, *result.unchanged_ids, *result.not_featurable_ids]
+    assert sorted(named) == sorted(i for i in distinct if i in known)
     assert result.not_found_ids == [i for i in distinct if i not in known]
     for artwork_id in known:
         work = shop.state.artworks[artwork_id]
+        was_featured, was_status = before[artwork_id]
         touched = artwork_id in result.affected_ids
         if action == "approve":
-            assert (work.moderation_status is ModerationStatus.APPROVED) == touched
+            assert (work.moderation_status is ModerationStatus.APPROVED) == (
+                touched or was_status is ModerationStatus.APPROVED)
         elif action == "reject":
-            assert (work.moderation_status is ModerationStatus.REJECTED) == touched
-        elif action == "feature":
-            assert work.is_featured == touched
+            assert (work.moderation_status is ModerationStatus.REJECTED) == (
+                touched or was_status is ModerationStatus.REJECTED)
         else:
-            assert work.is_featured is False
+            assert work.moderation_status is was_status
+            assert work.is_featured == (was_featured != touched)
+            if artwork_id in distinct:
+                wanted = action == "feature"
+                assert (artwork_id in result.unchanged_ids) == (was_featured == wanted)
+                assert (artwork_id in result.not_featurable_ids) == (
+                    wanted and not was_featured and was_status is ModerationStatus.REJECTED)
     assert [entry.target_id for entry in shop.state.audit] == [
         str(i) for i in sorted(result.affected_ids)]
     told = [note.user_id for note in notifier.sent]

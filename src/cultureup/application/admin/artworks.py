@@ -33,12 +33,30 @@ from cultureup.domain.accounts.roles import Permission, require
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.admin.bulk import bulk_ids_error, distinct_ids
 from cultureup.domain.audit import AuditAction
-from cultureup.domain.catalog.artworks import Artwork, ModerationStatus
-from cultureup.domain.errors import FieldErrors, InvalidAction, NotFound
+from cultureup.domain.catalog.artworks import Artwork, ModerationStatus, is_public
+from cultureup.domain.errors import FieldErrors, InvalidAction, InvalidState, NotFound
+from cultureup.domain.moderation.content import ContentType as ContentKind
 
 BULK_ACTIONS = ("approve", "reject", "feature", "unfeature")
 _PAST = {"approve": "approved", "reject": "rejected", "feature": "featured",
          "unfeature": "unfeatured"}
+
+
+_CHANGED, _UNCHANGED, _NOT_FEATURABLE = "changed", "unchanged", "not featurable"
+
+
+def _hidden_why(uow: UnitOfWork, artwork: Artwork) -> str:
+    """Why the public does not see `artwork` (domain.catalog.artworks.is_public), or ""."""
+    assert artwork.id is not None
+    item = uow.content.find(ContentKind.ARTWORK, artwork.id)
+    if item is not None and item.removed:
+        return "removed by a moderator"
+    if artwork.moderation_status == ModerationStatus.REJECTED:
+        return "rejected"
+    if not is_public(moderation_status=artwork.moderation_status,
+                     duplicate_candidate_id=artwork.duplicate_candidate_id, removed=False):
+        return "held for a duplicate review"
+    return ""
 
 
 def _shown(actor: Actor, view: ArtworkView) -> ArtworkView:
@@ -113,7 +131,10 @@ class ArtworkModerationService:
                 ip: str | None = None) -> ArtworkView:
         """Set `is_featured` to `featured` (NotFound for an unknown id). Setting, never
         toggling: the same request sent twice (a retry after a timeout) leaves the artwork
-        as the first one did. Audited with the value before and after."""
+        as the first one did, and the second is not audited (nothing changed). Only an artwork
+        the public sees can be featured (domain.catalog.artworks.is_public): featuring a
+        rejected, removed or held one is an InvalidState (409) saying why; unfeaturing is
+        always allowed. Audited with the value before and after."""
         return self._one(actor, artwork_id, "feature" if featured else "unfeature", reason="",
                          ip=ip)
 
@@ -122,7 +143,10 @@ class ArtworkModerationService:
         require(actor, Permission.MODERATE_CONTENT)
         with self._uow() as uow:
             artwork = uow.artworks.get(artwork_id)
-            self._apply(uow, actor, artwork, action, reason, ip)
+            outcome = self._apply(uow, actor, artwork, action, reason, ip)
+            if outcome == _NOT_FEATURABLE:
+                raise InvalidState(f"Only an artwork the public sees can be featured: this one "
+                                   f"is {_hidden_why(uow, artwork)}.")
             uow.commit()
         return _shown(actor, self._queries.get_artwork(artwork_id))
 
@@ -135,7 +159,10 @@ class ArtworkModerationService:
         artwork are returned in `not_found_ids` (the rest still applies). 1 to BULK_MAX_IDS
         ids, repeats counted (``domain/admin/bulk.py``; 400 otherwise, changing nothing);
         `reject` needs a reason, which every artist concerned is told. An unknown action is
-        a 400 naming the available ones. One audit entry per artwork changed."""
+        a 400 naming the available ones. One audit entry per artwork changed. Artworks
+        already so (featured again) are named in `unchanged_ids`, and artworks the public
+        does not see, which are never featured, in `not_featurable_ids`; neither is changed
+        nor audited."""
         require(actor, Permission.MODERATE_CONTENT)
         if action not in BULK_ACTIONS:
             raise InvalidAction(BULK_ACTIONS)
@@ -148,7 +175,7 @@ class ArtworkModerationService:
             errors.add("reason", "A reason is required to reject artworks.")
         errors.raise_if_any()
         now = self._clock.now()
-        affected: list[int] = []
+        outcomes: dict[int, str] = {}
         with self._uow() as uow:
             # Locked in id order, so that two bulk requests cannot deadlock.
             for artwork_id in sorted(ids):
@@ -156,16 +183,27 @@ class ArtworkModerationService:
                     artwork = uow.artworks.get(artwork_id)
                 except NotFound:
                     continue
-                self._apply(uow, actor, artwork, action, reason, ip)
-                affected.append(artwork_id)
+                outcomes[artwork_id] = self._apply(uow, actor, artwork, action, reason, ip)
             uow.commit()
-        found = set(affected)
-        return BulkResult(action=action, affected_ids=[i for i in ids if i in found],
-                          not_found_ids=[i for i in ids if i not in found], processed_at=now)
+
+        def named(outcome: str) -> list[int]:
+            return [i for i in ids if outcomes.get(i) == outcome]
+
+        return BulkResult(action=action, affected_ids=named(_CHANGED),
+                          not_found_ids=[i for i in ids if i not in outcomes],
+                          processed_at=now, unchanged_ids=named(_UNCHANGED),
+                          not_featurable_ids=named(_NOT_FEATURABLE))
 
     def _apply(self, uow: UnitOfWork, actor: Actor, artwork: Artwork, action: str,
-               reason: str, ip: str | None) -> None:
+               reason: str, ip: str | None) -> str:
+        """Apply `action` to `artwork`, saved and audited; which of the outcomes it had."""
         now = self._clock.now()
+        if action in ("feature", "unfeature"):
+            featured = action == "feature"
+            if artwork.is_featured == featured:
+                return _UNCHANGED
+            if featured and _hidden_why(uow, artwork):
+                return _NOT_FEATURABLE
         if action in ("approve", "reject"):
             field, before = "moderation_status", artwork.moderation_status.value
             if action == "approve":
@@ -190,3 +228,4 @@ class ArtworkModerationService:
                ip_address=ip, title=artwork.title, reason=reason.strip(),
                **change({field: before}, {field: after}))
         notify(self._notifier, uow, artwork.events, now)
+        return _CHANGED

@@ -53,6 +53,10 @@ class JobStats:
 @attrs.frozen(kw_only=True)
 class BulkResult:
     action: str
-    affected_ids: list[int]  # every existing id asked for, in the order given
+    affected_ids: list[int]  # the ids the action changed, in the order given
     not_found_ids: list[int]  # ids asked for that name no artwork
     processed_at: datetime
+    # Already so (featured again, unfeatured again): left alone, not audited.
+    unchanged_ids: list[int] = attrs.Factory(list)
+    # Not public (rejected, removed, held for a duplicate review): never featured.
+    not_featurable_ids: list[int] = attrs.Factory(list)

@@ -10,7 +10,7 @@ import attrs
 from cultureup.domain.accounts.roles import Permission, can
 from cultureup.domain.accounts.users import Actor
 from cultureup.domain.catalog.categories import Category
-from cultureup.domain.errors import DomainError, FieldErrors, PermissionDenied
+from cultureup.domain.errors import DomainError, FieldErrors, InvalidState, PermissionDenied
 from cultureup.domain.events import ArtworkRejected, DomainEvent
 from cultureup.domain.money import Money
 
@@ -145,9 +145,18 @@ class Artwork:
 
     def set_featured(self, *, by: Actor, featured: bool, now: datetime) -> None:
         """Featuring is a platform decision (Permission.MODERATE_CONTENT), whatever an artist
-        sends."""
+        sends. Only an artwork the public sees (`is_public`) can become featured: a REJECTED
+        one or one held for a duplicate review is an InvalidState naming why (a moderator's
+        removal, kept by moderation, is checked by the callers that know it)."""
         if not can(by, Permission.MODERATE_CONTENT):
             raise PermissionDenied("Only staff can feature artworks.")
+        if featured and not self.is_featured and not is_public(
+                moderation_status=self.moderation_status,
+                duplicate_candidate_id=self.duplicate_candidate_id, removed=False):
+            why = ("rejected" if self.moderation_status == ModerationStatus.REJECTED
+                   else "held for a duplicate review")
+            raise InvalidState(f"Only an artwork the public sees can be featured: this one "
+                               f"is {why}.")
         self.is_featured = featured
         self.updated_at = now
 

@@ -107,17 +107,25 @@ def bulk(
     total = BulkResult(action=results[-1].action,
                        affected_ids=[i for result in results for i in result.affected_ids],
                        not_found_ids=[i for result in results for i in result.not_found_ids],
-                       processed_at=results[-1].processed_at)
+                       processed_at=results[-1].processed_at,
+                       unchanged_ids=[i for result in results for i in result.unchanged_ids],
+                       not_featurable_ids=[i for result in results
+                                           for i in result.not_featurable_ids])
     if as_json:
         typer.echo(json.dumps({"message": bulk_message(total),
                                "affected_artworks": len(total.affected_ids),
                                "action": total.action, "processed_at": iso(total.processed_at),
                                "affected_ids": total.affected_ids,
-                               "not_found_ids": total.not_found_ids}))
+                               "not_found_ids": total.not_found_ids,
+                               "unchanged_ids": total.unchanged_ids,
+                               "not_featurable_ids": total.not_featurable_ids}))
         return
     typer.echo(bulk_message(total))
-    if total.not_found_ids:
-        typer.echo("Not found: " + ", ".join(map(str, total.not_found_ids)))
+    for label, named in (("Not found", total.not_found_ids),
+                         ("Unchanged (already so)", total.unchanged_ids),
+                         ("Not featurable (not public)", total.not_featurable_ids)):
+        if named:
+            typer.echo(f"{label}: " + ", ".join(map(str, named)))
 
 
 def add_artwork_commands(artworks_app: typer.Typer) -> None:

@@ -33,7 +33,7 @@ from cultureup.adapters.sqlalchemy.admin.tables import (
     user_monthly_revenue,
 )
 from cultureup.adapters.sqlalchemy.admin.user_queries import usable_at
-from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks
+from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks, public_artwork_terms
 from cultureup.adapters.sqlalchemy.catalog.tables import artist_profiles, equipment
 from cultureup.adapters.sqlalchemy.collaboration.tables import (
     contracts,
@@ -290,7 +290,9 @@ class SqlAlchemyReportQueries:
             "artists": _count(users, users.c.user_type == UserType.ARTIST.value),
             "buyers": _count(users, users.c.user_type == UserType.BUYER.value),
             "total_artworks": _count(artworks),
-            "featured_artworks": _count(artworks, artworks.c.is_featured.is_(True)),
+            # As the public featured list shows them: featured and visible.
+            "featured_artworks": _count(artworks, artworks.c.is_featured.is_(True),
+                                        *public_artwork_terms()),
             "pending_artworks": _count(artworks, artworks.c.moderation_status
                                        == ModerationStatus.PENDING.value),
             "total_jobs": _count(jobs),

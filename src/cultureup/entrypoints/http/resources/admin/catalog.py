@@ -310,6 +310,11 @@ class BulkArtworkAnswer(Answer):
     processed_at: Timestamp
     affected_ids: list[int]
     not_found_ids: list[int] = Field(description="Ids asked for that name no artwork")
+    unchanged_ids: list[int] = Field(description=(
+        "Artworks already so (featured or unfeatured again): left alone, not audited"))
+    not_featurable_ids: list[int] = Field(description=(
+        "Artworks the public does not see (rejected, removed, held for a duplicate review), "
+        "which are never featured"))
 
 
 class BulkArtworksResource:
@@ -328,7 +333,8 @@ class BulkArtworksResource:
         return BulkArtworkAnswer(
             message=bulk_message(result), affected_artworks=len(result.affected_ids),
             action=result.action, processed_at=result.processed_at,
-            affected_ids=result.affected_ids, not_found_ids=result.not_found_ids)
+            affected_ids=result.affected_ids, not_found_ids=result.not_found_ids,
+            unchanged_ids=result.unchanged_ids, not_featurable_ids=result.not_featurable_ids)
 
 
 # -- jobs ------------------------------------------------------------------------------------
