@@ -258,6 +258,37 @@ def test_approve_reject_and_feature_one_artwork(market: Marketplace, moderator: 
                                  headers=moderator.headers), 404)
 
 
+def test_a_removed_artwork_is_not_featured_and_the_dashboard_counts_what_the_public_sees(
+        market: Marketplace, admin: ApiUser) -> None:
+    artist = market.user("artist")
+    category = market.category()
+    shown, taken_down = (artwork(market, artist, category, title=t) for t in ("Up", "Down"))
+    client, services = market.client, market.services
+    for work in (shown, taken_down):
+        response = client.simulate_post(f"/api/admin/artworks/{work}/feature/",
+                                        headers=admin.headers)
+        assert response.status_code == 200, response.text
+    services.moderation_content.remove(market.admin_actor(), "artwork", taken_down,
+                                       "Stolen image")
+    dashboard = client.simulate_get("/api/admin/dashboard/", headers=admin.headers).json
+    public = client.simulate_get("/api/artworks/featured/").json
+    listed = public["results"] if isinstance(public, dict) else public
+    assert [item["id"] for item in listed] == [shown]
+    assert dashboard["content_stats"]["featured_artworks"] == 1
+    # Unfeatured, it cannot be featured again while removed; bulk names it.
+    client.simulate_post(f"/api/admin/artworks/{taken_down}/feature/", headers=admin.headers,
+                         json={"is_featured": False})
+    response = client.simulate_post(f"/api/admin/artworks/{taken_down}/feature/",
+                                    headers=admin.headers)
+    assert response.status_code == 409 and "removed by a moderator" in response.json["detail"]
+    body = client.simulate_post("/api/admin/bulk/artworks/", headers=admin.headers,
+                                json={"artwork_ids": [taken_down, shown],
+                                      "action": "feature"}).json
+    assert (body["affected_ids"], body["unchanged_ids"], body["not_featurable_ids"]) == (
+        [], [shown], [taken_down])
+    assert status_of(services, taken_down) == ("PENDING", False)
+
+
 def test_artwork_statistics_equal_direct_counts(market: Marketplace, staff: ApiUser) -> None:
     artist = market.user("artist")
     category = market.category()
