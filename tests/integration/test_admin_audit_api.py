@@ -36,8 +36,9 @@ def test_admins_read_the_audit_log_with_its_filters(market: Marketplace) -> None
     verified = read("action=admin.user_verified")
     assert [(e["actor_username"], e["target_id"]) for e in verified] == [
         ("helpdesk", str(second.id)), ("helpdesk", str(first.id))]
-    assert json.loads(verified[0]["details"]["before"]) == {"is_verified": "false"}
-    assert json.loads(verified[0]["details"]["after"]) == {"is_verified": "true"}
+    # before and after are objects of real JSON values, not JSON text inside JSON.
+    assert verified[0]["details"]["before"] == {"is_verified": False}
+    assert verified[0]["details"]["after"] == {"is_verified": True}
     assert verified[0]["details"]["reason"] == "papers seen"
     about_first = read(f"target_type=user&target_id={first.id}&action=admin.")
     assert [e["action"] for e in about_first] == ["admin.user_deactivated",
@@ -59,3 +60,51 @@ def test_admins_read_the_audit_log_with_its_filters(market: Marketplace) -> None
                                                        headers=helpdesk.headers), 403)
     assert refused["error"] == PERMISSION_DENIED
     assert_error(market.client.simulate_get("/api/admin/audit-log/"), 401)
+
+
+def test_before_and_after_are_objects_for_every_action_and_old_entries(
+        market: Marketplace) -> None:
+    """One encoding for every admin action, and entries written before it (JSON text whose
+    account flags were "true"/"false" strings) read the same way, over HTTP and the CLI."""
+    from typer.testing import CliRunner
+
+    from cultureup.adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork
+    from cultureup.application.audit import record
+    from cultureup.entrypoints.cli.app import app
+
+    admin = staff_account(market, "root")
+    user, category = market.user("artist"), market.category("Pottery")
+    for path, body in ((f"/api/admin/users/{user.id}/verify/", {}),
+                       (f"/api/admin/users/{user.id}/deactivate/", {}),
+                       (f"/api/admin/categories/{category}/deactivate/", {})):
+        response = market.client.simulate_post(path, headers=admin.headers, json=body)
+        assert response.status_code == 200, response.text
+    with SqlAlchemyUnitOfWork(market.services.engine) as uow:
+        record(uow, now=market.clock.now(), action="admin.user_role_granted", actor_id=None,
+               actor_username="root", target_type="user", target_id=user.id,
+               before='{"is_staff": "false", "staff_role": ""}',
+               after='{"is_staff": "true", "staff_role": "staff"}')
+        uow.commit()
+    results = market.client.simulate_get("/api/admin/audit-log/?action=admin.",
+                                         headers=admin.headers).json["results"]
+    shown = {e["action"]: (e["details"]["before"], e["details"]["after"]) for e in results
+             if e["target_type"] in ("user", "category") and "before" in e["details"]}
+    assert shown == {
+        "admin.category_created": ({}, {"is_active": True, "name": "Pottery"}),
+        "admin.user_verified": ({"is_verified": False}, {"is_verified": True}),
+        "admin.user_deactivated": ({"is_active": True}, {"is_active": False}),
+        "admin.category_deactivated": ({"is_active": True}, {"is_active": False}),
+        "admin.user_role_granted": ({"is_staff": False, "staff_role": None},
+                                    {"is_staff": True, "staff_role": "staff"}),
+    }
+    settings = market.services.settings
+    env = {"CULTUREUP_DATABASE_URL": settings.database_url,
+           "CULTUREUP_MEDIA_ROOT": settings.media_root,
+           "CULTUREUP_SECRET_KEY": settings.secret_key, "CULTUREUP_RATE_LIMIT_ENABLED": "false"}
+    out = CliRunner().invoke(app, ["audit", "list", "--action", "admin.", "--json"], env=env)
+    assert out.exit_code == 0, out.output
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    assert {e["action"]: (e["details"]["before"], e["details"]["after"]) for e in lines
+            if e["target_type"] in ("user", "category") and "before" in e["details"]} == shown
+    table = CliRunner().invoke(app, ["audit", "list", "--action", "admin."], env=env)
+    assert 'before={"is_staff": false, "staff_role": null}' in table.stdout

@@ -136,8 +136,8 @@ def test_verify_answers_as_the_spec_and_is_audited(market: Marketplace) -> None:
     [entry] = audit(market, "admin.user_verified")
     assert (entry.actor_username, entry.target_type, entry.target_id) == (
         "helpdesk", "user", str(artist.id))
-    assert json.loads(entry.details["before"]) == {"is_verified": "false"}
-    assert json.loads(entry.details["after"]) == {"is_verified": "true"}
+    assert json.loads(entry.details["before"]) == {"is_verified": False}
+    assert json.loads(entry.details["after"]) == {"is_verified": True}
     assert entry.details["reason"] == "documents checked"
     assert_error(post(market, "/api/admin/users/999999/verify/", helpdesk), 404)
     # Staff verify but do not deactivate (ACTIVATE_USERS is an admin's).
@@ -331,7 +331,7 @@ def test_bulk_verify_of_200_ids_with_5_unknown(market: Marketplace) -> None:
     entries = audit(market, "admin.user_verified")
     assert sorted(int(e.target_id) for e in entries) == sorted(ids)
     assert all(e.details["bulk"] == "true"
-               and json.loads(e.details["after"]) == {"is_verified": "true"} for e in entries)
+               and json.loads(e.details["after"]) == {"is_verified": True} for e in entries)
 
 
 def test_bulk_over_the_cap_or_refused_changes_nothing(market: Marketplace) -> None:

@@ -125,8 +125,8 @@ def test_deactivating_revokes_the_tokens_and_is_audited(market: Marketplace) -> 
     assert change.changed and not change.is_active
     [entry] = [e for e in market.store.audit if e.action == "admin.user_deactivated"]
     assert entry.details == {"reason": "fraud", "username": buyer.username,
-                             "before": '{"is_active": "true"}',
-                             "after": '{"is_active": "false"}'}
+                             "before": '{"is_active": true}',
+                             "after": '{"is_active": false}'}
     with market.store.unit_of_work(read_only=True) as uow:
         assert uow.tokens.find_user_id("d1", now=NOW) is None
     with pytest.raises(NotFound):

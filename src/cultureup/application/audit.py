@@ -31,6 +31,33 @@ def change(before: dict[str, object], after: dict[str, object]) -> dict[str, str
             "after": json.dumps(after, sort_keys=True, default=str)}
 
 
+def readable_details(details: dict[str, str]) -> dict[str, object]:
+    """An entry's details as the API and the CLI show them: `before` and `after` as JSON
+    objects of real values (stored as JSON text; entries of account actions written before
+    their flags were JSON booleans kept "true"/"false" and "" for no role, read here as
+    true/false and null); every other detail as stored."""
+    shown: dict[str, object] = dict(details)
+    for key in ("before", "after"):
+        text = details.get(key)
+        if text is None:
+            continue
+        try:
+            values = json.loads(text)
+        except ValueError:
+            continue
+        if isinstance(values, dict):
+            shown[key] = {name: _old_value(name, value) for name, value in values.items()}
+    return shown
+
+
+def _old_value(name: str, value: object) -> object:
+    if name.startswith("is_") and value in ("true", "false"):
+        return value == "true"
+    if name == "staff_role" and value == "":
+        return None
+    return value
+
+
 class AuditService:
     def __init__(self, *, queries: AuditQueries, uow: UnitOfWorkFactory) -> None:
         self._queries, self._uow = queries, uow

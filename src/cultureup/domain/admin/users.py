@@ -151,27 +151,24 @@ def may(actor: Actor, action: UserAction) -> bool:
 class Change:
     """What an action changed on one account: field -> (before, after); empty when nothing."""
 
-    fields: dict[str, tuple[str, str]]
+    fields: dict[str, tuple[object, object]]
 
     @property
     def changed(self) -> bool:
         return bool(self.fields)
 
-    def before(self) -> dict[str, str]:
+    def before(self) -> dict[str, object]:
         return {name: values[0] for name, values in self.fields.items()}
 
-    def after(self) -> dict[str, str]:
+    def after(self) -> dict[str, object]:
         return {name: values[1] for name, values in self.fields.items()}
 
 
-def _snapshot(user: User) -> dict[str, str]:
-    return {"is_verified": _flag(user.is_verified), "is_active": _flag(user.is_active),
-            "is_staff": _flag(user.is_staff),
-            "staff_role": user.staff_role.value if user.staff_role else ""}
-
-
-def _flag(value: bool) -> str:
-    return "true" if value else "false"
+def _snapshot(user: User) -> dict[str, object]:
+    """The fields an action may change, as JSON values (booleans, the role or None)."""
+    return {"is_verified": user.is_verified, "is_active": user.is_active,
+            "is_staff": user.is_staff,
+            "staff_role": user.staff_role.value if user.staff_role else None}
 
 
 def apply(action: UserAction, user: User, *, now: datetime, role: Role | None = None

@@ -13,6 +13,7 @@ from typer.core import TyperCommand
 
 from cultureup.adapters.sqlalchemy import migrate
 from cultureup.application.admin.sample_market import MarketShape
+from cultureup.application.audit import readable_details
 from cultureup.application.collaboration.views import MessageFilters, NotificationFilters
 from cultureup.application.views import AuditFilters, PageRequest
 from cultureup.bootstrap import Services, bootstrap
@@ -345,13 +346,14 @@ def audit_list(
                                    "actor_id": entry.actor_id, "action": entry.action,
                                    "target_type": entry.target_type,
                                    "target_id": entry.target_id, "ip": entry.ip_address,
-                                   "details": entry.details}))
+                                   "details": readable_details(entry.details)}))
         return
     print_table(("at", "actor", "action", "target", "ip", "details"), [
         (entry.created_at, entry.actor_username, entry.action,
          f"{entry.target_type}:{entry.target_id}" if entry.target_id else entry.target_type,
-         entry.ip_address, " ".join(f"{printable(k)}={printable(v)}"
-                                    for k, v in sorted(entry.details.items())))
+         entry.ip_address, " ".join(
+             f"{printable(k)}={printable(v if isinstance(v, str) else json.dumps(v))}"
+             for k, v in sorted(readable_details(entry.details).items())))
         for entry in page.items])
     typer.secho(f"{len(page.items)} of {page.total} entries", err=True, fg="cyan")
 

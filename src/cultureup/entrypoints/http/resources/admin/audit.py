@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import falcon
+from typing import Any
 
-from cultureup.application.audit import AuditService
+import falcon
+from pydantic import Field
+
+from cultureup.application.audit import AuditService, readable_details
 from cultureup.application.views import AuditFilters
 from cultureup.domain.accounts.roles import Permission
 from cultureup.domain.audit import AuditEntry
@@ -42,7 +45,9 @@ class AuditEntryAnswer(Answer):
     target_type: str
     target_id: str | None
     ip_address: str | None
-    details: dict[str, str]
+    details: dict[str, Any] = Field(description=(
+        "What the entry records; `before` and `after`, when present, are objects of the "
+        "changed fields' values"))
     created_at: Timestamp
 
     @classmethod
@@ -51,7 +56,7 @@ class AuditEntryAnswer(Answer):
         return cls(id=entry.id, actor_id=entry.actor_id, actor_username=entry.actor_username,
                    action=entry.action, target_type=entry.target_type,
                    target_id=entry.target_id, ip_address=entry.ip_address,
-                   details=entry.details, created_at=entry.created_at)
+                   details=readable_details(entry.details), created_at=entry.created_at)
 
 
 class AuditPage(PageOf[AuditEntryAnswer]):
