@@ -290,7 +290,6 @@ def test_the_anonymous_budget_holds_across_the_workers_of_one_server(
     remaining = [int(headers["x-ratelimit-remaining"]) for _, headers in first]
     assert min(remaining) == 0 and max(remaining) <= 99
     pids = server.worker_pids("/api/jobs/")
-    assert len(pids) == 2, server.log.read_text()[-3000:]
 
     status, headers = _call(server.base, "/api/jobs/")
     assert status == 429
@@ -298,7 +297,16 @@ def test_the_anonymous_budget_holds_across_the_workers_of_one_server(
     assert 1 <= int(headers["retry-after"]) <= HOUR
     more = [_call(server.base, "/api/categories/")[0] for _ in range(6)]
     assert more == [429] * 6
-    assert len(server.worker_pids("/api/categories/") | pids) == 2
+    # On a busy machine one worker may have taken every request so far: ask until the other
+    # one has answered too, and it refuses as well - the budget the first one spent is its own.
+    for _ in range(50):
+        if len(server.worker_pids("/api/categories/") | pids) == 2:
+            break
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            refused = list(pool.map(lambda _: _call(server.base, "/api/categories/")[0],
+                                    range(8)))
+        assert refused == [429] * 8
+    assert len(server.worker_pids("/api/categories/") | pids) == 2, server.log.read_text()[-3000:]
     assert (server.log.parent / ".cultureup-rate-limits.sqlite3").is_file()
     print(f"\none server, 2 workers (pids {sorted(pids)}), default settings: requests 1-100 "
           f"-> 200, 101st -> 429, 102-107 -> 429")
@@ -317,12 +325,23 @@ def test_login_throttling_holds_across_the_workers_of_one_server(
         failures = list(pool.map(lambda guess: _call(server.base, "/api/auth/login/", {
             "username": guess[0], "password": f"Wrong-Guess-{guess[1]}"})[0], guesses))
     assert failures == [400] * 30
-    assert len(server.worker_pids("/api/auth/login/")) == 2, server.log.read_text()[-3000:]
+
+    def right_password(name: str) -> None:
+        status, headers = _call(server.base, "/api/auth/login/",
+                                {"username": name, "password": STRONG_PASSWORD})
+        assert status == 429 and 1 <= int(headers["retry-after"]) <= 900
+
     for user in users:
         for name in (user.username, f"{user.username}@example.com"):
-            status, headers = _call(server.base, "/api/auth/login/",
-                                    {"username": name, "password": STRONG_PASSWORD})
-            assert status == 429 and 1 <= int(headers["retry-after"]) <= 900
+            right_password(name)
+    # On a busy machine one worker may have taken every request so far: ask until the other
+    # one has answered too, and it refuses as well - it counts the failures the first one saw.
+    for _ in range(50):
+        if len(server.worker_pids("/api/auth/login/")) == 2:
+            break
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(right_password, [user.username for user in users] * 2))
+    assert len(server.worker_pids("/api/auth/login/")) == 2, server.log.read_text()[-3000:]
 
 
 # -- two servers, one budget in Redis -----------------------------------------------------------
