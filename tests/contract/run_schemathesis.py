@@ -144,7 +144,8 @@ def run(identity: str, max_examples: int, extra: list[str]) -> int:
                             media_root=str(Path(tmp) / "media"),
                             private_root=str(Path(tmp) / "private"), rate_limit_enabled=False,
                             password_hash_time_cost=1, password_hash_memory_kib=1024,
-                            secret_key="contract-run-secret-key-0123456789abcdef")
+                            secret_key="contract-run-secret-key-0123456789abcdef",
+                            stripe_webhook_secret="whsec_contract-run")
         services = bootstrap(settings)
         services.upgrade_database()
         seed(services)
