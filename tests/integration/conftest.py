@@ -94,6 +94,17 @@ def _empty_tables(engine: Engine) -> None:
 
 
 @pytest.fixture
+def env(services: Services) -> dict[str, str]:
+    """The environment under which a `cultureup` command run as a subprocess uses this
+    test's database, media folders and secret key (request budgets off)."""
+    return {"CULTUREUP_DATABASE_URL": services.settings.database_url,
+            "CULTUREUP_MEDIA_ROOT": services.settings.media_root,
+            "CULTUREUP_PRIVATE_ROOT": services.settings.private_root,
+            "CULTUREUP_SECRET_KEY": services.settings.secret_key,
+            "CULTUREUP_RATE_LIMIT_ENABLED": "false"}
+
+
+@pytest.fixture
 def client(services: Services) -> falcon.testing.TestClient:
     return falcon.testing.TestClient(http_app(services))
 

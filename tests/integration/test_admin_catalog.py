@@ -619,14 +619,6 @@ def test_the_document_states_the_rules_across_fields_the_server_checks(
 # -- the command line gives what the API gives -------------------------------------------------
 
 
-@pytest.fixture
-def env(services: Services) -> dict[str, str]:
-    return {"CULTUREUP_DATABASE_URL": services.settings.database_url,
-            "CULTUREUP_MEDIA_ROOT": services.settings.media_root,
-            "CULTUREUP_SECRET_KEY": services.settings.secret_key,
-            "CULTUREUP_RATE_LIMIT_ENABLED": "false"}
-
-
 def cli(env: dict[str, str], *args: str) -> tuple[int, Any]:
     result = runner.invoke(cli_app, list(args), env=env)
     if result.exit_code == 0 and "--json" in args:

@@ -10,21 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 from cultureup.application.views import AuditFilters, PageRequest
-from cultureup.bootstrap import Services
 from cultureup.entrypoints.cli.app import app
 from tests.integration.admin_support import bulk_users, staff_account
 from tests.integration.assertions import assert_error
 from tests.integration.conftest import Marketplace
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def env(services: Services) -> dict[str, str]:
-    return {"CULTUREUP_DATABASE_URL": services.settings.database_url,
-            "CULTUREUP_MEDIA_ROOT": services.settings.media_root,
-            "CULTUREUP_SECRET_KEY": services.settings.secret_key,
-            "CULTUREUP_RATE_LIMIT_ENABLED": "false"}
 
 
 def cli(env: dict[str, str], *args: str) -> tuple[int, str]:

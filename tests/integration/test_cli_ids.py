@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from cultureup.bootstrap import Services
 from cultureup.entrypoints.cli.app import app
 from tests.integration.admin_support import staff_account
 from tests.integration.conftest import Marketplace
@@ -43,14 +42,6 @@ NUMBER_OPTIONS = [
     ("moderation", "suspend", "x", "--as", "root", "--reason", "r", "--days", "1"),
     ("messages", "list", "--user", "root", "--limit", "5"),
 ]
-
-
-@pytest.fixture
-def env(services: Services) -> dict[str, str]:
-    return {"CULTUREUP_DATABASE_URL": services.settings.database_url,
-            "CULTUREUP_MEDIA_ROOT": services.settings.media_root,
-            "CULTUREUP_SECRET_KEY": services.settings.secret_key,
-            "CULTUREUP_RATE_LIMIT_ENABLED": "false"}
 
 
 @pytest.mark.parametrize("command", ID_COMMANDS, ids=" ".join)

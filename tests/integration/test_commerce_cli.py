@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from typer.testing import CliRunner
 
 from cultureup.application.views import AuditFilters, PageRequest
@@ -13,14 +12,6 @@ from cultureup.entrypoints.cli.app import app
 from tests.integration.commerce_support import Commerce, artwork_order, equipment_order
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def env(services: Services) -> dict[str, str]:
-    return {"CULTUREUP_DATABASE_URL": services.settings.database_url,
-            "CULTUREUP_MEDIA_ROOT": services.settings.media_root,
-            "CULTUREUP_SECRET_KEY": services.settings.secret_key,
-            "CULTUREUP_RATE_LIMIT_ENABLED": "false"}
 
 
 def cli(env: dict[str, str], *args: str) -> tuple[int, str]:

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from typer.testing import CliRunner
 
-from cultureup.bootstrap import Services
 from cultureup.domain.accounts.users import StaffRole
 from cultureup.entrypoints.cli.app import app
 from tests.integration.conftest import Marketplace
@@ -16,15 +14,6 @@ from tests.integration.moderation_support import staff_user
 from tests.integration.test_verification_applications import _apply
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def env(services: Services) -> dict[str, str]:
-    return {"CULTUREUP_DATABASE_URL": services.settings.database_url,
-            "CULTUREUP_MEDIA_ROOT": services.settings.media_root,
-            "CULTUREUP_PRIVATE_ROOT": services.settings.private_root,
-            "CULTUREUP_SECRET_KEY": services.settings.secret_key,
-            "CULTUREUP_RATE_LIMIT_ENABLED": "false"}
 
 
 def cli(env: dict[str, str], *args: str) -> tuple[int, str]:
