@@ -143,6 +143,10 @@ def run(identity: str, max_examples: int, extra: list[str]) -> int:
         settings = Settings(database_url=f"sqlite:///{Path(tmp) / 'contract.db'}",
                             media_root=str(Path(tmp) / "media"),
                             private_root=str(Path(tmp) / "private"), rate_limit_enabled=False,
+                            # Failed-password counts of this run only: the anonymous run
+                            # spends the client's budget on purpose, and a file in the working
+                            # directory would carry it into the next identity's sign-in.
+                            rate_limit_file=str(Path(tmp) / "rate-limits.sqlite3"),
                             password_hash_time_cost=1, password_hash_memory_kib=1024,
                             secret_key="contract-run-secret-key-0123456789abcdef",
                             stripe_webhook_secret="whsec_contract-run")
