@@ -89,8 +89,9 @@ def _empty_tables(engine: Engine) -> None:
         # DELETE beats TRUNCATE on tables this small (TRUNCATE rewrites each table's files).
         for table in reversed(metadata.sorted_tables):
             connection.execute(text(f"DELETE FROM {table.name}"))
-        # The count triggers wrote into row_counts while the counted tables were emptied.
+        # The count triggers wrote into the counters while the counted tables were emptied.
         connection.execute(text("DELETE FROM row_counts"))
+        connection.execute(text("DELETE FROM row_count_days"))
 
 
 @pytest.fixture
@@ -194,11 +195,15 @@ def market(client: falcon.testing.TestClient, services: Services,
 
 
 class QueryCounter:
+    """The statements an engine ran (`before_cursor_execute`): how many, and their SQL."""
+
     def __init__(self) -> None:
         self.count = 0
+        self.statements: list[str] = []
 
-    def __call__(self, *args: Any) -> None:
+    def __call__(self, connection: Any, cursor: Any, statement: str, *args: Any) -> None:
         self.count += 1
+        self.statements.append(statement)
 
 
 @pytest.fixture

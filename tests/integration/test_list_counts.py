@@ -6,10 +6,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
 
-from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks
-from cultureup.adapters.sqlalchemy.counts import COUNTED, recount, row_counts
+from cultureup.adapters.sqlalchemy.catalog.artwork_tables import VISIBLE_ARTWORKS, artworks
+from cultureup.adapters.sqlalchemy.counts import (
+    COUNTED,
+    recount,
+    row_count_days,
+    row_counts,
+    scope_value,
+)
 from cultureup.adapters.sqlalchemy.tables import jobs
 from cultureup.bootstrap import Services
 from tests.integration.conftest import Marketplace
@@ -18,6 +24,32 @@ from tests.integration.conftest import Marketplace
 def _counters(services: Services) -> dict[str, int]:
     with services.engine.connect() as connection:
         return {scope: n for scope, n in connection.execute(select(row_counts)) if n}
+
+
+def _day_counters(services: Services) -> dict[tuple[str, str], int]:
+    with services.engine.connect() as connection:
+        return {(scope, day): n for scope, day, n in connection.execute(select(row_count_days))
+                if n}
+
+
+def _real_day_counts(services: Services) -> dict[tuple[str, str], int]:
+    """What row_count_days must hold: every list counted by day, by UTC day of creation."""
+    out: dict[tuple[str, str], int] = {}
+    with services.engine.connect() as connection:
+        for table, prefix, visible, facets in (
+                (artworks, "artworks", None, ()),
+                (artworks, "artworks:visible", text(VISIBLE_ARTWORKS),
+                 ("category_id", "artwork_type", "is_featured")),
+                (jobs, "jobs", jobs.c.removed_at.is_(None),
+                 ("status", "category_id", "experience_level"))):
+            query = select(table) if visible is None else select(table).where(visible)
+            for row in connection.execute(query).mappings():
+                day = row["created_at"].strftime("%Y-%m-%d")
+                scopes = [prefix] + [f"{prefix}:{facet}={scope_value(row[facet])}"
+                                     for facet in facets]
+                for scope in scopes:
+                    out[scope, day] = out.get((scope, day), 0) + 1
+    return out
 
 
 def _real_counts(services: Services) -> dict[str, int]:
@@ -74,7 +106,13 @@ def test_counters_follow_every_kind_of_write(services: Services, market: Marketp
         connection.execute(update(artworks).where(artworks.c.id == ids[1])
                            .values(is_featured=False, likes_count=5))
         connection.execute(artworks.delete().where(artworks.c.id == ids[3]))
+        # A row moved to another day (only a hand-written change does that) moves its count.
+        connection.execute(update(artworks).where(artworks.c.id == ids[2])
+                           .values(created_at=datetime(2026, 2, 27, 23, 59, tzinfo=UTC)))
+        connection.execute(update(jobs).where(jobs.c.id == posted[3])
+                           .values(created_at=datetime(2025, 12, 31, 0, 0, tzinfo=UTC)))
     assert _counters(services) == _real_counts(services)
+    assert _day_counters(services) == _real_day_counts(services)
 
 
 def test_a_recount_gives_what_the_triggers_keep(services: Services,
@@ -96,12 +134,14 @@ def test_a_recount_gives_what_the_triggers_keep(services: Services,
                            .values(removed_at=removed))
         connection.execute(update(jobs).where(jobs.c.id == posted[2])
                            .values(status="cancelled"))
-    kept = _counters(services)
+    kept, kept_by_day = _counters(services), _day_counters(services)
     assert kept["artworks"] == 7 and kept["jobs"] == 2
+    assert kept_by_day == _real_day_counts(services)
     with services.engine.begin() as connection:
         for table in COUNTED:
             recount(connection, table)
     assert _counters(services) == kept
+    assert _day_counters(services) == kept_by_day
 
 
 def test_list_count_is_the_counter_or_an_exact_count(client: Any, market: Marketplace,

@@ -37,7 +37,7 @@ from cultureup.adapters.sqlalchemy.catalog.queries import (
 )
 from cultureup.adapters.sqlalchemy.catalog.tables import artist_profiles, equipment
 from cultureup.adapters.sqlalchemy.collaboration.queries import SqlAlchemyCollaborationQueries
-from cultureup.adapters.sqlalchemy.counts import CursorSeal, ordered_seek
+from cultureup.adapters.sqlalchemy.counts import CursorSeal, ordered_seek, row_count_days
 from cultureup.adapters.sqlalchemy.queries import JOB_ORDERINGS, SqlAlchemyJobQueries
 from cultureup.adapters.sqlalchemy.tables import jobs as job_table
 from cultureup.adapters.sqlalchemy.tables import users
@@ -54,7 +54,7 @@ from cultureup.domain.money import Money
 
 TABLES = {"artworks", "jobs", "bids", "artist_profiles", "buyer_profiles", "equipment", "users",
           "categories", "artwork_artist", "buyer", "hired", "artist", "other_bid",
-          "counted_job", "row_counts"}
+          "counted_job", "row_counts", "row_count_days"}
 # Lists whose count must be a counter or an index range (the big tables).
 STRICT_COUNTS = {"artworks", "jobs"}
 _FRESH = itertools.count()
@@ -117,6 +117,24 @@ def equipment_shapes() -> Iterator[EquipmentFilters]:
         yield EquipmentFilters(ordering=ordering, **facet)
 
 
+DEEP_ARTWORK_FACETS: list[dict[str, Any]] = [
+    {}, {"category_id": 3}, {"artwork_type": "digital"}, {"is_featured": True}]
+DEEP_JOB_FACETS: list[dict[str, Any]] = [
+    {}, {"status": "open"}, {"category_id": 2}, {"experience_level": "expert"}]
+DEEP_SCOPES = ("artworks:visible", "artworks:visible:category_id=3",
+               "artworks:visible:artwork_type=digital", "artworks:visible:is_featured=1",
+               "jobs", "jobs:status=open", "jobs:category_id=2", "jobs:experience_level=expert")
+
+
+def deep_day_counts(engine: Engine) -> None:
+    """Day counts under which page 4000 of each DEEP_* list exists (the tables stay empty:
+    the plans, not the rows, are checked)."""
+    with engine.begin() as connection:
+        connection.execute(insert(row_count_days), [
+            {"scope": scope, "day": f"2026-01-{day:02}", "n": 40_000}
+            for scope in DEEP_SCOPES for day in range(1, 4)])
+
+
 def list_calls(engine: Engine) -> Iterator[tuple[str, str, Callable[[], Any]]]:
     """(list name, shape, call) for every public list and shape."""
     page = PageRequest.of(3, 20)
@@ -139,6 +157,16 @@ def list_calls(engine: Engine) -> Iterator[tuple[str, str, Callable[[], Any]]]:
                lambda f=filters, c=cursor: artworks.list_artworks(f, c))
     for filters in job_shapes():
         yield "jobs", repr(filters), lambda f=filters: jobs.list_jobs(f, page)
+    # Deep pages in creation order of the lists counted by day start at a day
+    # (counts.day_jump; `deep_day_counts` gives them days to start at).
+    deep = PageRequest.of(4000, 20)
+    for facet, ordering in itertools.product(DEEP_ARTWORK_FACETS, _orderings("created_at")):
+        filters = ArtworkFilters(ordering=ordering, **facet)
+        yield ("artworks", f"deep {filters!r}",
+               lambda f=filters: artworks.list_artworks(f, deep))
+    for facet, ordering in itertools.product(DEEP_JOB_FACETS, _orderings("created_at")):
+        filters = JobFilters(ordering=ordering, **facet)
+        yield "jobs", f"deep {filters!r}", lambda f=filters: jobs.list_jobs(f, deep)
     for filters in bid_shapes():
         yield "bids", repr(filters), lambda f=filters: jobs.list_bids(f, page)
     for filters in artist_shapes():
@@ -277,14 +305,18 @@ def explain(services: Services) -> Iterator[Connection]:
 
 def test_every_list_shape_is_read_through_an_index(services: Services,
                                                    explain: Connection) -> None:
+    deep_day_counts(services.engine)
     failures = []
-    checked = 0
+    checked = started_at_a_day = 0
     for list_name, shape, call in list_calls(services.engine):
         for statement, parameters in captured(services.engine, call):
             checked += 1
+            started_at_a_day += shape.startswith("deep") and re.search(
+                r"created_at (<|>=) (\?|%\(day_bound)", statement) is not None
             for problem in plan_problems(explain, list_name, statement, parameters):
                 failures.append(f"{list_name} {shape}: {problem}")
     assert checked > 300
+    assert started_at_a_day == 3 * len(DEEP_SCOPES)
     assert not failures, "\n".join(failures)
 
 

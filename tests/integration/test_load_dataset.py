@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from benchmarks.load_dataset import load
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks
-from cultureup.adapters.sqlalchemy.counts import row_counts
+from cultureup.adapters.sqlalchemy.counts import row_count_days, row_counts
 from cultureup.adapters.sqlalchemy.tables import bids, jobs
 from cultureup.bootstrap import Services
 from tests.integration.conftest import Marketplace
@@ -80,8 +80,14 @@ def test_loaded_counters_are_those_the_triggers_keep(
         counters = dict(connection.execute(select(row_counts.c.scope, row_counts.c.n)).all())
         assert counters["artworks:visible:artist_id=1"] == 3
         assert counters["jobs:buyer_id=2"] == 9
+        by_day = connection.execute(select(func.sum(row_count_days.c.n))
+                                    .where(row_count_days.c.scope == "jobs:status=open")
+                                    ).scalar_one()
+        assert by_day == 9
         for table in (bids, jobs, artworks):
             connection.execute(table.delete())
         left = connection.execute(select(row_counts.c.scope, row_counts.c.n)
                                   .where(row_counts.c.n != 0)).all()
-    assert left == []
+        left_by_day = connection.execute(select(row_count_days)
+                                         .where(row_count_days.c.n != 0)).all()
+    assert left == [] and left_by_day == []

@@ -15,7 +15,7 @@ import hmac
 import json
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import attrs
@@ -30,6 +30,7 @@ from sqlalchemy import (
     Table,
     bindparam,
     delete,
+    func,
     literal,
     or_,
     select,
@@ -52,6 +53,14 @@ T = TypeVar("T")
 row_counts = Table(
     "row_counts", metadata,
     Column("scope", String(200), primary_key=True),
+    Column("n", BigInteger, nullable=False),
+)
+# The rows of a counted list created on each UTC day ("YYYY-MM-DD"), for the scopes of
+# DAY_SCOPES; written by the same triggers (migration 0024). `day_jump` reads them.
+row_count_days = Table(
+    "row_count_days", metadata,
+    Column("scope", String(200), primary_key=True),
+    Column("day", String(10), primary_key=True),
     Column("n", BigInteger, nullable=False),
 )
 
@@ -97,23 +106,51 @@ COUNTED: dict[str, list[tuple[str, str | None, list[tuple[str, str]]]]] = {
 }
 
 
+# The scopes also counted by day of creation (`row_count_days`): every list of COUNTED and
+# its facets with few values (a per-user list is short; by day it would cost a row per user
+# and day). A scope is named as in row_counts; its facet's values are not listed here.
+DAY_SCOPES = frozenset({
+    "artworks", "artworks:visible", "artworks:visible:category_id",
+    "artworks:visible:artwork_type", "artworks:visible:is_featured",
+    "jobs", "jobs:status", "jobs:category_id", "jobs:experience_level"})
+
+
+def _day_of_creation(dialect: str) -> str:
+    """A row's UTC day of creation as the triggers of migration 0024 write it."""
+    if dialect == "sqlite":
+        return "substr(created_at, 1, 10)"
+    return "to_char(created_at, 'YYYY-MM-DD')"
+
+
 def recount(connection: Connection, table: str) -> None:
-    """Write the counters of `table` (a key of COUNTED) again from its rows, in the caller's
-    transaction; the caller keeps other writers of the table out meanwhile."""
+    """Write the counters of `table` (a key of COUNTED), by list and by day of creation,
+    again from its rows, in the caller's transaction; the caller keeps other writers of the
+    table out meanwhile."""
     prefixes = [prefix for prefix, _, _ in COUNTED[table]]
-    connection.execute(delete(row_counts).where(or_(*(
-        (row_counts.c.scope == prefix) | row_counts.c.scope.startswith(f"{prefix}:")
-        for prefix in prefixes))))
+    for counter in (row_counts, row_count_days):
+        connection.execute(delete(counter).where(or_(*(
+            (counter.c.scope == prefix) | counter.c.scope.startswith(f"{prefix}:")
+            for prefix in prefixes))))
+    day = _day_of_creation(connection.dialect.name)
     for prefix, rows, facets in COUNTED[table]:
         where = f" WHERE {rows}" if rows else ""
         connection.execute(text(
             f"INSERT INTO row_counts (scope, n) SELECT '{prefix}', count(*) "  # noqa: S608
             f"FROM {table}{where}"))
+        if prefix in DAY_SCOPES:
+            connection.execute(text(
+                "INSERT INTO row_count_days (scope, day, n) "  # noqa: S608
+                f"SELECT '{prefix}', {day}, count(*) FROM {table}{where} GROUP BY {day}"))
         for facet, value in facets:
             scope = f"'{prefix}:{facet}=' || {value}"
             connection.execute(text(
                 f"INSERT INTO row_counts (scope, n) SELECT {scope}, count(*) "  # noqa: S608
                 f"FROM {table}{where} GROUP BY {scope}"))
+            if f"{prefix}:{facet}" in DAY_SCOPES:
+                connection.execute(text(
+                    "INSERT INTO row_count_days (scope, day, n) "  # noqa: S608
+                    f"SELECT {scope}, {day}, count(*) FROM {table}{where} "
+                    f"GROUP BY {scope}, {day}"))
 
 
 # Built once: a count read is one primary-key lookup, and building the statement per request
@@ -124,6 +161,70 @@ _COUNTER = select(row_counts.c.n).where(row_counts.c.scope == bindparam("scope")
 def read_count(connection: Connection, scope: str) -> int:
     n = connection.execute(_COUNTER, {"scope": scope}).scalar_one_or_none()
     return int(n or 0)
+
+
+# A page by number that skips at least this many rows of a list counted by day starts its
+# walk at its first row's day (`day_jump`); below it, walking the skipped index entries costs
+# less than reading the day counts (about a year of days).
+DAY_JUMP_FROM = 2_000
+
+
+@attrs.frozen
+class DayJump:
+    """Where a deep page of a list in creation order starts: the walk of the list's index is
+    bounded by `bound` (created before it when newest first, at or after it when oldest
+    first), and skips `skip` rows of the day it starts in."""
+
+    bound: datetime
+    skip: int
+
+
+def _days_before(descending: bool) -> Select[Any]:
+    """The day holding the list's row number `:offset` (from 0, in creation order), and the
+    number of the list's rows created on the days before it in that order: one walk of the
+    scope's day counts (about 365 rows a year) by primary key."""
+    order = row_count_days.c.day.desc() if descending else row_count_days.c.day.asc()
+    days = select(
+        row_count_days.c.day, row_count_days.c.n,
+        func.coalesce(func.sum(row_count_days.c.n).over(order_by=order, rows=(None, -1)),
+                      0).label("before"),
+    ).where(row_count_days.c.scope == bindparam("scope")).subquery("days")
+    offset = bindparam("offset", type_=BigInteger)
+    return (select(days.c.day, days.c.before)
+            .where(days.c.n > 0, days.c.before <= offset, days.c.before + days.c.n > offset))
+
+
+_DAYS_BEFORE = {descending: _days_before(descending) for descending in (True, False)}
+
+
+def day_jump(connection: Connection, scope: str, offset: int,
+             descending: bool) -> DayJump | None:
+    """Where the page that skips `offset` rows of the list counted under `scope` (one of
+    DAY_SCOPES, with its value) starts, in the same order as the list's rows (ids break
+    ties within a day, in the same direction); None when the list has no row `offset`."""
+    found = connection.execute(_DAYS_BEFORE[descending],
+                               {"scope": scope, "offset": offset}).first()
+    if found is None:
+        return None
+    day = datetime.fromisoformat(found.day).replace(tzinfo=UTC)
+    return DayJump(bound=day + timedelta(days=1) if descending else day,
+                   skip=offset - int(found.before))
+
+
+def day_bounded(created_at: Any, ordering: str | None) -> ColumnElement[bool] | None:
+    """The condition that starts a deep page's walk at `DayJump.bound` (the bound parameter
+    `day_bound`) for a list in creation order (`ordering` None, "-created_at" or
+    "created_at"); None for any other ordering."""
+    if ordering in (None, "", "-created_at"):
+        return created_at < bindparam("day_bound", type_=created_at.type)
+    if ordering == "created_at":
+        return created_at >= bindparam("day_bound", type_=created_at.type)
+    return None
+
+
+def by_day(scope: str | None) -> bool:
+    """Whether the list counted under `scope` (e.g. "jobs:status=open") is counted by day."""
+    return scope is not None and scope.partition("=")[0] in DAY_SCOPES
 
 
 class Unindexed(ColumnElement[Any]):

@@ -27,11 +27,15 @@ from cultureup.adapters.sqlalchemy.catalog.search_queries import (
     search_parameters,
 )
 from cultureup.adapters.sqlalchemy.counts import (
+    DAY_JUMP_FROM,
     CursorSeal,
     Seek,
     Unindexed,
+    by_day,
     counted_scope,
     counter_or,
+    day_bounded,
+    day_jump,
     finish,
     keyed_page,
     order_clauses,
@@ -110,7 +114,8 @@ class SqlAlchemyJobQueries:
         self._job_select().compile(dialect=engine.dialect)
         # Numbered job pages' statements by shape of filters (`_numbered_jobs`), and the
         # job detail's statement.
-        self._job_pages: dict[tuple[Any, ...], tuple[Select[Any], Select[Any] | None]] = {}
+        self._job_pages: dict[tuple[Any, ...], tuple[
+            Select[Any], Select[Any] | None, Select[Any] | None]] = {}
         self._building = threading.Lock()
         self._one_job = self._job_select().where(jobs.c.id == bindparam("job_id"))
         self._one_job.compile(dialect=engine.dialect)
@@ -164,14 +169,15 @@ class SqlAlchemyJobQueries:
         """A page by number, as `list_jobs` reads it, by the statements of this shape of
         filters built on first use; the filters' values and the page's bounds are bound at
         each execution (building the statements per request cost more Python than the rest
-        of the request)."""
+        of the request). A deep page of a list counted by day, in creation order, starts at
+        its first row's day (counts.day_jump)."""
         key = _job_shape(filters)
         built = self._job_pages.get(key)
         if built is None:
             with self._building:
                 built = self._job_pages.get(key) or self._build_jobs_page(filters)
                 self._job_pages[key] = built
-        rows, count = built
+        rows, count, deep = built
         parameters = _job_parameters(filters, self._engine.dialect.name)
         parameters.update(page_limit=page.page_size, page_offset=page.offset)
         with self._engine.connect() as connection:
@@ -179,30 +185,44 @@ class SqlAlchemyJobQueries:
                 scope = _job_counted_scope(filters, _job_equalities(filters))
                 assert scope is not None  # the shape has a counter (`_build_jobs_page`)
                 total = read_count(connection, scope)
+                if deep is not None and page.offset >= DAY_JUMP_FROM and by_day(scope):
+                    jump = day_jump(connection, scope, page.offset,
+                                    descending=filters.ordering != "created_at")
+                    if jump is not None:
+                        rows = deep
+                        parameters.update(day_bound=jump.bound, page_offset=jump.skip)
             else:
                 total = int(connection.execute(count, parameters).scalar_one())
             found = connection.execute(rows, parameters).mappings().all()
         return finish(found, total, page, _job_view, None)
 
     def _build_jobs_page(self, filters: JobFilters
-                         ) -> tuple[Select[Any], Select[Any] | None]:
-        """The rows statement of a numbered job page and, when no counter holds the count,
-        the count statement; compiled here, under the lock (see `__init__`)."""
+                         ) -> tuple[Select[Any], Select[Any] | None, Select[Any] | None]:
+        """The rows statement of a numbered job page; when no counter holds the count, the
+        count statement; for a list in creation order, the rows statement of a deep page that
+        starts at a day (`day_bound`). Compiled here, under the lock (see `__init__`)."""
         dialect = self._engine.dialect.name
         order = _job_order(filters)
         conditions, equalities = _job_conditions(filters, dialect, walk=True)
         counted, _ = _job_conditions(filters, dialect, walk=False)
-        keys = (select(jobs.c.id).where(*conditions).order_by(*order)
-                .limit(bindparam("page_limit", type_=Integer))
-                .offset(bindparam("page_offset", type_=Integer)).subquery("page_keys"))
-        rows = self._job_select(keys).order_by(*order)
-        count = None
+
+        def page_rows(*bounds: ColumnElement[bool]) -> Select[Any]:
+            keys = (select(jobs.c.id).where(*conditions, *bounds).order_by(*order)
+                    .limit(bindparam("page_limit", type_=Integer))
+                    .offset(bindparam("page_offset", type_=Integer)).subquery("page_keys"))
+            return self._job_select(keys).order_by(*order)
+
+        rows, count, deep = page_rows(), None, None
         if _job_counted_scope(filters, equalities) is None:
             count = select(func.count()).select_from(jobs).where(*counted)
-        for statement in (rows, count):
+        else:
+            bound = day_bounded(jobs.c.created_at, filters.ordering)
+            if bound is not None:
+                deep = page_rows(bound)
+        for statement in (rows, count, deep):
             if statement is not None:
                 statement.compile(dialect=self._engine.dialect)
-        return rows, count
+        return rows, count, deep
 
     def get_job(self, job_id: int) -> JobView:
         with self._engine.connect() as connection:

@@ -29,11 +29,15 @@ from cultureup.adapters.sqlalchemy.catalog.search_queries import (
     search_parameters,
 )
 from cultureup.adapters.sqlalchemy.counts import (
+    DAY_JUMP_FROM,
     CursorSeal,
     Seek,
     Unindexed,
+    by_day,
     counted_scope,
     counter_or,
+    day_bounded,
+    day_jump,
     finish,
     keyed_page,
     order_clauses,
@@ -88,7 +92,8 @@ class SqlAlchemyArtworkQueries:
         self._original_url_for = original_url_for
         self._hidden_url_for = hidden_url_for
         # Numbered pages' statements by shape of filters (`_numbered_page`).
-        self._pages: dict[tuple[Any, ...], tuple[Select[Any], Select[Any] | None]] = {}
+        self._pages: dict[tuple[Any, ...], tuple[
+            Select[Any], Select[Any] | None, Select[Any] | None]] = {}
         self._building = threading.Lock()
 
     def _select(self, page_keys: Any = None) -> Select[Any]:
@@ -118,14 +123,16 @@ class SqlAlchemyArtworkQueries:
                        ) -> Page[ArtworkView]:
         """A page by number, as `list_artworks` reads it, by the statements of this shape of
         filters built on first use (the filters' values and the page's bounds are bound at
-        each execution): building them per request cost several times their SQL."""
+        each execution): building them per request cost several times their SQL. A deep page
+        of a list counted by day, in creation order, starts at its first row's day
+        (counts.day_jump) instead of walking every skipped row."""
         key = _shape(filters)
         built = self._pages.get(key)
         if built is None:
             with self._building:
                 built = self._pages.get(key) or self._build_page(filters)
                 self._pages[key] = built
-        rows, count = built
+        rows, count, deep = built
         scope = None if count is not None else _counted_scope(filters, {
             name: getattr(filters, name) for name in COUNTED_FACETS
             if getattr(filters, name) is not None})
@@ -134,27 +141,44 @@ class SqlAlchemyArtworkQueries:
         with self._engine.connect() as connection:
             total = (read_count(connection, scope) if scope is not None
                      else int(connection.execute(count, parameters).scalar_one()))
+            if deep is not None and page.offset >= DAY_JUMP_FROM and by_day(scope):
+                assert scope is not None  # by_day(None) is False
+                jump = day_jump(connection, scope, page.offset,
+                                descending=filters.ordering != "created_at")
+                if jump is not None:
+                    rows = deep
+                    parameters.update(day_bound=jump.bound, page_offset=jump.skip)
             found = connection.execute(rows, parameters).mappings().all()
         return finish(found, total, page, self._view, None)
 
-    def _build_page(self, filters: ArtworkFilters) -> tuple[Select[Any], Select[Any] | None]:
-        """The rows statement of a numbered page and, when no counter holds the count, the
-        count statement; compiled once here, in one thread (see SqlAlchemyJobQueries)."""
+    def _build_page(self, filters: ArtworkFilters
+                    ) -> tuple[Select[Any], Select[Any] | None, Select[Any] | None]:
+        """The rows statement of a numbered page; when no counter holds the count, the count
+        statement; and for a list in creation order, the rows statement of a deep page that
+        starts at a day (`day_bound`). Compiled once here, in one thread (see
+        SqlAlchemyJobQueries)."""
         dialect = self._engine.dialect.name
         order = order_clauses(filters.ordering, ORDERINGS, DEFAULT_ORDER, artworks.c.id)
         conditions, equalities = _conditions(filters, dialect, walk=True)
         counted, _ = _conditions(filters, dialect, walk=False)
-        keys = (select(artworks.c.id).where(*conditions).order_by(*order)
-                .limit(bindparam("page_limit", type_=Integer))
-                .offset(bindparam("page_offset", type_=Integer)).subquery("page_keys"))
-        rows = self._select(keys).order_by(*order)
-        count = None
+
+        def page_rows(*bounds: ColumnElement[bool]) -> Select[Any]:
+            keys = (select(artworks.c.id).where(*conditions, *bounds).order_by(*order)
+                    .limit(bindparam("page_limit", type_=Integer))
+                    .offset(bindparam("page_offset", type_=Integer)).subquery("page_keys"))
+            return self._select(keys).order_by(*order)
+
+        rows, count, deep = page_rows(), None, None
         if _counted_scope(filters, equalities) is None:
             count = select(func.count()).select_from(artworks).where(*counted)
-        for statement in (rows, count):
+        else:
+            bound = day_bounded(artworks.c.created_at, filters.ordering)
+            if bound is not None:
+                deep = page_rows(bound)
+        for statement in (rows, count, deep):
             if statement is not None:
                 statement.compile(dialect=self._engine.dialect)
-        return rows, count
+        return rows, count, deep
 
     def get_artwork(self, artwork_id: int) -> ArtworkView:
         with self._engine.connect() as connection:
