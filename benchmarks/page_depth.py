@@ -5,7 +5,8 @@ Run: ``python -m benchmarks.page_depth --database-url URL [--pages 1,4000,40000]
 [--rounds 21]`` on a database filled by ``benchmarks.load_dataset`` (100k or a million
 artworks and jobs).
 
-For the artworks and jobs lists in their default ordering (newest first), 20 rows a page:
+For the artworks list, the jobs list and the open jobs, in their default ordering (newest
+first), 20 rows a page:
 
 - ``page N``: ``?page=N`` (the page's ids skip ``20 x (N - 1)`` entries of the ordering's
   index);
@@ -79,7 +80,7 @@ def _timed(call: Callable[[], tuple[str, bytes]], rounds: int) -> dict[str, floa
 
 
 def _page(app: Any, route: str, number: int) -> dict[str, Any] | None:
-    line, body = _request(app, f"{route}?page_size={PAGE_SIZE}&page={number}")()
+    line, body = _request(app, f"{route}page_size={PAGE_SIZE}&page={number}")()
     if line.startswith("404"):
         return None
     if not line.startswith("200"):
@@ -90,16 +91,19 @@ def _page(app: Any, route: str, number: int) -> dict[str, Any] | None:
 
 def measure(app: Any, seal: CursorSeal, pages: list[int], searches: list[str],
             rounds: int) -> list[dict[str, Any]]:
-    seeks = {"/api/artworks/": artwork_seek(None, seal),
-             "/api/jobs/": ordered_seek(None, "-created_at", JOB_ORDERINGS, jobs.c.id, seal)}
+    job_seek = ordered_seek(None, "-created_at", JOB_ORDERINGS, jobs.c.id, seal)
+    # A list and its filters, as the start of a query string.
+    seeks = {"/api/artworks/?": artwork_seek(None, seal), "/api/jobs/?": job_seek,
+             "/api/jobs/?status=open&": job_seek}
     out = []
     for route, seek in seeks.items():
         assert seek is not None
         for number in pages:
             if _page(app, route, number) is None:
                 continue
-            path = f"{route}?page_size={PAGE_SIZE}&page={number}"
-            out.append({"what": f"{route} page {number}", **_timed(_request(app, path), rounds)})
+            path = f"{route}page_size={PAGE_SIZE}&page={number}"
+            out.append({"what": f"{route.rstrip('?&')} page {number}",
+                        **_timed(_request(app, path), rounds)})
             if number == 1:
                 cursor = "first"
             else:
@@ -108,7 +112,7 @@ def measure(app: Any, seal: CursorSeal, pages: list[int], searches: list[str],
                 last = before["results"][-1]
                 cursor = seek.encode({"id": last["id"], "created_at": datetime.fromisoformat(
                     last["created_at"].replace("Z", "+00:00"))})
-            path = f"{route}?page_size={PAGE_SIZE}&cursor={cursor}"
+            path = f"{route}page_size={PAGE_SIZE}&cursor={cursor}"
             call = _request(app, path)
             expected = _page(app, route, number)
             assert expected is not None
@@ -116,7 +120,7 @@ def measure(app: Any, seal: CursorSeal, pages: list[int], searches: list[str],
             if [row["id"] for row in got["results"]] != [row["id"] for row in
                                                          expected["results"]]:
                 raise SystemExit(f"{route}: the cursor page {number} differs from the page")
-            out.append({"what": f"{route} cursor {number}", **_timed(call, rounds)})
+            out.append({"what": f"{route.rstrip('?&')} cursor {number}", **_timed(call, rounds)})
     for word in searches:
         path = f"/api/search/?q={word}"
         out.append({"what": path, **_timed(_request(app, path), rounds)})
