@@ -11,15 +11,16 @@ no artworks, jobs or users yet (``--replace`` empties those tables first).
 Rows go in inside one transaction per table: on PostgreSQL through ``COPY`` (psycopg's copy
 protocol), on SQLite through prepared multi-row inserts. The table's indexes that back no
 constraint are dropped for its load and created again at its end, in the same transaction
-(building an index once over sorted rows is several times faster than growing it row by
-row). The search index is written by the schema's own triggers as the rows arrive, exactly as
-for rows written through the API. The list counters (``row_counts``) are too on SQLite; on
-PostgreSQL the counting trigger of artworks and jobs is disabled for the table's load and its
-counters are recounted afterwards in one ``GROUP BY`` per scope (``counts.recount``, the
-statements the tests check against the triggers): every row of one transaction adding one to
-the same counter row leaves a version of that row per insert, which made each further update
-walk them all (the load of 100k artworks ran for most of an hour). The trigger is enabled
-again in the same transaction, so no other writer ever sees the table without it.
+(building an index once over sorted rows is several times faster than growing it row by row).
+The search index is written by the schema's own triggers as the rows arrive, exactly as for
+rows written through the API. The list counters (``row_counts``, ``row_count_days``) are too on
+SQLite; on PostgreSQL the counting trigger of artworks and jobs is disabled for the table's
+load and its counters are recounted afterwards in one ``GROUP BY`` per scope
+(``counts.recount``, the statements the tests check against the triggers): every row of one
+transaction adding one to the same counter row leaves a version of that row per insert, which
+made each further update walk them all (the load of 100k artworks ran for most of an hour). The
+trigger is enabled again in the same transaction, so no other writer ever sees the table
+without it.
 
 Every artist gets an artist profile (empty bio and skills) so that search finds artists as the
 API shows them. A bid repeating an artist on the same job (the data set allows it, the schema
@@ -228,7 +229,7 @@ def _ensure_empty(engine: Engine, replace: bool) -> None:
             # documents go with the rows.
             connection.exec_driver_sql(
                 "TRUNCATE bids, jobs, artworks, artist_profiles, users, categories, "
-                "search_documents, row_counts CASCADE")
+                "search_documents, row_counts, row_count_days CASCADE")
         elif occupied:
             for table in (bids, jobs, artworks, artist_profiles, users, categories):
                 connection.execute(table.delete())

@@ -4,6 +4,8 @@
 list without a filter and under each single equality filter ("jobs:status=open"). A list whose
 filters are one of those shapes reads its count from there (one primary-key lookup, whatever
 the table's size); any other combination counts through the list's indexes, exactly.
+`row_count_days` (migration 0024, same triggers) holds the same counts per day of creation for
+the lists of DAY_SCOPES, which lets a deep page start at its first row's day (`day_jump`).
 """
 
 from __future__ import annotations
