@@ -5,6 +5,7 @@ in created_at, rows at a day's first and last microsecond, and rows the public d
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,6 +17,8 @@ from cultureup.adapters.sqlalchemy import queries as job_queries
 from cultureup.adapters.sqlalchemy.catalog import artwork_queries
 from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks
 from cultureup.adapters.sqlalchemy.tables import jobs
+from cultureup.application.catalog.artwork_ports import ArtworkFilters
+from cultureup.application.views import PageRequest
 from cultureup.bootstrap import Services
 from tests.integration.conftest import Marketplace
 
@@ -122,3 +125,22 @@ def test_a_page_past_the_end_is_not_found_either_way(
                                    ).status_code == 200
         assert client.simulate_get(path, params={"page": last + 1, "page_size": PAGE_SIZE}
                                    ).status_code == 404
+
+
+def test_the_staff_list_of_every_artwork_starts_at_a_day_too(
+        services: Services, filled: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Staff see hidden artworks as well (counted under "artworks", every row)."""
+    queries = artwork_queries.SqlAlchemyArtworkQueries(services.engine, url_for=str,
+                                                       original_url_for=str)
+    for ordering in (None, "created_at"):
+        filters = ArtworkFilters(include_rejected=True, ordering=ordering)
+        pages = {}
+        for jump_from in (10**9, 0):
+            _jump_from(monkeypatch, jump_from)
+            pages[jump_from] = [
+                [view.id for view in queries.list_artworks(
+                    filters, PageRequest.of(number, PAGE_SIZE)).items]
+                for number in range(1, 160 // PAGE_SIZE + 2)]
+        assert pages[0] == pages[10**9]
+        every = list(itertools.chain.from_iterable(pages[0]))
+        assert len(every) == len(set(every)) == 160  # hidden ones included
