@@ -12,7 +12,9 @@ else), so that
 
     Python time = median time of the whole request - median time of its statements replayed
 
-is what the HTTP layer, SQLAlchemy and the application cost on top of the database. Medians
+is what the HTTP layer, SQLAlchemy and the application cost on top of the database. A path
+with ``cursor=next`` measures the second page by cursor: the path is first requested with
+``cursor=first`` and the answer's ``next`` link is the page measured. Medians
 over ``rounds`` runs after a warm-up; CPU time (`process_time`) is reported next to wall time,
 since the machine may be shared.
 """
@@ -20,9 +22,11 @@ since the machine may be shared.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import tempfile
 import time
+import urllib.parse
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -39,8 +43,14 @@ PATHS = (
     "&ordering=-likes_count",
     "/api/artworks/?page_size=20&page=4000",
     "/api/jobs/?status=open&ordering=-created_at&page_size=20",
+    "/api/artworks/?page_size=20&cursor=next",
+    "/api/jobs/?status=open&ordering=-created_at&page_size=20&cursor=next",
     "/api/equipment/?page_size=20",
+    "/api/equipment/?page_size=20&in_stock=true&min_price=10&ordering=price",
     "/api/artist-profiles/?page_size=20",
+    "/api/artist-profiles/?page_size=20&is_available=true&ordering=-hourly_rate",
+    "/api/artist-profiles/?page_size=20&cursor=next",
+    "/api/buyer-profiles/?page_size=20",
     "/api/search/?q=sunset",
 )
 
@@ -73,6 +83,19 @@ def _request(app: Any, path: str) -> Callable[[], int]:
         return len(body)
 
     return call
+
+
+def _resolved(app: Any, path: str) -> str:
+    """`path`, its ``cursor=next`` replaced by the cursor of the first page's next link."""
+    if "cursor=next" not in path:
+        return path
+    first = path.replace("cursor=next", "cursor=first")
+    route, _, query = first.partition("?")
+    environ = falcon.testing.create_environ(path=route, query_string=query, host="localhost")
+    body = json.loads(b"".join(app(environ, lambda *args: None)))
+    if not body.get("next"):
+        raise SystemExit(f"{path}: the first page has no next page")
+    return "?".join(urllib.parse.urlsplit(body["next"])[2:4])
 
 
 def _statements(services: Services, call: Callable[[], Any]) -> list[tuple[str, Any]]:
@@ -109,7 +132,7 @@ def measure(services: Services, paths: Iterable[str], rounds: int) -> list[dict[
     app = http_app(services)
     out = []
     for path in paths:
-        call = _request(app, path)
+        call = _request(app, _resolved(app, path))
         for _ in range(max(10, rounds // 10)):
             call()
         statements = _statements(services, call)

@@ -477,3 +477,31 @@ def test_job_bids_filters_and_ordering(client: falcon.testing.TestClient, market
     assert job_bids(client, job["id"], buyer, "status=pending") == []
     assert_error(client.simulate_get(f"/api/jobs/{job['id']}/bids/", headers=buyer.headers,
                                      query_string="ordering=budget_min"), 400, "ordering")
+
+
+def test_a_bid_list_statement_built_once_takes_each_request_s_values(
+        client: falcon.testing.TestClient, market: Marketplace, buyer: ApiUser,
+        artist: ApiUser, portfolio: dict[str, Any]) -> None:
+    """Bid pages reuse one statement per shape of filters: the artist, the job, the status,
+    the page and its size are bound at each request, whatever request built it."""
+    mine, rival, jobs = portfolio["mine"], portfolio["rival"], portfolio["jobs"]
+
+    def listed(user: ApiUser, query: str = "") -> tuple[list[int], int]:
+        response = client.simulate_get("/api/bids/", headers=user.headers,
+                                       query_string=query)
+        return ids(response), response.json["count"]
+
+    assert listed(artist) == ([mine[n] for n in ("lost", "won", "p2", "p1")], 4)
+    rival_bids = listed(rival)
+    assert rival_bids[1] == 2 and not set(rival_bids[0]) & set(mine.values())
+    assert listed(artist, "status=accepted") == ([mine["won"]], 1)
+    assert listed(rival, "status=accepted") == (rival_bids[0][1:], 1)
+    assert listed(artist, "ordering=bid_amount&page_size=2&page=2") == (
+        [mine["lost"], mine["p1"]], 4)
+    assert listed(artist, "ordering=bid_amount&page_size=3&page=1") == (
+        [mine["p2"], mine["won"], mine["lost"]], 4)
+    on_first = [bid["id"] for bid in job_bids(client, jobs[0]["id"], buyer)]
+    on_last = [bid["id"] for bid in job_bids(client, jobs[3]["id"], buyer)]
+    assert mine["p1"] in on_first and len(on_first) == 2
+    assert mine["lost"] in on_last and len(on_last) == 2
+    assert not set(on_first) & set(on_last)

@@ -124,6 +124,30 @@ def test_cursor_pages_walk_the_list_as_page_numbers_do(
             assert set(counts) == {everything["count"]}
 
 
+@pytest.mark.parametrize(("url", "key", "ordering", "facet", "values"), [
+    ("/api/artworks/", "id", "-likes_count", "min_price", ["11", "12"]),
+    ("/api/jobs/", "id", "budget_min", "max_budget", ["100", "150"]),
+    ("/api/equipment/", "id", "-price", "equipment_type", ["brush", "paint"]),
+    ("/api/artist-profiles/", "user", "hourly_rate", "min_hourly_rate", ["45", "55"]),
+])
+def test_a_cursor_statement_built_once_takes_each_request_s_values(
+        services: Services, market: Marketplace, url: str, key: str, ordering: str,
+        facet: str, values: list[str]) -> None:
+    """Cursor pages reuse one statement per shape of filters and kind of page (first, or
+    after a cursor): the filter's value, the page size and the cursor's values are bound at
+    each request, so walks with different values of one filter each yield their own rows."""
+    _fill(services, market)
+    walked = []
+    for value in values:
+        params = {"ordering": ordering, facet: value}
+        everything = _get(market.client, url, page_size=100, **params)
+        expected = [_key(item, key) for item in everything["results"]]
+        ids, _ = _by_cursor(market.client, url, key, page_size=2, **params)
+        assert len(expected) > 2 and ids == expected, (url, params)
+        walked.append(ids)
+    assert walked[0] != walked[1]
+
+
 def test_the_last_cursor_page_has_no_next(services: Services, market: Marketplace) -> None:
     _fill(services, market)
     total = _get(market.client, "/api/jobs/")["count"]

@@ -455,3 +455,26 @@ def test_hostile_requests_are_refused_and_change_nothing(
                                               headers=headers, **kwargs)
     refused(response, status)
     assert _snapshot(services) == before
+
+
+def test_a_list_statement_built_once_takes_each_request_s_values(
+        market: Marketplace, shop: dict[str, int]) -> None:
+    """Equipment pages reuse one statement per shape of filters: the type, the prices, the
+    search, the page and its size are bound at each request, whatever request built it."""
+    def listed(**params: Any) -> tuple[list[int], int]:
+        response = market.client.simulate_get("/api/equipment/", params=params)
+        return ids(response), response.json["count"]
+
+    assert listed(equipment_type="brush") == ([shop["cheap_brush"], shop["brushes"]], 2)
+    assert listed(equipment_type="frame") == ([shop["frame"]], 1)
+    assert listed(min_price="100") == ([shop["frame"]], 1)
+    assert listed(min_price="40", ordering="price") == (
+        [shop["brushes"], shop["paint"], shop["frame"]], 3)
+    assert listed(min_price="1", max_price="10") == ([shop["cheap_brush"]], 1)
+    assert listed(min_price="40", max_price="50") == ([shop["paint"], shop["brushes"]], 2)
+    assert listed(search="oak") == ([shop["frame"]], 1)
+    assert listed(search="tubes") == ([shop["paint"]], 1)
+    assert listed(search="100%") == ([shop["frame"]], 1)
+    assert listed(search="%") == ([], 0)
+    assert listed(ordering="price", page_size=1, page=2) == ([shop["brushes"]], 4)
+    assert listed(ordering="price", page_size=2, page=2) == ([shop["paint"], shop["frame"]], 4)

@@ -720,3 +720,30 @@ def test_hostile_requests_are_refused_and_change_nothing(market: Marketplace,
     response = market.client.simulate_request(case.method, path, headers=headers, **kwargs)
     refused(response, case.status)
     assert _snapshot(services) == before
+
+
+def test_a_profile_list_statement_built_once_takes_each_request_s_values(
+        market: Marketplace, artists: dict[str, ApiUser]) -> None:
+    """Profile pages reuse one statement per shape of filters: each request's values, page
+    and page size are bound at its execution, whatever request built the statement."""
+    def found(url: str = "/api/artist-profiles/", **params: Any) -> list[str]:
+        return names(market.client.simulate_get(url, params=params))
+
+    assert found(experience_level="expert") == ["ayesha_paints"]
+    assert found(experience_level="beginner") == ["bilal_draws"]
+    assert found(min_hourly_rate="100") == ["ayesha_paints"]
+    assert found(min_hourly_rate="50") == ["zara_sculpts", "ayesha_paints"]
+    assert found(min_hourly_rate="10", max_hourly_rate="30") == ["bilal_draws"]
+    assert found(min_hourly_rate="70", max_hourly_rate="160") == ["zara_sculpts",
+                                                                  "ayesha_paints"]
+    assert found(search="clay") == ["zara_sculpts"]
+    assert found(search="oil") == ["ayesha_paints"]
+    assert found(ordering="hourly_rate", page_size=1, page=2) == ["zara_sculpts"]
+    assert found(ordering="hourly_rate", page_size=2, page=2) == ["ayesha_paints"]
+    sarah, omar = market.user("buyer", "buyer_sarah"), market.user("buyer", "buyer_omar")
+    buyer_profile(market, sarah, company_name="Tech Innovations Inc")
+    buyer_profile(market, omar, company_name="Omar Frames")
+    buyers = "/api/buyer-profiles/"
+    assert found(buyers, search="innovations") == ["buyer_sarah"]
+    assert found(buyers, search="frames") == ["buyer_omar"]
+    assert found(buyers, page_size=1, page=2) == ["buyer_sarah"]

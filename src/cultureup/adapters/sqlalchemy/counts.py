@@ -16,9 +16,10 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 import attrs
 from sqlalchemy import (
@@ -27,13 +28,13 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Engine,
+    Integer,
     Select,
     String,
     Table,
     bindparam,
     delete,
     func,
-    literal,
     or_,
     select,
     text,
@@ -51,6 +52,7 @@ from cultureup.domain.errors import FieldErrors
 from cultureup.domain.money import Money
 
 T = TypeVar("T")
+S = TypeVar("S", bound=tuple[Any, ...])
 
 row_counts = Table(
     "row_counts", metadata,
@@ -277,36 +279,103 @@ def ordered_seek(ordering: str | None, default: str, columns: Mapping[str, Any],
                 descending=(ordering or default).startswith("-"), seal=seal)
 
 
-def keyed_page(engine: Engine, *, keys: Select[Any], rows: Callable[[Any], Select[Any]],
-               count: Callable[[Connection], int], page: PageRequest,
-               build: Callable[[Any], T], seek: Seek | None = None) -> Page[T]:
-    """A page in two steps: the page's keys through the ordering's index (`keys` selects the
-    key column alone, filtered and ordered), so that skipping `offset` rows reads index
-    entries only; then `rows(page_keys)` joins those few keys to the rows and their joins.
-    With a cursor (`page.cursor`, and `seek` describing the ordering), the keys start after
-    the cursor's row instead of skipping: every page then costs what the first one costs."""
-    page_keys = window(keys, page, seek).subquery("page_keys")
-    with engine.connect() as connection:
-        total = count(connection)
-        found = connection.execute(rows(page_keys)).mappings().all()
-    return finish(found, total, page, build, seek)
+class Statements(Generic[S]):
+    """Statements built once per shape of a list's request (which filters are given, the
+    ordering, how the page is cut: `Window.kind`), their values bound at each execution:
+    building and compiling a list's statements per request cost more Python time than the
+    rest of the request. A shape's statements (a tuple, None where a shape has none) are
+    built and compiled on first use under a lock: SQLAlchemy fills the aliases' lazily built
+    column and FROM bookkeeping on first compile, and threads racing through that first
+    compile can see it half-built ("Can't determine which FROM clause to join from")."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._dialect = engine.dialect
+        self._built: dict[Hashable, S] = {}
+        self._lock = threading.Lock()
+
+    def get(self, shape: Hashable, build: Callable[[], S]) -> S:
+        """The statements of `shape`, from `build()` the first time."""
+        built = self._built.get(shape)
+        if built is None:
+            with self._lock:
+                built = self._built.get(shape)
+                if built is None:
+                    built = build()
+                    for statement in built:
+                        if statement is not None:
+                            statement.compile(dialect=self._dialect)
+                    self._built[shape] = built
+        return built
 
 
-def window(query: Select[Any], page: PageRequest, seek: Seek | None) -> Select[Any]:
-    """`query` limited to the page: by number (OFFSET), or after the cursor's row, one row
-    more than the page to know whether another follows. A cursor for a list or ordering
-    that has no `seek` is a 400."""
+def filter_shape(filters: Any, has_words: Callable[[str], Any] = bool) -> tuple[Any, ...]:
+    """What the statements of a list (filters: an attrs class) depend on, as a key of
+    `Statements`: which filters are given, the booleans' values, the ordering, and for a
+    `search` filter whether it has words to look for (`has_words`; a search without any
+    is the condition `false()`)."""
+    values = attrs.asdict(filters, recurse=False)
+    search = values.pop("search", None)
+    return (*((name, value if value is None or isinstance(value, bool) or name == "ordering"
+               else "given") for name, value in values.items()),
+            None if not search else bool(has_words(search)))
+
+
+@attrs.frozen
+class Window:
+    """How a page is cut out of its list. `kind`: "number" (`page_limit` rows after
+    `page_offset`), "first" (the first page by cursor) or "after" (the page after a
+    cursor's row, whose values are `seek_0`, `seek_1`); by cursor, `page_limit` is one row
+    more than the page, to know whether another follows. `parameters` holds the values
+    bound for those names. The kind is part of a statement's shape, the values are not."""
+
+    kind: Literal["number", "first", "after"]
+    parameters: dict[str, Any]
+
+
+def page_window(page: PageRequest, seek: Seek | None) -> Window:
+    """The window of `page`; a cursor for a list or ordering that has no `seek`, or one that
+    `seek` does not accept (Seek.decode), is a 400."""
     if page.cursor is None:
-        return query.limit(page.page_size).offset(page.offset)
+        return Window("number", {"page_limit": page.page_size, "page_offset": page.offset})
     if seek is None:
         errors = FieldErrors()
         errors.add("cursor", "Cursor paging is not offered for this ordering; use page.")
         errors.raise_if_any()
         raise AssertionError  # pragma: no cover - raise_if_any raised
     after = seek.decode(page.cursor)
-    if after is not None:
-        query = query.where(seek.beyond(after))
-    return query.limit(page.page_size + 1)
+    if after is None:
+        return Window("first", {"page_limit": page.page_size + 1})
+    return Window("after", {"page_limit": page.page_size + 1, **seek.parameters(after)})
+
+
+def windowed(query: Select[Any], kind: str, seek: Seek | None) -> Select[Any]:
+    """`query` cut as a window of `kind` (Window.kind) is, by bound parameters; `seek` is
+    the ordering's keyset (needed for "after")."""
+    limited = query.limit(bindparam("page_limit", type_=Integer))
+    if kind == "number":
+        return limited.offset(bindparam("page_offset", type_=Integer))
+    if kind == "after":
+        assert seek is not None  # page_window made an "after" window from a seek
+        return limited.where(seek.after())
+    return limited
+
+
+def bound_page(engine: Engine, rows: Select[Any], count: Select[Any],
+               parameters: dict[str, Any], page: PageRequest, build: Callable[[Any], T],
+               seek: Seek | None) -> Page[T]:
+    """The page read by `rows` (cut by `windowed`) and counted by `count`, both executed
+    with `parameters` (the filters' values and the window's)."""
+    with engine.connect() as connection:
+        total = int(connection.execute(count, parameters).scalar_one())
+        found = connection.execute(rows, parameters).mappings().all()
+    return finish(found, total, page, build, seek)
+
+
+def window(query: Select[Any], page: PageRequest) -> Select[Any]:
+    """`query` limited to the page by number, for a list without keyset paging whose
+    statements are built per request; a cursor is a 400 (`page_window`)."""
+    page_window(page, None)
+    return query.limit(page.page_size).offset(page.offset)
 
 
 def finish(found: Sequence[Any], total: int, page: PageRequest, build: Callable[[Any], T],
@@ -367,11 +436,17 @@ class Seek:
     descending: bool
     seal: CursorSeal
 
-    def beyond(self, values: list[Any]) -> ColumnElement[bool]:
+    def after(self) -> ColumnElement[bool]:
+        """The rows after the cursor's row in this ordering: a row-value comparison with
+        the cursor's values as the bound parameters `seek_0`, `seek_1` (`parameters`)."""
         left = tuple_(*self.columns)
-        right = tuple_(*(literal(value, type_=column.type)
-                         for column, value in zip(self.columns, values, strict=True)))
+        right = tuple_(*(bindparam(f"seek_{index}", type_=column.type)
+                         for index, column in enumerate(self.columns)))
         return left < right if self.descending else left > right
+
+    def parameters(self, values: list[Any]) -> dict[str, Any]:
+        """The bound values of `after` for a cursor's values (`decode`)."""
+        return {f"seek_{index}": value for index, value in enumerate(values)}
 
     def encode(self, row: Any) -> str:
         values = [_plain_value(row[column.name]) for column in self.columns]
@@ -420,15 +495,3 @@ def _typed_value(column: Any, value: Any) -> Any:
     if not isinstance(value, int) or isinstance(value, bool):
         raise ValueError(value)
     return value
-
-
-def count_rows(query: Select[Any]) -> Callable[[Connection], int]:
-    """An exact count of a filtered list, through whatever index the planner picks."""
-    return lambda connection: int(connection.execute(query).scalar_one())
-
-
-def counter_or(scope: str | None, query: Select[Any]) -> Callable[[Connection], int]:
-    """The maintained counter when the filters have one, else an exact count."""
-    if scope is None:
-        return count_rows(query)
-    return lambda connection: read_count(connection, scope)

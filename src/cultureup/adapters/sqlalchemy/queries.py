@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -12,7 +11,6 @@ import attrs
 from sqlalchemy import (
     ColumnElement,
     Engine,
-    Integer,
     Select,
     and_,
     bindparam,
@@ -30,18 +28,21 @@ from cultureup.adapters.sqlalchemy.counts import (
     DAY_JUMP_FROM,
     CursorSeal,
     Seek,
+    Statements,
     Unindexed,
+    bound_page,
     by_day,
     counted_scope,
-    counter_or,
     day_bounded,
     day_jump,
+    filter_shape,
     finish,
-    keyed_page,
     order_clauses,
     ordered_seek,
+    page_window,
     read_count,
     window,
+    windowed,
 )
 from cultureup.adapters.sqlalchemy.tables import audit_log, bids, categories, jobs, users
 from cultureup.application.catalog.search import parse_search_query
@@ -70,14 +71,13 @@ other_bid = bids.alias("other_bid")
 
 
 def _paginate(engine: Engine, query: Select[Any], count_query: Select[Any],
-              page: PageRequest, build: Callable[[Any], T], seek: Seek | None = None
-              ) -> Page[T]:
-    """One page of `query` by number, or after a cursor when `seek` describes the ordering
-    (a cursor for a list without one is a 400)."""
+              page: PageRequest, build: Callable[[Any], T]) -> Page[T]:
+    """One page of `query` by number, for a list whose statements are built per request
+    (a cursor is a 400: such a list has no keyset paging)."""
     with engine.connect() as connection:
         total = connection.execute(count_query).scalar_one()
-        rows = connection.execute(window(query, page, seek)).mappings().all()
-    return finish(rows, total, page, build, seek)
+        rows = connection.execute(window(query, page)).mappings().all()
+    return finish(rows, total, page, build, None)
 
 
 def _order(query: Select[Any], ordering: str | None, columns: dict[str, Any],
@@ -112,11 +112,11 @@ class SqlAlchemyJobQueries:
         # column and FROM bookkeeping on first compile, and threads racing through that first
         # compile can see it half-built ("Can't determine which FROM clause to join from").
         self._job_select().compile(dialect=engine.dialect)
-        # Numbered job pages' statements by shape of filters (`_numbered_jobs`), and the
-        # job detail's statement.
-        self._job_pages: dict[tuple[Any, ...], tuple[
-            Select[Any], Select[Any] | None, Select[Any] | None]] = {}
-        self._building = threading.Lock()
+        # A job page's statements by shape of filters and window (`list_jobs`), a bid
+        # page's (`list_bids`), and the job detail's statement.
+        self._job_pages: Statements[tuple[
+            Select[Any], Select[Any] | None, Select[Any] | None]] = Statements(engine)
+        self._bid_pages: Statements[tuple[Select[Any], Select[Any]]] = Statements(engine)
         self._one_job = self._job_select().where(jobs.c.id == bindparam("job_id"))
         self._one_job.compile(dialect=engine.dialect)
 
@@ -149,37 +149,19 @@ class SqlAlchemyJobQueries:
         )
 
     def list_jobs(self, filters: JobFilters, page: PageRequest) -> Page[JobView]:
-        if page.cursor is None:
-            return self._numbered_jobs(filters, page)
-        dialect = self._engine.dialect.name
-        order = _job_order(filters)
-        conditions, equalities = _job_conditions(filters, dialect, walk=True)
-        counted, _ = _job_conditions(filters, dialect, walk=False)
-        scope = _job_counted_scope(filters, equalities)
-        return keyed_page(
-            self._engine,
-            keys=select(jobs.c.id).where(*conditions).order_by(*order),
-            rows=lambda keys: self._job_select(keys).order_by(*order),
-            count=counter_or(scope, select(func.count()).select_from(jobs).where(*counted)),
-            page=page, build=_job_view,
-            seek=ordered_seek(filters.ordering, "-created_at", JOB_ORDERINGS, jobs.c.id,
-                              self._seal))
-
-    def _numbered_jobs(self, filters: JobFilters, page: PageRequest) -> Page[JobView]:
-        """A page by number, as `list_jobs` reads it, by the statements of this shape of
-        filters built on first use; the filters' values and the page's bounds are bound at
-        each execution (building the statements per request cost more Python than the rest
-        of the request). A deep page of a list counted by day, in creation order, starts at
-        its first row's day (counts.day_jump)."""
-        key = _job_shape(filters)
-        built = self._job_pages.get(key)
-        if built is None:
-            with self._building:
-                built = self._job_pages.get(key) or self._build_jobs_page(filters)
-                self._job_pages[key] = built
-        rows, count, deep = built
+        """A page by number or by cursor, read by the statements of this shape of filters and
+        kind of window, built on first use; the filters' values, the page's bounds and the
+        cursor's values are bound at each execution (building the statements per request
+        cost more Python than the rest of the request). A deep page by number of a list
+        counted by day, in creation order, starts at its first row's day (counts.day_jump)."""
+        seek = None if page.cursor is None else ordered_seek(
+            filters.ordering, "-created_at", JOB_ORDERINGS, jobs.c.id, self._seal)
+        cut = page_window(page, seek)
+        rows, count, deep = self._job_pages.get(
+            (_job_shape(filters), cut.kind),
+            lambda: self._build_jobs_page(filters, cut.kind, seek))
         parameters = _job_parameters(filters, self._engine.dialect.name)
-        parameters.update(page_limit=page.page_size, page_offset=page.offset)
+        parameters.update(cut.parameters)
         with self._engine.connect() as connection:
             if count is None:
                 scope = _job_counted_scope(filters, _job_equalities(filters))
@@ -194,34 +176,30 @@ class SqlAlchemyJobQueries:
             else:
                 total = int(connection.execute(count, parameters).scalar_one())
             found = connection.execute(rows, parameters).mappings().all()
-        return finish(found, total, page, _job_view, None)
+        return finish(found, total, page, _job_view, seek)
 
-    def _build_jobs_page(self, filters: JobFilters
+    def _build_jobs_page(self, filters: JobFilters, kind: str, seek: Seek | None
                          ) -> tuple[Select[Any], Select[Any] | None, Select[Any] | None]:
-        """The rows statement of a numbered job page; when no counter holds the count, the
-        count statement; for a list in creation order, the rows statement of a deep page that
-        starts at a day (`day_bound`). Compiled here, under the lock (see `__init__`)."""
+        """The rows statement of a job page cut as `kind` (counts.Window); when no counter
+        holds the count, the count statement; for a page by number of a list in creation
+        order, the rows statement of a deep page that starts at a day (`day_bound`)."""
         dialect = self._engine.dialect.name
         order = _job_order(filters)
         conditions, equalities = _job_conditions(filters, dialect, walk=True)
         counted, _ = _job_conditions(filters, dialect, walk=False)
 
         def page_rows(*bounds: ColumnElement[bool]) -> Select[Any]:
-            keys = (select(jobs.c.id).where(*conditions, *bounds).order_by(*order)
-                    .limit(bindparam("page_limit", type_=Integer))
-                    .offset(bindparam("page_offset", type_=Integer)).subquery("page_keys"))
+            keys = windowed(select(jobs.c.id).where(*conditions, *bounds).order_by(*order),
+                            kind, seek).subquery("page_keys")
             return self._job_select(keys).order_by(*order)
 
         rows, count, deep = page_rows(), None, None
         if _job_counted_scope(filters, equalities) is None:
             count = select(func.count()).select_from(jobs).where(*counted)
-        else:
+        elif kind == "number":
             bound = day_bounded(jobs.c.created_at, filters.ordering)
             if bound is not None:
                 deep = page_rows(bound)
-        for statement in (rows, count, deep):
-            if statement is not None:
-                statement.compile(dialect=self._engine.dialect)
         return rows, count, deep
 
     def get_job(self, job_id: int) -> JobView:
@@ -263,13 +241,20 @@ class SqlAlchemyJobQueries:
         )
 
     def list_bids(self, filters: BidFilters, page: PageRequest) -> Page[BidView]:
-        conditions: list[ColumnElement[bool]] = []
-        if filters.artist_id is not None:
-            conditions.append(bids.c.artist_id == filters.artist_id)
-        if filters.job_id is not None:
-            conditions.append(bids.c.job_id == filters.job_id)
-        if filters.status is not None:
-            conditions.append(bids.c.status == filters.status)
+        """A page by number (bids have no keyset paging: a cursor is a 400), by the
+        statements of this shape of filters (counts.Statements)."""
+        cut = page_window(page, None)
+        rows, count = self._bid_pages.get(filter_shape(filters),
+                                          lambda: self._build_bids_page(filters))
+        parameters = {f"filter_{name}": getattr(filters, name) for name in BID_BOUND_FILTERS
+                      if getattr(filters, name) is not None}
+        parameters.update(cut.parameters)
+        return bound_page(self._engine, rows, count, parameters, page, _bid_view, None)
+
+    def _build_bids_page(self, filters: BidFilters) -> tuple[Select[Any], Select[Any]]:
+        conditions: list[ColumnElement[bool]] = [
+            bids.c[name] == bindparam(f"filter_{name}", type_=bids.c[name].type)
+            for name in BID_BOUND_FILTERS if getattr(filters, name) is not None]
         if filters.hide_removed_jobs:
             conditions.append(bids.c.job_id.not_in(
                 select(jobs.c.id).where(jobs.c.removed_at.is_not(None))))
@@ -278,7 +263,7 @@ class SqlAlchemyJobQueries:
             "created_at": bids.c.created_at,
         }, default=(bids.c.created_at.desc(), bids.c.id.desc()), id_column=bids.c.id)
         count = select(func.count()).select_from(bids).where(*conditions)
-        return _paginate(self._engine, query, count, page, _bid_view)
+        return windowed(query, "number", None), count
 
     def get_bid(self, bid_id: int) -> BidView:
         with self._engine.connect() as connection:
@@ -288,6 +273,10 @@ class SqlAlchemyJobQueries:
             raise NotFound("Bid not found.")
         return _bid_view(row)
 
+
+# The bid filters whose values are bound parameters `filter_<name>` of the list's statements
+# (`hide_removed_jobs` is written into them).
+BID_BOUND_FILTERS = ("artist_id", "job_id", "status")
 
 JOB_ORDERINGS = {"budget_min": jobs.c.budget_min, "deadline": jobs.c.deadline,
                  "created_at": jobs.c.created_at}

@@ -7,7 +7,6 @@ filters have one (counts.py)."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +14,6 @@ import attrs
 from sqlalchemy import (
     ColumnElement,
     Engine,
-    Integer,
     Select,
     bindparam,
     func,
@@ -32,17 +30,18 @@ from cultureup.adapters.sqlalchemy.counts import (
     DAY_JUMP_FROM,
     CursorSeal,
     Seek,
+    Statements,
     Unindexed,
     by_day,
     counted_scope,
-    counter_or,
     day_bounded,
     day_jump,
     finish,
-    keyed_page,
     order_clauses,
     ordered_seek,
+    page_window,
     read_count,
+    windowed,
 )
 
 # Shared helpers of the SQL read models in this package.
@@ -91,10 +90,9 @@ class SqlAlchemyArtworkQueries:
         self._seal = cursor_seal or CursorSeal.random()
         self._original_url_for = original_url_for
         self._hidden_url_for = hidden_url_for
-        # Numbered pages' statements by shape of filters (`_numbered_page`).
-        self._pages: dict[tuple[Any, ...], tuple[
-            Select[Any], Select[Any] | None, Select[Any] | None]] = {}
-        self._building = threading.Lock()
+        # A page's statements by shape of filters and window (`list_artworks`).
+        self._pages: Statements[tuple[
+            Select[Any], Select[Any] | None, Select[Any] | None]] = Statements(engine)
 
     def _select(self, page_keys: Any = None) -> Select[Any]:
         if page_keys is None:
@@ -104,40 +102,21 @@ class SqlAlchemyArtworkQueries:
                 .join(artist_user, _BY_ARTIST).join(categories, _BY_CATEGORY))
 
     def list_artworks(self, filters: ArtworkFilters, page: PageRequest) -> Page[ArtworkView]:
-        if page.cursor is None:
-            return self._numbered_page(filters, page)
-        dialect = self._engine.dialect.name
-        order = order_clauses(filters.ordering, ORDERINGS, DEFAULT_ORDER, artworks.c.id)
-        conditions, equalities = _conditions(filters, dialect, walk=True)
-        counted, _ = _conditions(filters, dialect, walk=False)
-        scope = _counted_scope(filters, equalities)
-        return keyed_page(
-            self._engine,
-            keys=select(artworks.c.id).where(*conditions).order_by(*order),
-            rows=lambda keys: self._select(keys).order_by(*order),
-            count=counter_or(scope, select(func.count()).select_from(artworks)
-                             .where(*counted)),
-            page=page, build=self._view, seek=artwork_seek(filters.ordering, self._seal))
-
-    def _numbered_page(self, filters: ArtworkFilters, page: PageRequest
-                       ) -> Page[ArtworkView]:
-        """A page by number, as `list_artworks` reads it, by the statements of this shape of
-        filters built on first use (the filters' values and the page's bounds are bound at
-        each execution): building them per request cost several times their SQL. A deep page
-        of a list counted by day, in creation order, starts at its first row's day
-        (counts.day_jump) instead of walking every skipped row."""
-        key = _shape(filters)
-        built = self._pages.get(key)
-        if built is None:
-            with self._building:
-                built = self._pages.get(key) or self._build_page(filters)
-                self._pages[key] = built
-        rows, count, deep = built
+        """A page by number or by cursor, read by the statements of this shape of filters and
+        kind of window, built on first use (the filters' values, the page's bounds and the
+        cursor's values are bound at each execution): building them per request cost several
+        times their SQL. A deep page by number of a list counted by day, in creation order,
+        starts at its first row's day (counts.day_jump) instead of walking every skipped
+        row."""
+        seek = None if page.cursor is None else artwork_seek(filters.ordering, self._seal)
+        cut = page_window(page, seek)
+        rows, count, deep = self._pages.get(
+            (_shape(filters), cut.kind), lambda: self._build_page(filters, cut.kind, seek))
         scope = None if count is not None else _counted_scope(filters, {
             name: getattr(filters, name) for name in COUNTED_FACETS
             if getattr(filters, name) is not None})
         parameters = _parameters(filters, self._engine.dialect.name)
-        parameters.update(page_limit=page.page_size, page_offset=page.offset)
+        parameters.update(cut.parameters)
         with self._engine.connect() as connection:
             total = (read_count(connection, scope) if scope is not None
                      else int(connection.execute(count, parameters).scalar_one()))
@@ -149,35 +128,30 @@ class SqlAlchemyArtworkQueries:
                     rows = deep
                     parameters.update(day_bound=jump.bound, page_offset=jump.skip)
             found = connection.execute(rows, parameters).mappings().all()
-        return finish(found, total, page, self._view, None)
+        return finish(found, total, page, self._view, seek)
 
-    def _build_page(self, filters: ArtworkFilters
+    def _build_page(self, filters: ArtworkFilters, kind: str, seek: Seek | None
                     ) -> tuple[Select[Any], Select[Any] | None, Select[Any] | None]:
-        """The rows statement of a numbered page; when no counter holds the count, the count
-        statement; and for a list in creation order, the rows statement of a deep page that
-        starts at a day (`day_bound`). Compiled once here, in one thread (see
-        SqlAlchemyJobQueries)."""
+        """The rows statement of a page cut as `kind` (counts.Window); when no counter holds
+        the count, the count statement; and for a page by number of a list in creation
+        order, the rows statement of a deep page that starts at a day (`day_bound`)."""
         dialect = self._engine.dialect.name
         order = order_clauses(filters.ordering, ORDERINGS, DEFAULT_ORDER, artworks.c.id)
         conditions, equalities = _conditions(filters, dialect, walk=True)
         counted, _ = _conditions(filters, dialect, walk=False)
 
         def page_rows(*bounds: ColumnElement[bool]) -> Select[Any]:
-            keys = (select(artworks.c.id).where(*conditions, *bounds).order_by(*order)
-                    .limit(bindparam("page_limit", type_=Integer))
-                    .offset(bindparam("page_offset", type_=Integer)).subquery("page_keys"))
+            keys = windowed(select(artworks.c.id).where(*conditions, *bounds)
+                            .order_by(*order), kind, seek).subquery("page_keys")
             return self._select(keys).order_by(*order)
 
         rows, count, deep = page_rows(), None, None
         if _counted_scope(filters, equalities) is None:
             count = select(func.count()).select_from(artworks).where(*counted)
-        else:
+        elif kind == "number":
             bound = day_bounded(artworks.c.created_at, filters.ordering)
             if bound is not None:
                 deep = page_rows(bound)
-        for statement in (rows, count, deep):
-            if statement is not None:
-                statement.compile(dialect=self._engine.dialect)
         return rows, count, deep
 
     def get_artwork(self, artwork_id: int) -> ArtworkView:

@@ -15,25 +15,41 @@ from sqlalchemy import (
     ColumnElement,
     Engine,
     Select,
+    String,
     and_,
+    bindparam,
+    false,
     func,
     or_,
     select,
     type_coerce,
 )
 
-from cultureup.adapters.sqlalchemy.catalog.search_queries import folded_contains, indexed_search
+from cultureup.adapters.sqlalchemy.catalog.search_queries import (
+    indexed_search,
+    search_parameters,
+)
 from cultureup.adapters.sqlalchemy.catalog.tables import (
     artist_profiles,
     buyer_profiles,
     equipment,
 )
 from cultureup.adapters.sqlalchemy.commerce.tables import ledger_entries
-from cultureup.adapters.sqlalchemy.counts import CursorSeal, Unindexed, ordered_seek
-from cultureup.adapters.sqlalchemy.queries import _paginate
+from cultureup.adapters.sqlalchemy.counts import (
+    CursorSeal,
+    Seek,
+    Statements,
+    Unindexed,
+    bound_page,
+    filter_shape,
+    ordered_seek,
+    page_window,
+    windowed,
+)
 from cultureup.adapters.sqlalchemy.ratings import rating_columns, rating_order
 from cultureup.adapters.sqlalchemy.tables import jobs, users
 from cultureup.adapters.sqlalchemy.types import MoneyCents
+from cultureup.application.catalog.search import parse_search_query
 from cultureup.application.catalog.views import (
     ArtistProfileFilters,
     ArtistProfileView,
@@ -49,6 +65,7 @@ from cultureup.domain.commerce.ledger import AccountKind
 from cultureup.domain.errors import NotFound
 from cultureup.domain.hiring.jobs import JobStatus
 from cultureup.domain.money import Money
+from cultureup.domain.text import search_text
 
 USER_FIELDS = ("id", "username", "email", "first_name", "last_name", "user_type",
                "phone_number", "is_verified", "profile_image", "created_at")
@@ -95,6 +112,46 @@ def _visible_users(user_id: Any) -> list[ColumnElement[bool]]:
     return [users.c.id == user_id, users.c.is_active.is_(True)]
 
 
+def _bound(table: Any, name: str) -> Any:
+    """The bound parameter `filter_<name>` of a filter on `table`'s column `name`."""
+    return bindparam(f"filter_{name}", type_=table.c[name].type)
+
+
+def _bound_values(filters: Any, names: Sequence[str]) -> dict[str, Any]:
+    """The values of the `filter_<name>` parameters of the filters given."""
+    return {f"filter_{name}": getattr(filters, name) for name in names
+            if getattr(filters, name) is not None}
+
+
+def bound_folded_contains(columns: list[ColumnElement[str]]) -> ColumnElement[bool]:
+    """`search_queries.folded_contains` for a statement built once: the escaped folded query
+    is the bound parameter `search_needle` (`folded_needle` gives it), "/" escaping LIKE's
+    wildcards as `contains(..., autoescape=True)` does."""
+    needle = bindparam("search_needle", type_=String)
+    conditions = [column.contains(needle, escape="/") for column in columns]
+    return conditions[0] if len(conditions) == 1 else or_(*conditions)
+
+
+def folded_needle(text: str) -> str | None:
+    """The value of `bound_folded_contains`'s parameter for the query `text`: its folded
+    words with "/", "%" and "_" escaped by "/"; None when the text has no word (the filter
+    is then `false()`, as `folded_contains` makes it)."""
+    needle = search_text(text)
+    if not needle:
+        return None
+    return needle.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+def _needle(search: str | None) -> dict[str, Any]:
+    """The value of the `search_needle` parameter of a folded-text search, if any."""
+    needle = folded_needle(search) if search else None
+    return {} if needle is None else {"search_needle": needle}
+
+
+def _has_words(search: str) -> bool:
+    return bool(folded_needle(search))
+
+
 class SqlAlchemyProfileQueries:
     """Artist and buyer profiles, with their figures from jobs."""
 
@@ -102,6 +159,16 @@ class SqlAlchemyProfileQueries:
         """`cursor_seal` signs the lists' cursors (a key of this process when None)."""
         self._engine = engine
         self._seal = cursor_seal or CursorSeal.random()
+        # The lists' statements by shape of filters and window, built on first use
+        # (counts.Statements); the details' statements, built here.
+        self._artist_pages: Statements[tuple[Select[Any], Select[Any]]] = Statements(engine)
+        self._buyer_pages: Statements[tuple[Select[Any], Select[Any]]] = Statements(engine)
+        self._one_artist = self._artist_select(self._artist_stats()).where(
+            artist_profiles.c.user_id == bindparam("user_id"))
+        self._one_buyer = self._buyer_select(self._buyer_stats()).where(
+            buyer_profiles.c.user_id == bindparam("user_id"))
+        for statement in (self._one_artist, self._one_buyer):
+            statement.compile(dialect=engine.dialect)
 
     # -- artists ---------------------------------------------------------------------------
 
@@ -128,8 +195,25 @@ class SqlAlchemyProfileQueries:
 
     def list_artist_profiles(self, filters: ArtistProfileFilters,
                              page: PageRequest) -> Page[ArtistProfileView]:
+        """A page by number or by cursor (orderings by a column: created_at, hourly_rate),
+        by the statements of this shape of filters and window (counts.Statements)."""
+        seek = None if page.cursor is None else _artist_seek(filters.ordering, self._seal)
+        cut = page_window(page, seek)
+        rows, count = self._artist_pages.get(
+            (filter_shape(filters, parse_search_query), cut.kind),
+            lambda: self._build_artist_page(filters, cut.kind, seek))
+        parameters = _bound_values(filters, ARTIST_BOUND_FILTERS)
+        if filters.search:
+            parameters.update(search_parameters(self._engine.dialect.name, "artist",
+                                                filters.search))
+        parameters.update(cut.parameters)
+        return bound_page(self._engine, rows, count, parameters, page, _artist_view, seek)
+
+    def _build_artist_page(self, filters: ArtistProfileFilters, kind: str,
+                           seek: Seek | None) -> tuple[Select[Any], Select[Any]]:
         stats = self._artist_stats()
-        conditions = _artist_conditions(filters, self._engine.dialect.name)
+        dialect = self._engine.dialect.name
+        conditions = _artist_conditions(filters, dialect)
         query = _order(self._artist_select(stats).where(*conditions), filters.ordering, {
             "rating": rating_order(artist_profiles.c.user_id),
             "hourly_rate": artist_profiles.c.hourly_rate,
@@ -138,20 +222,12 @@ class SqlAlchemyProfileQueries:
             id_column=artist_profiles.c.user_id)
         count = (select(func.count()).select_from(artist_profiles)
                  .join(users, and_(*_visible_users(artist_profiles.c.user_id)))
-                 .where(*_artist_conditions(filters, self._engine.dialect.name, walk=False)))
-        # Keyset paging for the orderings by a column (created_at, hourly_rate), not by a
-        # computed figure.
-        seek = ordered_seek(filters.ordering, "-created_at", {
-            "created_at": artist_profiles.c.created_at,
-            "hourly_rate": artist_profiles.c.hourly_rate}, artist_profiles.c.user_id,
-            self._seal)
-        return _paginate(self._engine, query, count, page, _artist_view, seek)
+                 .where(*_artist_conditions(filters, dialect, walk=False)))
+        return windowed(query, kind, seek), count
 
     def get_artist_profile(self, user_id: int) -> ArtistProfileView:
-        query = self._artist_select(self._artist_stats()).where(
-            artist_profiles.c.user_id == user_id)
         with self._engine.connect() as connection:
-            row = connection.execute(query).mappings().first()
+            row = connection.execute(self._one_artist, {"user_id": user_id}).mappings().first()
         if row is None:
             raise NotFound("Artist profile not found.")
         return _artist_view(row)
@@ -178,11 +254,26 @@ class SqlAlchemyProfileQueries:
 
     def list_buyer_profiles(self, filters: BuyerProfileFilters,
                             page: PageRequest) -> Page[BuyerProfileView]:
+        """A page by number or by cursor (newest or oldest first), by the statements of this
+        shape of filters and window (counts.Statements)."""
+        seek = None if page.cursor is None else ordered_seek(
+            filters.ordering, "-created_at", {"created_at": buyer_profiles.c.created_at},
+            buyer_profiles.c.user_id, self._seal)
+        cut = page_window(page, seek)
+        rows, count = self._buyer_pages.get(
+            (filter_shape(filters, _has_words), cut.kind),
+            lambda: self._build_buyer_page(filters, cut.kind, seek))
+        parameters = {**_needle(filters.search), **cut.parameters}
+        return bound_page(self._engine, rows, count, parameters, page, _buyer_view, seek)
+
+    def _build_buyer_page(self, filters: BuyerProfileFilters, kind: str,
+                          seek: Seek | None) -> tuple[Select[Any], Select[Any]]:
         stats = self._buyer_stats()
         conditions: list[ColumnElement[bool]] = []
         if filters.search:
-            conditions.append(folded_contains(
-                [users.c.search_text, buyer_profiles.c.search_text], filters.search))
+            conditions.append(bound_folded_contains(
+                [users.c.search_text, buyer_profiles.c.search_text])
+                if _has_words(filters.search) else false())
         query = _order(
             self._buyer_select(stats).where(*conditions), filters.ordering, stats,
             default=(buyer_profiles.c.created_at.desc(), buyer_profiles.c.user_id.desc()),
@@ -190,19 +281,27 @@ class SqlAlchemyProfileQueries:
         count = (select(func.count()).select_from(buyer_profiles)
                  .join(users, and_(*_visible_users(buyer_profiles.c.user_id)))
                  .where(*conditions))
-        seek = ordered_seek(filters.ordering, "-created_at",
-                            {"created_at": buyer_profiles.c.created_at},
-                            buyer_profiles.c.user_id, self._seal)
-        return _paginate(self._engine, query, count, page, _buyer_view, seek)
+        return windowed(query, kind, seek), count
 
     def get_buyer_profile(self, user_id: int) -> BuyerProfileView:
-        query = self._buyer_select(self._buyer_stats()).where(
-            buyer_profiles.c.user_id == user_id)
         with self._engine.connect() as connection:
-            row = connection.execute(query).mappings().first()
+            row = connection.execute(self._one_buyer, {"user_id": user_id}).mappings().first()
         if row is None:
             raise NotFound("Buyer profile not found.")
         return _buyer_view(row)
+
+
+# The artist profile filters whose values are bound parameters `filter_<name>` of the
+# list's statements (`is_available` is written into them, `search` binds `search_terms`).
+ARTIST_BOUND_FILTERS = ("experience_level", "min_hourly_rate", "max_hourly_rate")
+
+
+def _artist_seek(ordering: str | None, seal: CursorSeal) -> Seek | None:
+    """Keyset paging for the orderings by a column (created_at, hourly_rate), not by a
+    computed figure."""
+    return ordered_seek(ordering, "-created_at", {
+        "created_at": artist_profiles.c.created_at,
+        "hourly_rate": artist_profiles.c.hourly_rate}, artist_profiles.c.user_id, seal)
 
 
 def _artist_conditions(filters: ArtistProfileFilters, dialect: str, *,
@@ -224,13 +323,17 @@ def _artist_conditions(filters: ArtistProfileFilters, dialect: str, *,
 
     conditions: list[ColumnElement[bool]] = []
     if filters.experience_level is not None:
-        conditions.append(column("experience_level") == filters.experience_level)
+        conditions.append(column("experience_level")
+                          == _bound(artist_profiles, "experience_level"))
     if filters.is_available is not None:
         conditions.append(column("is_available").is_(filters.is_available))
+    rate = artist_profiles.c.hourly_rate.type
     if filters.min_hourly_rate is not None:
-        conditions.append(column("hourly_rate") >= filters.min_hourly_rate)
+        conditions.append(column("hourly_rate")
+                          >= bindparam("filter_min_hourly_rate", type_=rate))
     if filters.max_hourly_rate is not None:
-        conditions.append(column("hourly_rate") <= filters.max_hourly_rate)
+        conditions.append(column("hourly_rate")
+                          <= bindparam("filter_max_hourly_rate", type_=rate))
     if filters.search:
         conditions.append(indexed_search(dialect, "artist", artist_profiles.c.user_id,
                                          filters.search))
@@ -265,28 +368,50 @@ class SqlAlchemyEquipmentQueries:
         """`cursor_seal` signs the list's cursors (a key of this process when None)."""
         self._engine = engine
         self._seal = cursor_seal or CursorSeal.random()
+        # The list's statements by shape of filters and window (counts.Statements).
+        self._pages: Statements[tuple[Select[Any], Select[Any]]] = Statements(engine)
 
     def list_equipment(self, filters: EquipmentFilters,
                        page: PageRequest) -> Page[EquipmentView]:
-        conditions = _equipment_conditions(filters)
-        query = _order(select(equipment).where(*conditions), filters.ordering, {
-            "price": equipment.c.price, "stock_quantity": equipment.c.stock_quantity,
-        }, default=(equipment.c.created_at.desc(), equipment.c.id.desc()),
-            id_column=equipment.c.id)
+        """A page by number or by cursor, by the statements of this shape of filters and
+        window (counts.Statements)."""
+        seek = None if page.cursor is None else ordered_seek(
+            filters.ordering, "-created_at", EQUIPMENT_ORDERINGS, equipment.c.id, self._seal)
+        cut = page_window(page, seek)
+        rows, count = self._pages.get(
+            (filter_shape(filters, _has_words), cut.kind),
+            lambda: self._build_page(filters, cut.kind, seek))
+        parameters = {**_bound_values(filters, EQUIPMENT_BOUND_FILTERS),
+                      **_needle(filters.search), **cut.parameters}
+        return bound_page(self._engine, rows, count, parameters, page, _equipment_view,
+                          seek)
+
+    def _build_page(self, filters: EquipmentFilters, kind: str,
+                    seek: Seek | None) -> tuple[Select[Any], Select[Any]]:
+        query = _order(select(equipment).where(*_equipment_conditions(filters)),
+                       filters.ordering, EQUIPMENT_ORDERINGS,
+                       default=(equipment.c.created_at.desc(), equipment.c.id.desc()),
+                       id_column=equipment.c.id)
         count = (select(func.count()).select_from(equipment)
                  .where(*_equipment_conditions(filters, walk=False)))
-        seek = ordered_seek(filters.ordering, "-created_at", {
-            "created_at": equipment.c.created_at, "price": equipment.c.price,
-            "stock_quantity": equipment.c.stock_quantity}, equipment.c.id, self._seal)
-        return _paginate(self._engine, query, count, page, _equipment_view, seek)
+        return windowed(query, kind, seek), count
 
     def get_equipment(self, equipment_id: int) -> EquipmentView:
         with self._engine.connect() as connection:
-            row = connection.execute(
-                select(equipment).where(equipment.c.id == equipment_id)).mappings().first()
+            row = connection.execute(_ONE_EQUIPMENT,
+                                     {"equipment_id": equipment_id}).mappings().first()
         if row is None:
             raise NotFound("Equipment not found.")
         return _equipment_view(row)
+
+
+EQUIPMENT_ORDERINGS = {"created_at": equipment.c.created_at, "price": equipment.c.price,
+                       "stock_quantity": equipment.c.stock_quantity}
+# The equipment filters whose values are bound parameters `filter_<name>` of the list's
+# statements (`in_stock` and `include_removed` are written into them, `search` binds
+# `search_needle`).
+EQUIPMENT_BOUND_FILTERS = ("equipment_type", "min_price", "max_price")
+_ONE_EQUIPMENT = select(equipment).where(equipment.c.id == bindparam("equipment_id"))
 
 
 def _equipment_conditions(filters: EquipmentFilters, *,
@@ -304,11 +429,12 @@ def _equipment_conditions(filters: EquipmentFilters, *,
     if not filters.include_removed:
         conditions.append(equipment.c.removed_at.is_(None))
     if filters.equipment_type is not None:
-        conditions.append(equipment.c.equipment_type == filters.equipment_type)
+        conditions.append(equipment.c.equipment_type == _bound(equipment, "equipment_type"))
+    price = equipment.c.price.type
     if filters.min_price is not None:
-        conditions.append(column("price") >= filters.min_price)
+        conditions.append(column("price") >= bindparam("filter_min_price", type_=price))
     if filters.max_price is not None:
-        conditions.append(column("price") <= filters.max_price)
+        conditions.append(column("price") <= bindparam("filter_max_price", type_=price))
     in_stock = and_(column("is_available").is_(True), column("stock_quantity") > 0)
     if filters.in_stock is True:
         conditions.append(in_stock)
@@ -316,7 +442,8 @@ def _equipment_conditions(filters: EquipmentFilters, *,
         conditions.append(or_(column("is_available").is_(False),
                               column("stock_quantity") <= 0))
     if filters.search:
-        conditions.append(folded_contains([equipment.c.search_text], filters.search))
+        conditions.append(bound_folded_contains([equipment.c.search_text])
+                          if _has_words(filters.search) else false())
     return conditions
 
 
