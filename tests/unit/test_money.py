@@ -167,3 +167,18 @@ def test_money_with_the_same_amount_is_equal_and_hashes_alike() -> None:
 @pytest.mark.parametrize(("value", "positive"), [("0.01", True), ("0", False), ("-1", False)])
 def test_only_amounts_above_zero_are_positive(value: str, positive: bool) -> None:
     assert Money(value).is_positive is positive
+
+
+@given(st.integers(min_value=-MAX_CENTS, max_value=MAX_CENTS))
+def test_from_cents_is_the_checked_constructor_s_money(cents: int) -> None:
+    """The unchecked path of an int gives what the converter gives: the same amount, with
+    the same exponent (so the same text), the same currency, equal and hashed alike."""
+    fast, checked = Money.from_cents(cents), Money(Decimal(cents) / 100)
+    assert fast == checked and hash(fast) == hash(checked)
+    assert fast.amount.as_tuple() == checked.amount.as_tuple()
+    assert str(fast) == str(checked) and fast.currency == checked.currency
+
+
+def test_from_cents_of_a_decimal_goes_through_the_checks() -> None:
+    assert Money.from_cents(Decimal(1234)) == Money("12.34")  # a database's SUM
+    assert Money.from_cents(Decimal("0.5")) == Money("0.01")  # half-up, as Money(...)
