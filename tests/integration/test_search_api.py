@@ -276,12 +276,19 @@ def test_one_query_per_group_whatever_the_number_of_matches(
     statements = _statements(market.services.engine, lambda: search(market, "logo"))
     assert [len(search(market, "logo")["results"][group]) for group in
             ("artworks", "jobs", "artists")] == [4, 4, 5]
-    # One more per search: on SQLite the vocabulary lookup that expands the last word to its
-    # terms, on PostgreSQL the probe of each kind's newest documents.
-    mark = "recent_artwork" if is_postgres(market.services) else "search_documents_vocab"
-    prepared = [sql for sql, _ in statements if mark in sql]
+    # One more per search: on SQLite the lookup that expands the last word to its terms (and,
+    # the first time a word is seen, its document frequency), on PostgreSQL the probe of each
+    # kind's newest documents.
+    postgres = is_postgres(market.services)
+    prepared = [sql for sql, _ in statements if ("recent_artwork" if postgres else
+                                                 "search_documents_terms") in sql]
+    weights = [sql for sql, _ in statements if "search_documents_vocab" in sql]
     assert len(prepared) == 1
-    assert len(statements) - len(prepared) == 3
+    assert len(weights) == (0 if postgres else 1)
+    assert len(statements) - len(prepared) - len(weights) == 3
+    # A frequency is kept: the next search of the word reads none.
+    again = _statements(market.services.engine, lambda: search(market, "logo"))
+    assert not any("search_documents_vocab" in sql for sql, _ in again)
 
 
 # -- visibility ----------------------------------------------------------------------------
@@ -580,7 +587,8 @@ def test_the_full_text_index_answers_every_group(
         _fill_postgres(engine, category, john.id, sarah.id)
     statements = [(sql, parameters) for sql, parameters in
                   _statements(engine, lambda: search(market, "logo des"))
-                  if "search_documents_vocab" not in sql and "recent_artwork" not in sql]
+                  if "search_documents_vocab" not in sql and "recent_artwork" not in sql
+                  and "search_documents_terms" not in sql]
     assert len(statements) == 3
     with engine.connect() as connection:
         for (statement, parameters), kind in zip(statements, ("artwork", "job", "artist"),

@@ -274,13 +274,13 @@ class SqliteSearchQueries(_SqlSearchQueries):
 
     def _prepare(self, connection: Connection, terms: SearchTerms) -> Any:
         """The FTS5 query of the words, the last one expanded to the indexed terms that
-        start with it (at most EXPANDED_TERMS, from the vocabulary of migration 0016): exact
-        terms are intersected lazily, newest first, where a prefix query first merges every
-        matching term's whole posting list. More terms than that: the prefix query. With it,
-        the BM25 weights of the words (`_Bm25`)."""
+        start with it (at most EXPANDED_TERMS, from `search_documents_terms`, migration 0025):
+        exact terms are intersected lazily, newest first, where a prefix query first merges
+        every matching term's whole posting list. More terms than that: the prefix query. With
+        it, the BM25 weights of the words (`_Bm25`), from their document frequencies
+        (`DocumentFrequencies`, kept a while: counting a common word's documents reads its whole
+        posting list)."""
         prefix = terms.prefix
-        # Only the terms that start with the prefix are read (the vocabulary reads each
-        # listed term's posting list to count its documents).
         found = connection.execute(_VOCABULARY, {
             "low": prefix, "high": prefix + _LAST_CHARACTER,
             "limit": EXPANDED_TERMS + 1}).all()
@@ -289,12 +289,12 @@ class SqliteSearchQueries(_SqlSearchQueries):
         if len(found) > EXPANDED_TERMS:
             query = fts5_query(terms)
         else:
-            last = " OR ".join(_fts5_string(term) for term, _, _ in found)
+            last = " OR ".join(_fts5_string(term) for term, _ in found)
             query = " AND ".join([*(_fts5_string(word) for word in terms.exact), f"({last})"])
-        documents, tokens = _totals(found[0][2])
+        documents, tokens = _totals(found[0][1])
         frequencies = [self._frequencies.get(connection, word) for word in terms.exact]
         # The last word counts as one term, as frequent as its most frequent expansion.
-        frequencies.append(max(count for _, count, _ in found))
+        frequencies.append(max(self._frequencies.get(connection, term) for term, _ in found))
         return _Bm25(query=query, words=terms.words, documents=documents,
                      average_length=tokens / documents if documents else 1.0,
                      frequencies=tuple(frequencies))
@@ -346,7 +346,9 @@ class _Bm25:
     frequencies: tuple[int, ...]
 
     def idf(self, frequency: int) -> float:
-        # FTS5's bm25(): a word in more than half the documents still weighs a little.
+        # FTS5's bm25(): a word in more than half the documents still weighs a little. A
+        # frequency kept from before documents were deleted may exceed their number now.
+        frequency = min(frequency, self.documents)
         value = math.log((self.documents - frequency + 0.5) / (frequency + 0.5))
         return max(value, 1e-6)
 
@@ -387,7 +389,9 @@ class _Bm25:
 
 class DocumentFrequencies:
     """How many documents of the index hold a word (the vocabulary's `doc`), for the BM25
-    weights of exact words; kept for FREQUENCY_SECONDS per word in this process. Only the
+    weights of the words and of the last word's expansions; kept for FREQUENCY_SECONDS per
+    word in this process (counting reads the word's whole posting list: 34 ms for a word in
+    60% of a million documents). Only the
     ranking reads these figures: which documents match never depends on them."""
 
     def __init__(self, clock: Callable[[], float]) -> None:
@@ -583,11 +587,12 @@ EXPANDED_TERMS = 20
 _TOTALS = select(literal_column("block")).select_from(
     table("search_documents_fts_data", column("id"), column("block"))).where(
     literal_column("id") == 1).scalar_subquery()
-# The terms that start with a prefix, each with its number of documents, and the totals.
-_VOCABULARY = select(literal_column("term"), literal_column("doc"), _TOTALS).select_from(
-    table("search_documents_vocab", column("term"), column("doc"))).where(
+# The terms that start with a prefix (a range of `search_documents_terms`' primary key), and
+# the index's totals.
+_VOCABULARY = select(literal_column("term"), _TOTALS).select_from(
+    table("search_documents_terms", column("term"))).where(
     literal_column("term") >= bindparam("low"), literal_column("term") < bindparam("high")
-).limit(bindparam("limit"))
+).order_by(literal_column("term")).limit(bindparam("limit"))
 
 
 def tsquery(terms: SearchTerms) -> str:
