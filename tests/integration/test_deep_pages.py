@@ -144,3 +144,40 @@ def test_the_staff_list_of_every_artwork_starts_at_a_day_too(
         assert pages[0] == pages[10**9]
         every = list(itertools.chain.from_iterable(pages[0]))
         assert len(every) == len(set(every)) == 160  # hidden ones included
+
+
+def test_a_time_stored_without_fractions_is_on_its_own_day(
+        client: Any, services: Services, filled: dict[str, Any],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite keeps times as text: one written by other software as "2026-01-04 00:00:00" or
+    "2026-01-04T00:00:00" (no fraction) sorts before "2026-01-04 00:00:00.000000" yet belongs
+    to 4 January, as the triggers count it; the day bound is the day's text, so pages still
+    hold what walking gives."""
+    if services.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL stores timestamps, not text")
+    with services.engine.begin() as connection:
+        template = connection.exec_driver_sql(
+            "SELECT artist_id, category_id FROM artworks LIMIT 1").one()
+        for moment in ("2026-01-04 00:00:00", "2026-01-04T00:00:00", "2026-01-05 00:00",
+                       "2026-01-04 23:59:59"):
+            connection.exec_driver_sql(
+                "INSERT INTO artworks (artist_id, title, description, category_id, "
+                "artwork_type, price, image_key, watermarked_key, created_at, updated_at) "
+                "VALUES (?, 'T', 'D', ?, 'digital', 1000, 'k', 'w', ?, ?)",
+                (template.artist_id, template.category_id, moment, moment))
+    for params in ({}, {"ordering": "created_at"}):
+        _jump_from(monkeypatch, 10**9)
+        walked = _every_page(client, "/api/artworks/", params)
+        _jump_from(monkeypatch, 0)
+        assert _every_page(client, "/api/artworks/", params) == walked
+
+
+def test_a_page_past_the_end_reads_no_row(
+        client: Any, filled: dict[str, Any], count_queries: Any) -> None:
+    """Its count says it is empty: walking the whole list to skip every row is not done."""
+    for path in ("/api/artworks/", "/api/jobs/", "/api/artists/", "/api/equipment/"):
+        count_queries.statements.clear()
+        response = client.simulate_get(path, params={"page": 10**6, "page_size": 100})
+        assert response.status_code == 404, path
+        assert not any("LIMIT" in statement.upper() for statement in count_queries.statements
+                       ), (path, count_queries.statements)

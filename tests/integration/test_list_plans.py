@@ -37,7 +37,12 @@ from cultureup.adapters.sqlalchemy.catalog.queries import (
 )
 from cultureup.adapters.sqlalchemy.catalog.tables import artist_profiles, equipment
 from cultureup.adapters.sqlalchemy.collaboration.queries import SqlAlchemyCollaborationQueries
-from cultureup.adapters.sqlalchemy.counts import CursorSeal, ordered_seek, row_count_days
+from cultureup.adapters.sqlalchemy.counts import (
+    CursorSeal,
+    ordered_seek,
+    row_count_days,
+    row_counts,
+)
 from cultureup.adapters.sqlalchemy.queries import JOB_ORDERINGS, SqlAlchemyJobQueries
 from cultureup.adapters.sqlalchemy.tables import jobs as job_table
 from cultureup.adapters.sqlalchemy.tables import users
@@ -127,17 +132,21 @@ DEEP_SCOPES = ("artworks:visible", "artworks:visible:category_id=3",
 
 
 def deep_day_counts(engine: Engine) -> None:
-    """Day counts under which page 4000 of each DEEP_* list exists (the tables stay empty:
-    the plans, not the rows, are checked)."""
+    """Counts, by list and by day, under which page 4000 of each DEEP_* list exists (the
+    tables stay empty: the plans, not the rows, are checked)."""
     with engine.begin() as connection:
+        connection.execute(insert(row_counts), [{"scope": scope, "n": 120_000}
+                                                for scope in DEEP_SCOPES])
         connection.execute(insert(row_count_days), [
             {"scope": scope, "day": f"2026-01-{day:02}", "n": 40_000}
             for scope in DEEP_SCOPES for day in range(1, 4)])
 
 
 def list_calls(engine: Engine) -> Iterator[tuple[str, str, Callable[[], Any]]]:
-    """(list name, shape, call) for every public list and shape."""
-    page = PageRequest.of(3, 20)
+    """(list name, shape, call) for every public list and shape. The first page: on the
+    empty tables a later one is past the end, which reads no row (counts.past_the_end); its
+    statement is the same, with another OFFSET."""
+    page = PageRequest.of(1, 20)
     seal = CursorSeal.random()
     artworks = SqlAlchemyArtworkQueries(engine, url_for=str, original_url_for=str,
                                         cursor_seal=seal)
@@ -538,7 +547,9 @@ def test_a_deep_page_of_the_public_list_skips_index_entries_alone(
         # data set loader's VACUUM; without it the planner may rightly read the rows.
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as vacuum:
             vacuum.exec_driver_sql(f"VACUUM {table}")
-    page = PageRequest.of(4000, 20)
+    # Any page's statement: OFFSET is a bound parameter (on these empty tables a deeper page
+    # is past the end and reads no row).
+    page = PageRequest.of(1, 20)
     artworks = SqlAlchemyArtworkQueries(engine, url_for=str, original_url_for=str)
     jobs = SqlAlchemyJobQueries(engine)
     calls: list[Callable[[], Any]] = []

@@ -18,7 +18,7 @@ import json
 import secrets
 import threading
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Generic, Literal, TypeVar
 
 import attrs
@@ -175,12 +175,24 @@ DAY_JUMP_FROM = 2_000
 
 @attrs.frozen
 class DayJump:
-    """Where a deep page of a list in creation order starts: the walk of the list's index is
-    bounded by `bound` (created before it when newest first, at or after it when oldest
-    first), and skips `skip` rows of the day it starts in."""
+    """Where a deep page of a list in creation order starts: the UTC `day` its first row was
+    created on, newest first or oldest first (`descending`), and how many rows of that day
+    come before the page (`skip`)."""
 
-    bound: datetime
+    day: date
+    descending: bool
     skip: int
+
+    def bound(self, dialect: str) -> Any:
+        """The value of `day_bound` (`day_bounded`): the start of the day after `day` when
+        newest first, of `day` itself when oldest first. On SQLite, where a timestamp is
+        text, the day's own text ("YYYY-MM-DD"): it sorts before every stored time of that
+        day whatever the time's format ("2026-04-10 00:00:00", "...00:00:00.000000",
+        "...T00:00"), exactly as the triggers assign days (its first ten characters)."""
+        start = self.day + timedelta(days=1) if self.descending else self.day
+        if dialect == "sqlite":
+            return start.isoformat()
+        return datetime(start.year, start.month, start.day, tzinfo=UTC)
 
 
 def _days_before(descending: bool) -> Select[Any]:
@@ -210,20 +222,28 @@ def day_jump(connection: Connection, scope: str, offset: int,
                                {"scope": scope, "offset": offset}).first()
     if found is None:
         return None
-    day = datetime.fromisoformat(found.day).replace(tzinfo=UTC)
-    return DayJump(bound=day + timedelta(days=1) if descending else day,
+    return DayJump(day=date.fromisoformat(found.day), descending=descending,
                    skip=offset - int(found.before))
 
 
-def day_bounded(created_at: Any, ordering: str | None) -> ColumnElement[bool] | None:
+def day_bounded(created_at: Any, ordering: str | None,
+                dialect: str) -> ColumnElement[bool] | None:
     """The condition that starts a deep page's walk at `DayJump.bound` (the bound parameter
     `day_bound`) for a list in creation order (`ordering` None, "-created_at" or
-    "created_at"); None for any other ordering."""
+    "created_at"); None for any other ordering. On SQLite the bound is text (see
+    DayJump.bound)."""
+    kind = String() if dialect == "sqlite" else created_at.type
     if ordering in (None, "", "-created_at"):
-        return created_at < bindparam("day_bound", type_=created_at.type)
+        return created_at < bindparam("day_bound", type_=kind)
     if ordering == "created_at":
-        return created_at >= bindparam("day_bound", type_=created_at.type)
+        return created_at >= bindparam("day_bound", type_=kind)
     return None
+
+
+def past_the_end(page: PageRequest, total: int) -> bool:
+    """Whether a page by number starts at or after the list's last row (its `total`): such a
+    page is empty, and reading it would walk the whole list to skip every row."""
+    return page.cursor is None and page.offset > 0 and page.offset >= total
 
 
 def by_day(scope: str | None) -> bool:
@@ -367,7 +387,8 @@ def bound_page(engine: Engine, rows: Select[Any], count: Select[Any],
     with `parameters` (the filters' values and the window's)."""
     with engine.connect() as connection:
         total = int(connection.execute(count, parameters).scalar_one())
-        found = connection.execute(rows, parameters).mappings().all()
+        found = ([] if past_the_end(page, total)
+                 else connection.execute(rows, parameters).mappings().all())
     return finish(found, total, page, build, seek)
 
 

@@ -40,6 +40,7 @@ from cultureup.adapters.sqlalchemy.counts import (
     order_clauses,
     ordered_seek,
     page_window,
+    past_the_end,
     read_count,
     window,
     windowed,
@@ -172,10 +173,12 @@ class SqlAlchemyJobQueries:
                                     descending=filters.ordering != "created_at")
                     if jump is not None:
                         rows = deep
-                        parameters.update(day_bound=jump.bound, page_offset=jump.skip)
+                        parameters.update(day_bound=jump.bound(self._engine.dialect.name),
+                                          page_offset=jump.skip)
             else:
                 total = int(connection.execute(count, parameters).scalar_one())
-            found = connection.execute(rows, parameters).mappings().all()
+            found = ([] if past_the_end(page, total)
+                     else connection.execute(rows, parameters).mappings().all())
         return finish(found, total, page, _job_view, seek)
 
     def _build_jobs_page(self, filters: JobFilters, kind: str, seek: Seek | None
@@ -197,7 +200,7 @@ class SqlAlchemyJobQueries:
         if _job_counted_scope(filters, equalities) is None:
             count = select(func.count()).select_from(jobs).where(*counted)
         elif kind == "number":
-            bound = day_bounded(jobs.c.created_at, filters.ordering)
+            bound = day_bounded(jobs.c.created_at, filters.ordering, dialect)
             if bound is not None:
                 deep = page_rows(bound)
         return rows, count, deep

@@ -40,6 +40,7 @@ from cultureup.adapters.sqlalchemy.counts import (
     order_clauses,
     ordered_seek,
     page_window,
+    past_the_end,
     read_count,
     windowed,
 )
@@ -126,8 +127,10 @@ class SqlAlchemyArtworkQueries:
                                 descending=filters.ordering != "created_at")
                 if jump is not None:
                     rows = deep
-                    parameters.update(day_bound=jump.bound, page_offset=jump.skip)
-            found = connection.execute(rows, parameters).mappings().all()
+                    parameters.update(day_bound=jump.bound(self._engine.dialect.name),
+                                          page_offset=jump.skip)
+            found = ([] if past_the_end(page, total)
+                     else connection.execute(rows, parameters).mappings().all())
         return finish(found, total, page, self._view, seek)
 
     def _build_page(self, filters: ArtworkFilters, kind: str, seek: Seek | None
@@ -149,7 +152,7 @@ class SqlAlchemyArtworkQueries:
         if _counted_scope(filters, equalities) is None:
             count = select(func.count()).select_from(artworks).where(*counted)
         elif kind == "number":
-            bound = day_bounded(artworks.c.created_at, filters.ordering)
+            bound = day_bounded(artworks.c.created_at, filters.ordering, dialect)
             if bound is not None:
                 deep = page_rows(bound)
         return rows, count, deep
