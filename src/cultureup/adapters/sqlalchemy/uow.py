@@ -130,8 +130,16 @@ def run_after_commit(steps: list[Callable[[], None]]) -> None:
 
 
 def _translate(exc: BaseException | None) -> None:
-    """Turn constraint violations and serialization failures into domain errors."""
+    """Turn constraint violations, serialization failures and deadlocks into domain
+    errors."""
     if isinstance(exc, IntegrityError):
         raise domain_error_for(exc) from exc
-    if isinstance(exc, OperationalError) and "could not serialize" in str(exc.orig):
+    if isinstance(exc, OperationalError) and (
+            getattr(exc.orig, "sqlstate", None) in GIVEN_UP or "could not serialize" in str(
+                exc.orig)):
         raise ConcurrentUpdate("Someone else changed this at the same time; try again.") from exc
+
+
+# PostgreSQL's SQLSTATEs for a transaction ended for a concurrent one: a serialization
+# failure and a deadlock (either may succeed when run again: application/transactions.py).
+GIVEN_UP = ("40001", "40P01")

@@ -28,6 +28,7 @@ from cultureup.application.catalog.artwork_ports import (
 from cultureup.application.collaboration.notifications import notify
 from cultureup.application.collaboration.ports import Notifier
 from cultureup.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from cultureup.application.transactions import retried
 from cultureup.application.views import Page, PageRequest, check_ordering
 from cultureup.domain.accounts.roles import Permission, require
 from cultureup.domain.accounts.users import Actor
@@ -141,13 +142,17 @@ class ArtworkModerationService:
     def _one(self, actor: Actor, artwork_id: int, action: str, *, reason: str,
              ip: str | None) -> ArtworkView:
         require(actor, Permission.MODERATE_CONTENT)
-        with self._uow() as uow:
-            artwork = uow.artworks.get(artwork_id)
-            outcome = self._apply(uow, actor, artwork, action, reason, ip)
-            if outcome == _NOT_FEATURABLE:
-                raise InvalidState(f"Only an artwork the public sees can be featured: this one "
-                                   f"is {_hidden_why(uow, artwork)}.")
-            uow.commit()
+
+        def transaction() -> None:
+            with self._uow() as uow:
+                artwork = uow.artworks.get(artwork_id)
+                outcome = self._apply(uow, actor, artwork, action, reason, ip)
+                if outcome == _NOT_FEATURABLE:
+                    raise InvalidState(f"Only an artwork the public sees can be featured: this "
+                                       f"one is {_hidden_why(uow, artwork)}.")
+                uow.commit()
+
+        retried(transaction)
         return _shown(actor, self._queries.get_artwork(artwork_id))
 
     # -- many ------------------------------------------------------------------------------
@@ -175,16 +180,22 @@ class ArtworkModerationService:
             errors.add("reason", "A reason is required to reject artworks.")
         errors.raise_if_any()
         now = self._clock.now()
-        outcomes: dict[int, str] = {}
-        with self._uow() as uow:
-            # Locked in id order, so that two bulk requests cannot deadlock.
-            for artwork_id in sorted(ids):
-                try:
-                    artwork = uow.artworks.get(artwork_id)
-                except NotFound:
-                    continue
-                outcomes[artwork_id] = self._apply(uow, actor, artwork, action, reason, ip)
-            uow.commit()
+
+        def transaction() -> dict[int, str]:
+            outcomes: dict[int, str] = {}
+            with self._uow() as uow:
+                # In id order. The counters' rows that the artworks' triggers update are not
+                # locked in one order across requests (a deadlock on PostgreSQL): `retried`.
+                for artwork_id in sorted(ids):
+                    try:
+                        artwork = uow.artworks.get(artwork_id)
+                    except NotFound:
+                        continue
+                    outcomes[artwork_id] = self._apply(uow, actor, artwork, action, reason, ip)
+                uow.commit()
+            return outcomes
+
+        outcomes = retried(transaction)
 
         def named(outcome: str) -> list[int]:
             return [i for i in ids if outcomes.get(i) == outcome]
