@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import insert
 
-from cultureup.adapters.sqlalchemy import queries as job_queries
+from cultureup.adapters.sqlalchemy import counts
 from cultureup.adapters.sqlalchemy.catalog import artwork_queries
 from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks
 from cultureup.adapters.sqlalchemy.tables import jobs
@@ -64,8 +64,7 @@ def filled(services: Services, market: Marketplace) -> dict[str, Any]:
 
 
 def _jump_from(monkeypatch: pytest.MonkeyPatch, rows: int) -> None:
-    for module in (artwork_queries, job_queries):
-        monkeypatch.setattr(module, "DAY_JUMP_FROM", rows)
+    monkeypatch.setattr(counts, "DAY_JUMP_FROM", rows)
 
 
 def _every_page(client: Any, path: str, params: dict[str, Any]) -> tuple[int, list[int]]:

@@ -240,6 +240,22 @@ def day_bounded(created_at: Any, ordering: str | None,
     return None
 
 
+def starting_at_day(connection: Connection, rows: Select[Any], deep: Select[Any] | None,
+                    scope: str | None, page: PageRequest, ordering: str | None,
+                    parameters: dict[str, Any]) -> Select[Any]:
+    """The statement that reads `page`: `deep` (the list's page statement bounded by
+    `day_bounded`, built for a list in creation order), starting at the day of the page's
+    first row, when the page skips DAY_JUMP_FROM rows or more of a list counted by day under
+    `scope`; its `day_bound` and `page_offset` are then put in `parameters`. Else `rows`."""
+    if deep is None or page.offset < DAY_JUMP_FROM or scope is None or not by_day(scope):
+        return rows
+    jump = day_jump(connection, scope, page.offset, descending=ordering != "created_at")
+    if jump is None:
+        return rows
+    parameters.update(day_bound=jump.bound(connection.dialect.name), page_offset=jump.skip)
+    return deep
+
+
 def past_the_end(page: PageRequest, total: int) -> bool:
     """Whether a page by number starts at or after the list's last row (its `total`): such a
     page is empty, and reading it would walk the whole list to skip every row."""

@@ -25,16 +25,13 @@ from cultureup.adapters.sqlalchemy.catalog.search_queries import (
     search_parameters,
 )
 from cultureup.adapters.sqlalchemy.counts import (
-    DAY_JUMP_FROM,
     CursorSeal,
     Seek,
     Statements,
     Unindexed,
     bound_page,
-    by_day,
     counted_scope,
     day_bounded,
-    day_jump,
     filter_shape,
     finish,
     order_clauses,
@@ -42,6 +39,7 @@ from cultureup.adapters.sqlalchemy.counts import (
     page_window,
     past_the_end,
     read_count,
+    starting_at_day,
     window,
     windowed,
 )
@@ -168,13 +166,8 @@ class SqlAlchemyJobQueries:
                 scope = _job_counted_scope(filters, _job_equalities(filters))
                 assert scope is not None  # the shape has a counter (`_build_jobs_page`)
                 total = read_count(connection, scope)
-                if deep is not None and page.offset >= DAY_JUMP_FROM and by_day(scope):
-                    jump = day_jump(connection, scope, page.offset,
-                                    descending=filters.ordering != "created_at")
-                    if jump is not None:
-                        rows = deep
-                        parameters.update(day_bound=jump.bound(self._engine.dialect.name),
-                                          page_offset=jump.skip)
+                rows = starting_at_day(connection, rows, deep, scope, page, filters.ordering,
+                                       parameters)
             else:
                 total = int(connection.execute(count, parameters).scalar_one())
             found = ([] if past_the_end(page, total)

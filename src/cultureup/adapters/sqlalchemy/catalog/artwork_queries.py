@@ -27,21 +27,19 @@ from cultureup.adapters.sqlalchemy.catalog.search_queries import (
     search_parameters,
 )
 from cultureup.adapters.sqlalchemy.counts import (
-    DAY_JUMP_FROM,
     CursorSeal,
     Seek,
     Statements,
     Unindexed,
-    by_day,
     counted_scope,
     day_bounded,
-    day_jump,
     finish,
     order_clauses,
     ordered_seek,
     page_window,
     past_the_end,
     read_count,
+    starting_at_day,
     windowed,
 )
 
@@ -121,14 +119,8 @@ class SqlAlchemyArtworkQueries:
         with self._engine.connect() as connection:
             total = (read_count(connection, scope) if scope is not None
                      else int(connection.execute(count, parameters).scalar_one()))
-            if deep is not None and page.offset >= DAY_JUMP_FROM and by_day(scope):
-                assert scope is not None  # by_day(None) is False
-                jump = day_jump(connection, scope, page.offset,
-                                descending=filters.ordering != "created_at")
-                if jump is not None:
-                    rows = deep
-                    parameters.update(day_bound=jump.bound(self._engine.dialect.name),
-                                          page_offset=jump.skip)
+            rows = starting_at_day(connection, rows, deep, scope, page, filters.ordering,
+                                   parameters)
             found = ([] if past_the_end(page, total)
                      else connection.execute(rows, parameters).mappings().all())
         return finish(found, total, page, self._view, seek)
