@@ -344,6 +344,13 @@ class Statements(Generic[S]):
         return built
 
 
+def bound_values(filters: Any, names: Sequence[str]) -> dict[str, Any]:
+    """The values of the `filter_<name>` bound parameters of a list's statements, for the
+    filters among `names` that are given."""
+    return {f"filter_{name}": getattr(filters, name) for name in names
+            if getattr(filters, name) is not None}
+
+
 def filter_shape(filters: Any, has_words: Callable[[str], Any] = bool) -> tuple[Any, ...]:
     """What the statements of a list (filters: an attrs class) depend on, as a key of
     `Statements`: which filters are given, the booleans' values, the ordering, and for a

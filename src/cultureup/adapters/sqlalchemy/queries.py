@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
-import attrs
 from sqlalchemy import (
     ColumnElement,
     Engine,
@@ -30,6 +29,7 @@ from cultureup.adapters.sqlalchemy.counts import (
     Statements,
     Unindexed,
     bound_page,
+    bound_values,
     counted_scope,
     day_bounded,
     filter_shape,
@@ -157,7 +157,7 @@ class SqlAlchemyJobQueries:
             filters.ordering, "-created_at", JOB_ORDERINGS, jobs.c.id, self._seal)
         cut = page_window(page, seek)
         rows, count, deep = self._job_pages.get(
-            (_job_shape(filters), cut.kind),
+            (filter_shape(filters, parse_search_query), cut.kind),
             lambda: self._build_jobs_page(filters, cut.kind, seek))
         parameters = _job_parameters(filters, self._engine.dialect.name)
         parameters.update(cut.parameters)
@@ -306,20 +306,9 @@ def _job_counted_scope(filters: JobFilters, equalities: dict[str, Any]) -> str |
     return counted_scope("jobs", equalities, JOB_COUNTED_FACETS)
 
 
-def _job_shape(filters: JobFilters) -> tuple[Any, ...]:
-    """What the job list's statements depend on: which filters are given, the ordering,
-    `include_removed`, and whether the search has words."""
-    values = attrs.asdict(filters, recurse=False)
-    search = values.pop("search")
-    return (*((name, value if value is None or isinstance(value, bool) or name == "ordering"
-               else "given") for name, value in values.items()),
-            None if search is None else bool(parse_search_query(search)))
-
-
 def _job_parameters(filters: JobFilters, dialect: str) -> dict[str, Any]:
     """The values of the job list statements' bound parameters (`_job_conditions`)."""
-    values = {f"filter_{name}": getattr(filters, name) for name in JOB_BOUND_FILTERS
-              if getattr(filters, name) is not None}
+    values = bound_values(filters, JOB_BOUND_FILTERS)
     if filters.search:
         values.update(search_parameters(dialect, "job", filters.search))
     return values

@@ -10,7 +10,6 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import attrs
 from sqlalchemy import (
     ColumnElement,
     Engine,
@@ -31,8 +30,10 @@ from cultureup.adapters.sqlalchemy.counts import (
     Seek,
     Statements,
     Unindexed,
+    bound_values,
     counted_scope,
     day_bounded,
+    filter_shape,
     finish,
     order_clauses,
     ordered_seek,
@@ -110,7 +111,8 @@ class SqlAlchemyArtworkQueries:
         seek = None if page.cursor is None else artwork_seek(filters.ordering, self._seal)
         cut = page_window(page, seek)
         rows, count, deep = self._pages.get(
-            (_shape(filters), cut.kind), lambda: self._build_page(filters, cut.kind, seek))
+            (filter_shape(filters, parse_search_query), cut.kind),
+            lambda: self._build_page(filters, cut.kind, seek))
         scope = None if count is not None else _counted_scope(filters, {
             name: getattr(filters, name) for name in COUNTED_FACETS
             if getattr(filters, name) is not None})
@@ -222,20 +224,9 @@ BOUND_FILTERS = ("category_id", "artwork_type", "artist_id", "moderation_status"
                  "min_price", "max_price")
 
 
-def _shape(filters: ArtworkFilters) -> tuple[Any, ...]:
-    """What the statements of a list depend on: which filters are given, the booleans'
-    values, the ordering, and whether the search has words."""
-    values = attrs.asdict(filters, recurse=False)
-    search = values.pop("search")
-    return (*((name, value if value is None or isinstance(value, bool) or name == "ordering"
-               else "given") for name, value in values.items()),
-            None if search is None else bool(parse_search_query(search)))
-
-
 def _parameters(filters: ArtworkFilters, dialect: str) -> dict[str, Any]:
     """The values of the list statements' bound parameters (`_conditions` names them)."""
-    values = {f"filter_{name}": getattr(filters, name) for name in BOUND_FILTERS
-              if getattr(filters, name) is not None}
+    values = bound_values(filters, BOUND_FILTERS)
     if filters.search:
         values.update(search_parameters(dialect, "artwork", filters.search))
     return values

@@ -41,6 +41,7 @@ from cultureup.adapters.sqlalchemy.counts import (
     Statements,
     Unindexed,
     bound_page,
+    bound_values,
     filter_shape,
     ordered_seek,
     page_window,
@@ -115,12 +116,6 @@ def _visible_users(user_id: Any) -> list[ColumnElement[bool]]:
 def _bound(table: Any, name: str) -> Any:
     """The bound parameter `filter_<name>` of a filter on `table`'s column `name`."""
     return bindparam(f"filter_{name}", type_=table.c[name].type)
-
-
-def _bound_values(filters: Any, names: Sequence[str]) -> dict[str, Any]:
-    """The values of the `filter_<name>` parameters of the filters given."""
-    return {f"filter_{name}": getattr(filters, name) for name in names
-            if getattr(filters, name) is not None}
 
 
 def bound_folded_contains(columns: list[ColumnElement[str]]) -> ColumnElement[bool]:
@@ -202,7 +197,7 @@ class SqlAlchemyProfileQueries:
         rows, count = self._artist_pages.get(
             (filter_shape(filters, parse_search_query), cut.kind),
             lambda: self._build_artist_page(filters, cut.kind, seek))
-        parameters = _bound_values(filters, ARTIST_BOUND_FILTERS)
+        parameters = bound_values(filters, ARTIST_BOUND_FILTERS)
         if filters.search:
             parameters.update(search_parameters(self._engine.dialect.name, "artist",
                                                 filters.search))
@@ -381,7 +376,7 @@ class SqlAlchemyEquipmentQueries:
         rows, count = self._pages.get(
             (filter_shape(filters, _has_words), cut.kind),
             lambda: self._build_page(filters, cut.kind, seek))
-        parameters = {**_bound_values(filters, EQUIPMENT_BOUND_FILTERS),
+        parameters = {**bound_values(filters, EQUIPMENT_BOUND_FILTERS),
                       **_needle(filters.search), **cut.parameters}
         return bound_page(self._engine, rows, count, parameters, page, _equipment_view,
                           seek)
