@@ -109,8 +109,9 @@ def serve(
                                       "%(name)s: %(message)s"))
     logging.basicConfig(level=settings.log_level.upper(), handlers=[handler])
     host = settings.host if host is None else host
+    workers = workers or settings.workers
     try:
-        listener = listen(host, settings.port if port is None else port)
+        listeners = listen(host, settings.port if port is None else port, sockets=workers)
     except PortUnavailable as exc:
         typer.secho(f"Error: {exc}", err=True, fg="red")
         raise typer.Exit(code=1) from exc
@@ -128,13 +129,14 @@ def serve(
         finally:
             services.close()
     except BaseException:
-        listener.close()
+        for listener in listeners:
+            listener.close()
         raise
-    bound_host, bound_port = listener.getsockname()[:2]
+    bound_host, bound_port = listeners[0].getsockname()[:2]
     shown_host = f"[{bound_host}]" if ":" in bound_host else bound_host
     typer.echo(f"CultureUp API on http://{shown_host}:{bound_port}/api/ (docs: /api/docs/), "
                f"database {settings.describe()['database_url']}; Ctrl+C stops it")
-    CultureUpServer(settings, listener=listener, workers=workers or settings.workers,
+    CultureUpServer(settings, listeners=listeners, workers=workers,
                     threads=threads or settings.threads).run()
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
 
 from cultureup.bootstrap import bootstrap, http_app
 from cultureup.config import Settings
@@ -22,17 +25,48 @@ class PortUnavailable(Exception):
     """The address cannot be listened on (in use, not local, not permitted)."""
 
 
-def listen(host: str, port: int) -> socket.socket:
-    """A listening TCP socket on host:port (port 0: any free port), opened before anything
-    else so that a port in use is reported at once, and so that the port the server really
-    got is known. gunicorn serves on this very socket."""
+def listen(host: str, port: int, *, sockets: int = 1) -> list[socket.socket]:
+    """Listening TCP sockets on host:port (port 0: any free port), opened before anything else
+    so that a port in use is reported at once, and so that the port the server really got is
+    known. gunicorn serves on these very sockets.
+
+    `sockets` > 1 (Linux only, see `BALANCED`): that many sockets on the one address, each with
+    SO_REUSEPORT, one per worker. The kernel then spreads new connections over them by a hash
+    of the client's address and port, instead of letting the workers race to accept from one
+    shared socket, where one worker can take every connection of a burst (eight keep-alive
+    connections opened at once stayed with one of two workers, which then did all the work
+    while the other idled). A port that anything else listens on is still refused: a plain
+    bind is tried first, since SO_REUSEPORT alone would let the sockets join another server's
+    group of the same user.
+
+    Raises PortUnavailable."""
+    count = sockets if BALANCED else 1
+    opened: list[socket.socket] = []
     try:
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
                                     flags=socket.AI_PASSIVE)[0][0]
-        return socket.create_server((host, port), family=family, backlog=2048)
+        if count == 1:
+            return [socket.create_server((host, port), family=family, backlog=BACKLOG)]
+        if port:
+            # Refused if anything listens there (a lingering connection does not count).
+            socket.create_server((host, port), family=family).close()
+        for _ in range(count):
+            listener = socket.create_server((host, port), family=family, backlog=BACKLOG,
+                                            reuse_port=True)
+            opened.append(listener)
+            port = listener.getsockname()[1]  # port 0: the others join the port it got
+        return opened
     except OSError as exc:
+        for listener in opened:
+            listener.close()
         reason = os.strerror(exc.errno) if exc.errno else str(exc)
         raise PortUnavailable(f"cannot listen on {host}:{port}: {reason}") from exc
+
+
+BACKLOG = 2048
+# Whether `listen` opens one socket per worker: Linux spreads connections over the sockets of
+# one SO_REUSEPORT group (since 3.9); other systems give them all to one socket, or refuse.
+BALANCED = sys.platform == "linux" and hasattr(socket, "SO_REUSEPORT")
 
 
 class UtcLogger(glogging.Logger):  # type: ignore[misc]
@@ -115,17 +149,21 @@ class CultureUpServer(BaseApplication):  # type: ignore[misc]
     """gunicorn configured from code; every worker builds its own services after the fork.
 
     Nothing is shared with another server on the same machine: no control socket, no pid
-    file; the listening socket is the one `listen` opened."""
+    file; the listening sockets are the ones `listen` opened. With several of them, each
+    worker accepts from its own (`_assign_listener`), and the master keeps every one open: a
+    socket whose worker died holds its connections until the replacement accepts them."""
 
-    def __init__(self, settings: Settings, *, listener: socket.socket, workers: int,
+    def __init__(self, settings: Settings, *, listeners: list[socket.socket], workers: int,
                  threads: int) -> None:
         self._settings = settings
         self._options = {
-            # gunicorn takes the descriptor over (and closes it when it stops).
-            "bind": f"fd://{listener.detach()}",
+            # gunicorn takes the descriptors over (and closes them when it stops).
+            "bind": [f"fd://{listener.detach()}" for listener in listeners],
             "workers": workers,
             "threads": threads,
             "worker_class": "gthread",
+            "pre_fork": _assign_listener,
+            "post_fork": _keep_own_listener,
             "accesslog": "-",
             # gunicorn's default line plus the worker's process id.
             "access_log_format": '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" '
@@ -152,3 +190,52 @@ class CultureUpServer(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Any:
         return close_after_unread_body(http_app(bootstrap(self._settings)))
+
+    def run(self) -> None:
+        try:
+            _Arbiter(self).run()
+        except RuntimeError as exc:  # as gunicorn's own run() reports a failed start
+            print(f"\nError: {exc}\n", file=sys.stderr, flush=True)
+            sys.exit(1)
+
+
+class _Arbiter(Arbiter):  # type: ignore[misc]
+    """gunicorn's master, with a fixed number of workers when each has a listening socket of
+    its own: SIGTTIN and SIGTTOU are refused (gunicorn would stop the oldest worker on
+    SIGTTOU, leaving its socket without a worker to answer the connections the kernel gives it).
+    Restart the server to change the number of workers."""
+
+    def handle_ttin(self) -> None:
+        if len(self.LISTENERS) > 1:
+            self._refuse("SIGTTIN")
+        else:
+            super().handle_ttin()
+
+    def handle_ttou(self) -> None:
+        if len(self.LISTENERS) > 1:
+            self._refuse("SIGTTOU")
+        else:
+            super().handle_ttou()
+
+    def _refuse(self, signal_name: str) -> None:
+        self.log.warning("Ignoring %s: the %s workers each accept from a listening socket of "
+                         "their own; restart the server to change their number",
+                         signal_name, self.num_workers)
+
+
+def _assign_listener(arbiter: Any, worker: Any) -> None:
+    """gunicorn's pre_fork hook (in the master): the socket that `worker` will accept from,
+    the one fewest live workers accept from (a replacement takes its predecessor's)."""
+    taken = Counter(getattr(other, "listener_index", None)
+                    for other in arbiter.WORKERS.values())
+    worker.listener_index = min(range(len(worker.sockets)), key=lambda i: (taken[i], i))
+
+
+def _keep_own_listener(arbiter: Any, worker: Any) -> None:
+    """gunicorn's post_fork hook (in the new worker): accept only from its own socket, and
+    close its copies of the others (the master's stay open)."""
+    own = worker.sockets[worker.listener_index]
+    for listener in worker.sockets:
+        if listener is not own:
+            listener.close()
+    worker.sockets = [own]
