@@ -5,6 +5,7 @@ scan) answers."""
 from __future__ import annotations
 
 import itertools
+import random
 import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -14,13 +15,19 @@ import falcon.testing
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, event, text, update
+from sqlalchemy import Engine, event, insert, literal_column, select, text, update
 
 import cultureup.adapters.sqlalchemy.catalog.artwork_tables
 import cultureup.adapters.sqlalchemy.catalog.tables  # noqa: F401  (their tables join metadata)
 from cultureup.adapters.sqlalchemy.catalog.artwork_tables import artworks
-from cultureup.adapters.sqlalchemy.catalog.search_tables import include_in_autogenerate
+from cultureup.adapters.sqlalchemy.catalog.search_queries import SqliteSearchQueries
+from cultureup.adapters.sqlalchemy.catalog.search_tables import (
+    include_in_autogenerate,
+    search_documents,
+    search_documents_fts,
+)
 from cultureup.adapters.sqlalchemy.tables import jobs, metadata, users
+from cultureup.application.catalog.search import parse_search_query
 from cultureup.bootstrap import Services
 from cultureup.domain.text import search_text
 from tests.integration.artwork_images import jpeg
@@ -705,3 +712,42 @@ def test_list_filters_search_through_the_full_text_index(
                 assert "SCAN search_documents_fts VIRTUAL TABLE INDEX 0:M" in plan, plan
                 assert f"SCAN {table}\n" not in plan + "\n", plan
         connection.rollback()
+
+
+def test_sqlite_scores_a_candidate_as_fts5s_own_bm25_would(services: Services) -> None:
+    """The BM25 computed in SQL from each candidate's text (`_Bm25`, so that a common word's
+    documents are not counted over the whole index per search) gives FTS5's own bm25() score,
+    document by document, for words that are no prefix of another indexed word."""
+    if is_postgres(services.engine):
+        pytest.skip("FTS5's bm25() is SQLite's")
+    engine = services.engine
+    words = ["lahore", "mughal", "karachi", "zebra", "tile"]
+    rng = random.Random(9)
+    with engine.begin() as connection:
+        for ref_id in range(1, 61):
+            body = " ".join(rng.choice(words) for _ in range(rng.randint(1, 14)))
+            connection.execute(insert(search_documents).values(
+                kind=rng.choice(["artwork", "job"]), ref_id=ref_id, body=body))
+    queries = SqliteSearchQueries(engine, str)
+    fts = search_documents_fts
+    for text_ in ("lahore", "mughal lahore", "zebra tile karachi", "tile tile", "karachi"):
+        terms = parse_search_query(text_)
+        assert terms is not None
+        with engine.connect() as connection:
+            prepared = queries._prepare(connection, terms)
+            score = prepared.score(search_documents.c.body)
+            match = f'kind : "artwork" AND body : ({prepared.query})'
+            candidates = (select(search_documents.c.id, *score.parts)
+                          .select_from(fts.join(search_documents,
+                                                search_documents.c.id == fts.c.rowid))
+                          .where(literal_column("search_documents_fts").match(match))
+                          .subquery())
+            ours = dict(connection.execute(
+                select(candidates.c.id, score.total(candidates.c)),
+                prepared.parameters()).all())
+            theirs = dict(connection.execute(text(
+                "SELECT rowid, bm25(search_documents_fts, 0.0, 1.0) FROM search_documents_fts "
+                "WHERE search_documents_fts MATCH :match"), {"match": match}).all())
+        assert ours.keys() == theirs.keys() and ours, text_
+        for document, expected in theirs.items():
+            assert ours[document] == pytest.approx(expected, rel=1e-9), (text_, document)

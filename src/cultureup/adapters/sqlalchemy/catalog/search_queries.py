@@ -97,7 +97,7 @@ class _SqlSearchQueries:
         return {}
 
     def _matching(self, kind: str, terms: SearchTerms) -> tuple[
-            FromClause, list[ColumnElement[bool]], ColumnElement[Any], ColumnElement[Any]]:
+            FromClause, list[ColumnElement[bool]], Score, ColumnElement[Any]]:
         """The documents of `kind` matching the terms: the FROM clause (which exposes
         `search_documents`), the conditions, the score (lower is more relevant) and the
         column that orders documents from oldest to newest, which the index reads in
@@ -216,7 +216,24 @@ class _SqlSearchQueries:
         return SearchGroup(items=[build(row) for row in found], total=total, exact=exact)
 
 
-def _statements(matches: Select[Any], score: ColumnElement[Any], newest: ColumnElement[Any],
+@attrs.frozen
+class Score:
+    """How a group's candidates are scored (lower is more relevant): `parts`, labelled
+    columns computed once for each candidate from its document, and `total`, the score from
+    those columns of the candidates (a subquery). Two steps, because SQLite evaluates an
+    expression each time it appears: BM25 written as one expression repeated each word's
+    count of hits (string functions over the document) five times."""
+
+    parts: tuple[Any, ...]
+    total: Callable[[Any], ColumnElement[Any]]
+
+    @classmethod
+    def of(cls, score: ColumnElement[Any]) -> Score:
+        """A score that is one column of the candidate."""
+        return cls(parts=(score.label("score_part"),), total=lambda columns: columns.score_part)
+
+
+def _statements(matches: Select[Any], score: Score, newest: ColumnElement[Any],
                 limit: int, rows: Callable[[Any], Select[Any]]
                 ) -> tuple[Select[Any], Select[Any]]:
     """A group's two statements, in bounded work whatever the number of matches
@@ -230,11 +247,11 @@ def _statements(matches: Select[Any], score: ColumnElement[Any], newest: ColumnE
        COUNTED_MATCHES + 1 (no ranking, no join beyond the visibility rule).
     Both are top-k or bounded reads: no sort of the whole match set, nothing that depends on
     PostgreSQL's work_mem."""
-    candidates = (matches.add_columns(score.label("score"))
+    candidates = (matches.add_columns(*score.parts)
                   .order_by(newest.desc()).limit(RANKED_MATCHES).subquery("candidates"))
-    top = (select(candidates.c.id, candidates.c.score,
-                  func.count().over().label("candidates"))
-           .order_by(candidates.c.score, candidates.c.id.desc()).limit(limit)
+    total = score.total(candidates.c).label("score")
+    top = (select(candidates.c.id, total, func.count().over().label("candidates"))
+           .order_by(total, candidates.c.id.desc()).limit(limit)
            .subquery("top"))
     query = rows(top).add_columns(top.c.candidates).order_by(top.c.score, top.c.id.desc())
     # In the candidates' order: the same walk (or index read) goes on to 1,001.
@@ -300,11 +317,11 @@ class SqliteSearchQueries(_SqlSearchQueries):
                      frequencies=tuple(frequencies))
 
     def _matching(self, kind: str, terms: Any) -> tuple[
-            FromClause, list[ColumnElement[bool]], ColumnElement[Any], ColumnElement[Any]]:
+            FromClause, list[ColumnElement[bool]], Score, ColumnElement[Any]]:
         fts = search_documents_fts
         source = _CrossJoin(fts, docs, docs.c.id == fts.c.rowid)
         if terms is None:  # no indexed term starts with the last word
-            return source, [false()], literal(0.0), fts.c.rowid
+            return source, [false()], Score.of(literal(0.0)), fts.c.rowid
         match = literal_column("search_documents_fts").match(
             bindparam("search_terms", f'kind : "{kind}" AND body : ({terms.query})'))
         return source, [match, docs.c.kind == kind], terms.score(docs.c.body), fts.c.rowid
@@ -352,23 +369,34 @@ class _Bm25:
         value = math.log((self.documents - frequency + 0.5) / (frequency + 0.5))
         return max(value, 1e-6)
 
-    def score(self, body: ColumnElement[str]) -> ColumnElement[Any]:
+    def score(self, body: ColumnElement[str]) -> Score:
+        """Per candidate, its number of words and each query word's hits in it (one
+        `replace` of the document each, two for a word before the last); then BM25 from
+        those columns."""
         spaced = " " + func.replace(body, " ", "  ", type_=Text) + " "  # " w1  w2 "
         leading = " " + body  # " w1 w2": each word after a space
         words = func.length(body) - func.length(func.replace(body, " ", "", type_=Text)) + 1
-        length = words + 1  # the kind column's one token
-        norm = BM25_K1 * (1 - BM25_B + BM25_B * length / bindparam(
-            "bm25_average_length", self.average_length))
-        total: ColumnElement[Any] = literal(0.0)
-        last = len(self.words) - 1
-        for n, (pattern, weight) in enumerate(self._patterns()):
+        parts = [words.label("bm25_words")]
+        last, patterns = len(self.words) - 1, self._patterns()
+        for n, (pattern, _) in enumerate(patterns):
             source = leading if n == last else spaced
             hits = (func.length(source) - func.length(func.replace(
                 source, bindparam(f"bm25_pattern_{n}", pattern), "", type_=Text))) * (
                 bindparam(f"bm25_inverse_{n}", 1.0 / len(pattern)))
-            total = total + bindparam(f"bm25_idf_{n}", weight) * hits * (BM25_K1 + 1) / (
-                hits + norm)
-        return -total
+            parts.append(hits.label(f"bm25_hits_{n}"))
+
+        def total(columns: Any) -> ColumnElement[Any]:
+            length = columns.bm25_words + 1  # the kind column's one token
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * length / bindparam(
+                "bm25_average_length", self.average_length))
+            summed: ColumnElement[Any] = literal(0.0)
+            for n, (_, weight) in enumerate(patterns):
+                hits = columns[f"bm25_hits_{n}"]
+                summed = summed + bindparam(f"bm25_idf_{n}", weight) * hits * (BM25_K1 + 1) / (
+                    hits + norm)
+            return -summed
+
+        return Score(parts=tuple(parts), total=total)
 
     def _patterns(self) -> list[tuple[str, float]]:
         """What each word is counted by in the spaced text, and its weight (idf)."""
@@ -470,13 +498,13 @@ class PostgresSearchQueries(_SqlSearchQueries):
                                 if n >= COMMON_MATCHES)
 
     def _matching(self, kind: str, prepared: Any) -> tuple[
-            FromClause, list[ColumnElement[bool]], ColumnElement[Any], ColumnElement[Any]]:
+            FromClause, list[ColumnElement[bool]], Score, ColumnElement[Any]]:
         terms, common = prepared
         match, document, query = _postgres_match(terms)
+        score = Score.of(-func.ts_rank(document, query))
         if kind in common:
-            return (docs, [match.is_(true()), docs.c.kind == kind],
-                    -func.ts_rank(document, query), docs.c.id)
-        return docs, [match, docs.c.kind == kind], -func.ts_rank(document, query), docs.c.id + 0
+            return docs, [match.is_(true()), docs.c.kind == kind], score, docs.c.id
+        return docs, [match, docs.c.kind == kind], score, docs.c.id + 0
 
     def _shape(self, prepared: Any) -> Any:
         # The statements differ by the kinds whose documents are walked.
