@@ -210,7 +210,8 @@ class _SqlSearchQueries:
             return SearchGroup(items=(), total=0)
         total, exact = found[0]["candidates"], True
         if total >= RANKED_MATCHES:
-            total = connection.execute(count, parameters).scalar_one()
+            total += connection.execute(
+                count, {**parameters, "oldest_candidate": found[0]["oldest"]}).scalar_one()
             if total > COUNTED_MATCHES:
                 total, exact = COUNTED_MATCHES, False
         return SearchGroup(items=[build(row) for row in found], total=total, exact=exact)
@@ -242,20 +243,28 @@ def _statements(matches: Select[Any], score: Score, newest: ColumnElement[Any],
     1. the RANKED_MATCHES newest matches are read in the index's order (no sort), their
        score computed for them alone; the best `limit` of them are kept, then joined to
        their rows (by primary key). `count(*) OVER ()` counts the candidates, at most
-       RANKED_MATCHES, in the same statement;
-    2. only when there are that many candidates, the matches are counted up to
-       COUNTED_MATCHES + 1 (no ranking, no join beyond the visibility rule).
+       RANKED_MATCHES, in the same statement, and `min(...) OVER ()` gives the oldest
+       (`oldest`);
+    2. only when there are that many candidates, the older matches are counted, up to
+       COUNTED_MATCHES + 1 in all, from where the candidates ended (`newest <
+       oldest_candidate`: the walk or index read resumes there instead of reading the
+       candidates again; no ranking, no join beyond the visibility rule).
     Both are top-k or bounded reads: no sort of the whole match set, nothing that depends on
     PostgreSQL's work_mem."""
-    candidates = (matches.add_columns(*score.parts)
+    candidates = (matches.add_columns(newest.label("newest"), *score.parts)
                   .order_by(newest.desc()).limit(RANKED_MATCHES).subquery("candidates"))
     total = score.total(candidates.c).label("score")
-    top = (select(candidates.c.id, total, func.count().over().label("candidates"))
+    top = (select(candidates.c.id, total, func.count().over().label("candidates"),
+                  func.min(candidates.c.newest).over().label("oldest"))
            .order_by(total, candidates.c.id.desc()).limit(limit)
            .subquery("top"))
-    query = rows(top).add_columns(top.c.candidates).order_by(top.c.score, top.c.id.desc())
-    # In the candidates' order: the same walk (or index read) goes on to 1,001.
-    counted = matches.order_by(newest.desc()).limit(COUNTED_MATCHES + 1).subquery("counted")
+    query = (rows(top).add_columns(top.c.candidates, top.c.oldest)
+             .order_by(top.c.score, top.c.id.desc()))
+    # In the candidates' order, from the oldest of them: the same walk (or index read)
+    # goes on to 1,001 matches in all.
+    counted = (matches.where(newest < bindparam("oldest_candidate"))
+               .order_by(newest.desc()).limit(COUNTED_MATCHES + 1 - RANKED_MATCHES)
+               .subquery("counted"))
     return query, select(func.count()).select_from(counted)
 
 
