@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 from urllib.parse import quote
@@ -24,6 +25,20 @@ def check_key(key: str) -> str:
     if any(part in {"", ".", ".."} for part in key.split("/")):
         raise ValueError(f"a storage key has no empty, '.' or '..' segment: {key!r}")
     return key
+
+
+# A key whose every segment is made of letters, digits and "._~-", not starting with a dot: one
+# `check_key` accepts, and that `quote` leaves as it is (what the application makes, such as
+# "media/artworks/12_wm.jpg"). Matching it is several times cheaper than both, once per image
+# URL of every row of a list.
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*(?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*")
+
+
+def key_path(key: str) -> str:
+    """The key checked (`check_key`) and percent-encoded for a URL path ("/" kept)."""
+    if len(key) <= KEY_MAX and _PLAIN_KEY.fullmatch(key):
+        return key
+    return quote(check_key(key), safe="/")
 
 
 class LocalImageStore:
@@ -64,7 +79,7 @@ class LocalImageStore:
         self._path(key).unlink(missing_ok=True)
 
     def url(self, key: str) -> str:
-        return self.url_prefix + quote(check_key(key), safe="/")
+        return self.url_prefix + key_path(key)
 
     def read(self, key: str) -> bytes:
         try:

@@ -9,7 +9,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from cultureup.adapters.storage.local import check_key
+from cultureup.adapters.storage.local import check_key, key_path
 from cultureup.application.storage import PUBLIC_CACHE_CONTROL
 from cultureup.domain.errors import NotFound
 
@@ -52,7 +52,7 @@ class S3ImageStore:
         self.client.delete_object(Bucket=self.bucket, Key=check_key(key))
 
     def url(self, key: str) -> str:
-        return self.public_base_url + quote(check_key(key), safe="/")
+        return self.public_base_url + key_path(key)
 
     def read(self, key: str) -> bytes:
         try:

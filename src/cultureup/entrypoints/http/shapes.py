@@ -50,8 +50,15 @@ class PublicUser(Answer):
 
     @classmethod
     def of(cls, view: Any) -> PublicUser:
-        return cls(id=view.id, username=view.username, first_name=view.first_name,
-                   last_name=view.last_name, profile_image=getattr(view, "profile_image", None))
+        return cls(**cls.values(view))
+
+    @staticmethod
+    def values(view: Any) -> dict[str, Any]:
+        """The fields of a user view, as a dict: what a shape holding a PublicUser is given in
+        a list (validated with it, one call less per row than `of`)."""
+        return {"id": view.id, "username": view.username, "first_name": view.first_name,
+                "last_name": view.last_name,
+                "profile_image": getattr(view, "profile_image", None)}
 
 
 class CategoryRef(Answer):

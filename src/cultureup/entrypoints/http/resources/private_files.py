@@ -4,6 +4,7 @@ that expires within minutes. Neither answer may be cached by anyone."""
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote
 
 import falcon
@@ -29,7 +30,14 @@ KIND = {"type": "string", "enum": [ORIGINAL_FILE_KIND, WATERMARKED_FILE_KIND,
 
 def private_file_path(kind: str, ref_id: int) -> str:
     """The path a private file is fetched at; absolute URLs are made from it per request."""
-    return f"/api/files/{quote(kind)}/{ref_id}/"
+    return f"{_kind_path(kind)}{ref_id}/"
+
+
+@functools.cache
+def _kind_path(kind: str) -> str:
+    """"/api/files/{kind}/" (a handful of kinds, made once each: a list computes the path of
+    every row's original)."""
+    return f"/api/files/{quote(kind)}/"
 
 
 class PrivateFileResource:

@@ -160,10 +160,10 @@ class Artwork(Answer):
             private["duplicate_candidate"] = None if candidate is None else DuplicateCandidate(
                 id=candidate, similarity_score=round(view.duplicate_candidate_score or 0.0, 2))
         return cls(
-            id=view.id, artist=PublicUser.of(view.artist), title=view.title,
+            id=view.id, artist=PublicUser.values(view.artist), title=view.title,
             description=view.description,
-            category=CategoryRef(id=view.category_id, name=view.category_name,
-                                 description=view.category_description),
+            category={"id": view.category_id, "name": view.category_name,
+                      "description": view.category_description},
             artwork_type=view.artwork_type, price=view.price, image=marked,
             watermarked_image=marked, is_available=view.is_available,
             is_featured=view.is_featured, moderation_status=view.moderation_status,
