@@ -190,6 +190,14 @@ def _wait_for_log(served: Served, marker: str, count: int) -> list[str]:
     return pids
 
 
+@pytest.fixture
+def two_workers(server_env: dict[str, str], tmp_path: Path) -> Iterator[Served]:
+    """`cultureup serve` with two workers, each accepting from a socket of its own."""
+    two = Served(server_env, tmp_path, "--workers", "2")
+    yield two
+    assert two.stop() == 0
+
+
 @balanced
 def test_listen_opens_one_socket_per_worker_on_one_port() -> None:
     listeners = server.listen("127.0.0.1", 0, sockets=3)
@@ -213,79 +221,68 @@ def test_listen_opens_one_socket_per_worker_on_one_port() -> None:
 
 @balanced
 def test_a_port_a_server_with_several_workers_holds_is_refused_to_another(
-        server_env: dict[str, str], tmp_path: Path) -> None:
-    first = Served(server_env, tmp_path, "--workers", "2")
-    try:
-        result = subprocess.run(
-            [sys.executable, "-m", "cultureup", "serve", "--port", str(first.port),
-             "--workers", "2"],
-            env=server_env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
-        assert result.returncode == 1
-        assert result.stderr.splitlines() == [
-            f"Error: cannot listen on 127.0.0.1:{first.port}: Address already in use"]
-        assert first.status("GET", "/api/health/") == 200
-    finally:
-        assert first.stop() == 0
+        two_workers: Served, server_env: dict[str, str], tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "cultureup", "serve", "--port", str(two_workers.port),
+         "--workers", "2"],
+        env=server_env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"Error: cannot listen on 127.0.0.1:{two_workers.port}: Address already in use"]
+    assert two_workers.status("GET", "/api/health/") == 200
 
 
 @balanced
-def test_connections_opened_at_once_are_spread_over_the_workers(
-        server_env: dict[str, str], tmp_path: Path) -> None:
-    served = Served(server_env, tmp_path, "--workers", "2")
-    try:
-        # 32 keep-alive connections opened together (as a load balancer or wrk does): with
-        # one shared socket one worker could accept them all. Here each lands on one of two
-        # sockets by its port's hash; all 32 on one is a chance of 2 in 2**32.
-        connections = [served.connection() for _ in range(32)]
-        for connection in connections:
-            connection.connect()
-        for round_ in range(3):
-            for number, connection in enumerate(connections):
-                connection.request("GET", f"/api/health/?c={number}&r={round_}")
-                assert connection.getresponse().read() == b'{"status":"ok"}'
-        _wait_for_log(served, "/api/health/?c=", 96)
-        by_connection = [set(_pids(served, f"/api/health/?c={number}&"))
-                         for number in range(32)]
-        # A connection stays with the worker that accepted it; both workers have some.
-        assert all(len(pids) == 1 for pids in by_connection), by_connection
-        assert len(set().union(*by_connection)) == 2, by_connection
-        for connection in connections:
-            connection.close()
-    finally:
-        assert served.stop() == 0
+def test_connections_opened_at_once_are_spread_over_the_workers(two_workers: Served) -> None:
+    served = two_workers
+    # 32 keep-alive connections opened together (as a load balancer or wrk does): with
+    # one shared socket one worker could accept them all. Here each lands on one of two
+    # sockets by its port's hash; all 32 on one is a chance of 2 in 2**32.
+    connections = [served.connection() for _ in range(32)]
+    for connection in connections:
+        connection.connect()
+    for round_ in range(3):
+        for number, connection in enumerate(connections):
+            connection.request("GET", f"/api/health/?c={number}&r={round_}")
+            assert connection.getresponse().read() == b'{"status":"ok"}'
+    _wait_for_log(served, "/api/health/?c=", 96)
+    by_connection = [set(_pids(served, f"/api/health/?c={number}&"))
+                     for number in range(32)]
+    # A connection stays with the worker that accepted it; both workers have some.
+    assert all(len(pids) == 1 for pids in by_connection), by_connection
+    assert len(set().union(*by_connection)) == 2, by_connection
+    for connection in connections:
+        connection.close()
 
 
 @balanced
 def test_a_killed_worker_s_socket_keeps_its_connections_for_the_replacement(
-        server_env: dict[str, str], tmp_path: Path) -> None:
-    served = Served(server_env, tmp_path, "--workers", "2")
-    try:
-        for number in range(32):
-            assert served.status("GET", f"/api/health/?before={number}") == 200
-        workers = set(_wait_for_log(served, "/api/health/?before=", 32))
-        assert len(workers) == 2
-        os.kill(int(min(workers)), signal.SIGKILL)
-        # Every connection is answered, those hashed to the dead worker's socket once its
-        # replacement has booted (the master keeps the socket open meanwhile): none refused,
-        # none reset, none left hanging.
-        statuses = [served.status("GET", f"/api/health/?after={number}")
-                    for number in range(32)]
-        assert statuses == [200] * 32, served.output
-        answered = set(_wait_for_log(served, "/api/health/?after=", 32))
-        assert len(answered) == 2 and min(workers) not in answered, served.output
-        # The number of workers stays fixed: one for each socket.
-        master = served.process.pid
-        os.kill(master, signal.SIGTTOU)
-        os.kill(master, signal.SIGTTIN)
-        deadline = time.monotonic() + 30
-        while served.output.count("Ignoring SIGTT") < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert "Ignoring SIGTTOU" in served.output and "Ignoring SIGTTIN" in served.output
-        statuses = [served.status("GET", f"/api/health/?last={number}") for number in range(32)]
-        assert statuses == [200] * 32
-        assert set(_wait_for_log(served, "/api/health/?last=", 32)) == answered
-    finally:
-        assert served.stop() == 0
+        two_workers: Served) -> None:
+    served = two_workers
+    for number in range(32):
+        assert served.status("GET", f"/api/health/?before={number}") == 200
+    workers = set(_wait_for_log(served, "/api/health/?before=", 32))
+    assert len(workers) == 2
+    os.kill(int(min(workers)), signal.SIGKILL)
+    # Every connection is answered, those hashed to the dead worker's socket once its
+    # replacement has booted (the master keeps the socket open meanwhile): none refused,
+    # none reset, none left hanging.
+    statuses = [served.status("GET", f"/api/health/?after={number}")
+                for number in range(32)]
+    assert statuses == [200] * 32, served.output
+    answered = set(_wait_for_log(served, "/api/health/?after=", 32))
+    assert len(answered) == 2 and min(workers) not in answered, served.output
+    # The number of workers stays fixed: one for each socket.
+    master = served.process.pid
+    os.kill(master, signal.SIGTTOU)
+    os.kill(master, signal.SIGTTIN)
+    deadline = time.monotonic() + 30
+    while served.output.count("Ignoring SIGTT") < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "Ignoring SIGTTOU" in served.output and "Ignoring SIGTTIN" in served.output
+    statuses = [served.status("GET", f"/api/health/?last={number}") for number in range(32)]
+    assert statuses == [200] * 32
+    assert set(_wait_for_log(served, "/api/health/?last=", 32)) == answered
 
 
 # -- connections after an unread body ------------------------------------------------------------
